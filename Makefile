@@ -1,0 +1,89 @@
+# Learn Deep Learning with C: the course kit.
+#
+#   make grade              grade every written chapter of your code (lessons/*/exercise.c)
+#   make grade CH=1.2       grade one chapter, with every check in detail
+#   make run CH=1.1         run the chapter's demo with your code
+#   make test               the kit's own tests (instructors and CI)
+#
+# Instructors: make grade-solutions, make fixtures, make stubs (see README.md).
+
+CC ?= cc
+BASE_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib)
+CFLAGS = $(BASE_CFLAGS) -MMD -MP
+LDLIBS = $(shell pkg-config --libs openblas zlib) -lm
+
+BUILD := build
+HARNESS_SOURCES := $(wildcard harness/*.c)
+HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
+GRADER_SOURCES := grader/grade.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c
+GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
+SUITE_SOURCES := $(wildcard grader/suites/*.c)
+SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
+HARNESS_TESTS := $(wildcard harness/tests/*.c)
+GRADE := $(BUILD)/grader/grade
+KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
+
+.PHONY: all deps grade grade-solutions run test fixtures stubs clean
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory -s $(KIT)
+
+deps:
+	@sh tools/install-deps.sh
+
+grade: all
+	@$(GRADE) $(CH)
+
+grade-solutions: all
+	@$(GRADE) --from solutions $(CH)
+
+run: all
+	@$(GRADE) --demo $(CH)
+
+test: all
+	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness
+	@sh tools/test.sh
+
+fixtures: all
+	@$(GRADE) --record $(CH)
+
+stubs:
+	@for f in solutions/*/exercise.c; do \
+	    folder=$$(basename $$(dirname $$f)); chapter=$${folder%%-*}; \
+	    awk -v chapter=$$chapter -f grader/stub.awk $$f > lessons/$$folder/exercise.c || exit 1; \
+	    echo "wrote lessons/$$folder/exercise.c"; \
+	done
+
+clean:
+	rm -rf $(BUILD)
+
+$(BUILD)/kit/%.o: harness/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kit/libkit.a: $(HARNESS_OBJECTS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/grader/%.o: grader/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iharness -c $< -o $@
+
+# the grade tool builds learner code with the same compiler and flags as the kit
+$(BUILD)/grader/grade.o: grader/grade.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DKIT_CC='"$(CC)"' -DKIT_CFLAGS='"$(BASE_CFLAGS)"' -DKIT_LDLIBS='"$(LDLIBS)"' -c $< -o $@
+
+$(BUILD)/grader/suite-%.o: grader/suites/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iharness -Igrader -c $< -o $@
+
+$(GRADE): $(GRADER_OBJECTS)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
+
+-include $(wildcard $(BUILD)/kit/*.d $(BUILD)/grader/*.d)

@@ -1,0 +1,56 @@
+/*
+ * check.h: how a chapter's grading suite (grader/suites/<chapter>.c) is written.
+ *
+ * A suite is a table of checks. Each check runs in its own child process: it
+ * builds its inputs with the kit's seeded generator, calls the learner's
+ * functions, and emits what they produced. The child never judges: the grade
+ * tool (a separate program that never links learner code) compares what was
+ * emitted with the chapter's fixture, recorded from the reference solution
+ * together with the tolerances the suite states here.
+ */
+#ifndef KIT_CHECK_H
+#define KIT_CHECK_H
+
+#include "kit.h"
+
+typedef struct KitCase KitCase;
+
+typedef struct {
+    const char *id;          /* unique within the chapter: lowercase letters, digits, '-' */
+    const char *title;       /* what the report shows: "normalize: the lesson's 3x2 matrix" */
+    int points;
+    const char *needs;       /* space-separated chapters whose functions the check calls besides its own, or "" */
+    const char *hint;        /* shown under a failure: where to look, or NULL */
+    double timeout_seconds;  /* wall-clock limit of one run (the memory check allows 30 times more) */
+    int skip_memcheck;       /* 1 for checks too slow to run under Valgrind */
+    void (*run)(KitCase *c);
+} KitCheck;
+
+/* Every suite defines these three. */
+extern const char kit_suite_chapter[];
+extern const KitCheck kit_suite_checks[];
+extern const int kit_suite_check_count;
+
+/* Emits a matrix the learner's code produced, to be compared element by element with the reference:
+ * a value passes when |got - expected| <= abs_tol + rel_tol * |expected| (and NaN or inf match only themselves). */
+void kit_emit(KitCase *c, const char *name, const Matrix *m, double abs_tol, double rel_tol);
+
+/* Emits one number, compared like an element of kit_emit. */
+void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol);
+
+/* Records an input of the check so that a failure report can show it (small inputs are printed in full). */
+void kit_show_input(KitCase *c, const char *name, const Matrix *m);
+
+/* Allocates an output matrix filled with NaN, so that an element the learner's code never writes shows as nan. */
+Matrix kit_output_matrix(int rows, int cols);
+
+/* The seed of this run: fixed for the public cases; the same check may be run with other seeds. */
+uint64_t kit_case_seed(const KitCase *c);
+
+/* 1 when the check runs under Valgrind (outputs are not judged then), else 0. */
+int kit_case_under_memcheck(const KitCase *c);
+
+/* The number of calls the learner's code made to cblas_sgemm since the check started. */
+long kit_sgemm_calls(void);
+
+#endif

@@ -1,0 +1,709 @@
+/*
+ * grade.c: the grade tool. It builds each chapter's check program from the
+ * learner's code, runs it, judges what it emitted against the chapter's
+ * fixture, runs it again under Valgrind memcheck, and prints the report.
+ *
+ * It never links learner code itself: verdicts come from files the check
+ * program writes and from the fixture recorded from the reference solution.
+ *
+ * Usage (the Makefile builds it with the compiler and flags it uses, KIT_CC, KIT_CFLAGS and KIT_LDLIBS):
+ *   grade [--from DIR] [--use CH=FILE]... [--build DIR] [--results FILE]
+ *         [--no-memcheck] [--color auto|always|never] [CHAPTER...]
+ *   grade --map            the course map as a Markdown table
+ *   grade --chapters       the written chapters, one per line: id folder
+ */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MEMCHECK_POINTS 2
+
+static Course course;
+static Options options;
+
+/* ---- small helpers ----------------------------------------------------- */
+
+void die(const char *format, ...)
+{
+    va_list args;
+    fflush(stdout);
+    fputs("grade: ", stderr);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+char *format_string(const char *format, ...)
+{
+    va_list args;
+    char *s;
+    va_start(args, format);
+    if (vasprintf(&s, format, args) < 0)
+        die("out of memory");
+    va_end(args);
+    return s;
+}
+
+void *allocate(size_t size)
+{
+    void *p = calloc(1, size ? size : 1);
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+char *read_file(const char *path, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t size = 0, capacity = 4096;
+    char *text = allocate(capacity + 1);
+    size_t n;
+    while ((n = fread(text + size, 1, capacity - size, f)) > 0) {
+        size += n;
+        if (cap && size >= cap)
+            break;
+        if (size == capacity) {
+            capacity *= 2;
+            text = realloc(text, capacity + 1);
+            if (text == NULL)
+                die("out of memory reading %s", path);
+        }
+    }
+    fclose(f);
+    text[size] = '\0';
+    return text;
+}
+
+static void make_dirs(const char *path)
+{
+    char *copy = format_string("%s", path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(copy, 0755);
+            *p = '/';
+        }
+    }
+    if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+        die("cannot make the folder %s: %s", copy, strerror(errno));
+    free(copy);
+}
+
+/* Removes the files directly inside dir (the scratch folders of a run). */
+static void clear_dir(const char *dir)
+{
+    char *command = format_string("rm -rf '%s'", dir);
+    if (system(command) != 0)
+        die("cannot clear %s", dir);
+    free(command);
+    make_dirs(dir);
+}
+
+/* Splits a string of flags on white space into argv entries appended to args. */
+static void append_words(Args *args, const char *words)
+{
+    char *copy = format_string("%s", words ? words : "");
+    for (char *word = strtok(copy, " \t\n"); word; word = strtok(NULL, " \t\n"))
+        args_add(args, word);
+    free(copy);
+}
+
+void args_add(Args *args, const char *word)
+{
+    if (args->count + 2 > args->capacity) {
+        args->capacity = args->capacity ? args->capacity * 2 : 32;
+        args->items = realloc(args->items, (size_t)args->capacity * sizeof *args->items);
+        if (args->items == NULL)
+            die("out of memory");
+    }
+    args->items[args->count++] = format_string("%s", word);
+    args->items[args->count] = NULL;
+}
+
+static void args_free(Args *args)
+{
+    for (int i = 0; i < args->count; i++)
+        free(args->items[i]);
+    free(args->items);
+    memset(args, 0, sizeof *args);
+}
+
+/*
+ * Runs argv with stdin from /dev/null, stdout and stderr into log_path,
+ * in a process group of its own, killed after limit_seconds.
+ * Returns the wait status, or -1 when it timed out.
+ */
+static int run_process(char **argv, char **envp, const char *log_path, double limit_seconds)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("cannot start %s: %s", argv[0], strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        int null_fd = open("/dev/null", O_RDONLY);
+        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (null_fd < 0 || log_fd < 0)
+            _exit(126);
+        dup2(null_fd, 0);
+        dup2(log_fd, 1);
+        dup2(log_fd, 2);
+        if (envp)
+            execve(argv[0], argv, envp);
+        else
+            execvp(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    for (;;) {
+        int status;
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            kill(-pid, SIGKILL);
+            return status;
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double elapsed = (double)(now.tv_sec - started.tv_sec) + 1e-9 * (double)(now.tv_nsec - started.tv_nsec);
+        if (elapsed > limit_seconds) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        struct timespec pause = {0, 3000000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+double now_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
+const char *describe_wait_status(int status)
+{
+    static char text[96];
+    if (status == -1)
+        snprintf(text, sizeof text, "timed out");
+    else if (WIFEXITED(status))
+        snprintf(text, sizeof text, "exit status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(text, sizeof text, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        snprintf(text, sizeof text, "wait status %d", status);
+    return text;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Searches PATH for a program; returns its path (to free) or NULL. */
+char *find_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy = format_string("%s", path ? path : "/usr/bin:/bin");
+    char *found = NULL;
+    for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
+        char *candidate = format_string("%s/%s", dir, name);
+        if (access(candidate, X_OK) == 0)
+            found = candidate;
+        else
+            free(candidate);
+    }
+    free(copy);
+    return found;
+}
+
+/* ---- building a chapter's check program -------------------------------- */
+
+/* The exercise file graded for a chapter: --use CH=FILE, else <from>/<folder>/exercise.c. */
+static char *source_of(const Chapter *chapter)
+{
+    for (int i = 0; i < options.use_count; i++)
+        if (strcmp(options.use_chapter[i], chapter->id) == 0)
+            return format_string("%s", options.use_file[i]);
+    return format_string("%s/%s/exercise.c", options.from, chapter->folder);
+}
+
+/* Collects the chapter and every chapter it links, in course order. */
+static void linked_chapters(const Chapter *chapter, int *included)
+{
+    included[chapter->index] = 1;
+    for (int i = 0; i < chapter->need_count; i++) {
+        const Chapter *need = course_find(&course, chapter->needs[i]);
+        if (need && !included[need->index])
+            linked_chapters(need, included);
+    }
+}
+
+/* Does the line (of the given length) contain word? */
+static int line_has(const char *line, size_t length, const char *word)
+{
+    const char *found = strstr(line, word);
+    return found != NULL && (size_t)(found - line) < length;
+}
+
+/* Keeps the lines of a compiler log worth showing: errors, and the source lines under them. */
+static char *summarize_compile_log(const char *log)
+{
+    size_t cap = strlen(log) + 1, used = 0;
+    char *out = allocate(cap);
+    int lines = 0, after_error = 0;
+    const char *line = log;
+    while (*line && lines < 14) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        int keep = 0;
+        if (line_has(line, length, "error:") || line_has(line, length, "undefined reference") ||
+            line_has(line, length, "multiple definition")) {
+            keep = 1;
+            after_error = 1;
+        } else if (line_has(line, length, "warning:") || line_has(line, length, "note:") ||
+                   line_has(line, length, "In function")) {
+            after_error = 0;
+        } else if (after_error && line[0] == ' ') {
+            keep = 1; /* the source line and caret under an error */
+        }
+        if (keep) {
+            memcpy(out + used, line, length);
+            used += length;
+            out[used++] = '\n';
+            lines++;
+        }
+        line = end ? end + 1 : line + length;
+    }
+    out[used] = '\0';
+    if (used == 0) {
+        free(out);
+        return format_string("%.*s", 1200, log);
+    }
+    return out;
+}
+
+/* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
+static int build_check(const Chapter *chapter, const char *dir, ChapterResult *result)
+{
+    Args args = {0};
+    append_words(&args, KIT_CC);
+    append_words(&args, KIT_CFLAGS);
+    args_add(&args, "-Wno-unused-parameter");
+    args_add(&args, "-Iharness");
+    args_add(&args, "-Igrader");
+    char *output = format_string("%s/check", dir);
+    args_add(&args, "-o");
+    args_add(&args, output);
+    args_add(&args, "build/grader/runner.o");
+    char *suite = format_string("build/grader/suite-%s.o", chapter->id);
+    args_add(&args, suite);
+    int included[MAX_CHAPTERS] = {0};
+    linked_chapters(chapter, included);
+    for (int i = 0; i < course.count; i++) {
+        if (!included[i])
+            continue;
+        char *source = source_of(&course.chapters[i]);
+        if (!file_exists(source)) {
+            result->compile_errors = format_string("%s is missing: it holds the functions of chapter %s", source,
+                                                   course.chapters[i].id);
+            if (i != chapter->index)
+                result->blocked_by = course.chapters[i].id;
+            free(source);
+            args_free(&args);
+            return 0;
+        }
+        args_add(&args, source);
+        result->source_chapters[result->source_count] = &course.chapters[i];
+        result->sources[result->source_count++] = source;
+    }
+    args_add(&args, "build/kit/libkit.a");
+    args_add(&args, "-Wl,--wrap=cblas_sgemm");
+    append_words(&args, KIT_LDLIBS);
+
+    char *log_path = format_string("%s/compile.log", dir);
+    int status = run_process(args.items, NULL, log_path, 120);
+    int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!ok) {
+        char *log = read_file(log_path, 1 << 20);
+        result->compile_errors = summarize_compile_log(log ? log : "");
+        free(log);
+        /* an error located in a linked chapter's file blocks this chapter instead */
+        for (int i = 0; i < result->source_count; i++)
+            if (result->source_chapters[i] != chapter && strstr(result->compile_errors, result->sources[i]))
+                result->blocked_by = result->source_chapters[i]->id;
+    }
+    free(log_path);
+    free(output);
+    free(suite);
+    args_free(&args);
+    return ok;
+}
+
+/* ---- running and judging ----------------------------------------------- */
+
+static char *clean_environment[] = {"PATH=/usr/bin:/bin", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
+                                    "LC_ALL=C", NULL};
+
+static double total_timeout(const Fixture *fixture, double factor)
+{
+    double total = 10;
+    for (int i = 0; i < fixture->check_count; i++)
+        total += fixture->checks[i].timeout * factor + 1;
+    return total;
+}
+
+/* Runs the check program natively and judges every check. */
+static void run_checks(const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result)
+{
+    char *run_dir = format_string("%s/run", dir);
+    clear_dir(run_dir);
+    char *program = format_string("%s/check", dir);
+    char *log_path = format_string("%s/run.log", dir);
+    char *argv[] = {program, "--run", run_dir, "--seed", options.seed, NULL};
+    double started = now_seconds();
+    int status = run_process(argv, clean_environment, log_path, total_timeout(fixture, 1));
+    result->run_seconds = now_seconds() - started;
+    if (status == -1)
+        result->runner_problem = format_string("the check program ran past its overall time limit");
+    else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        char *log = read_file(log_path, 4096);
+        result->runner_problem = format_string("the check program itself failed (%s): %s",
+                                               describe_wait_status(status), log ? log : "");
+        free(log);
+    }
+    for (int i = 0; i < fixture->check_count; i++)
+        judge_check(chapter, &fixture->checks[i], run_dir, result, &result->checks[i]);
+    result->check_count = fixture->check_count;
+    free(run_dir);
+    free(program);
+    free(log_path);
+}
+
+/* Runs the check program under Valgrind memcheck and reads its logs. */
+static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult *result)
+{
+    CheckResult *memory = &result->memory;
+    memory->title = "memory safety (Valgrind memcheck)";
+    memory->id = "memory";
+    memory->max_points = MEMCHECK_POINTS;
+    int ran_code = 0;
+    for (int i = 0; i < result->check_count; i++)
+        if (result->checks[i].verdict != VERDICT_TODO && result->checks[i].verdict != VERDICT_BLOCKED)
+            ran_code = 1;
+    if (!ran_code) {
+        memory->verdict = VERDICT_TODO;
+        memory->message = format_string("runs once your functions are written");
+        return;
+    }
+    if (options.no_memcheck) {
+        memory->verdict = VERDICT_SKIPPED;
+        memory->message = format_string("not run (--no-memcheck)");
+        return;
+    }
+    char *valgrind_path = find_program("valgrind");
+    if (valgrind_path == NULL) {
+        memory->verdict = VERDICT_FAIL;
+        memory->message = format_string("valgrind is not installed, so memory safety cannot be checked "
+                                        "(on Debian or Ubuntu: sudo apt-get install valgrind)");
+        return;
+    }
+    char *vg_dir = format_string("%s/memcheck", dir);
+    clear_dir(vg_dir);
+    char *program = format_string("%s/check", dir);
+    char *log_option = format_string("--log-file=%s/vg.%%p.log", vg_dir);
+    char *path_option = format_string("--fullpath-after=%s/", options.root);
+    char *argv[] = {valgrind_path, "--tool=memcheck", "--leak-check=full",
+                    "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
+                    "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", vg_dir,
+                    "--memcheck", "--seed", options.seed, NULL};
+    char *log_path = format_string("%s/memcheck.log", dir);
+    double started = now_seconds();
+    int status = run_process(argv, clean_environment, log_path, total_timeout(fixture, 30));
+    result->memcheck_seconds = now_seconds() - started;
+    if (status == -1) {
+        memory->verdict = VERDICT_TIMEOUT;
+        memory->message = format_string("the run under Valgrind went past its time limit of %.0f s",
+                                        total_timeout(fixture, 30));
+    } else {
+        read_memcheck_logs(vg_dir, result);
+    }
+    free(valgrind_path);
+    free(vg_dir);
+    free(program);
+    free(log_option);
+    free(path_option);
+    free(log_path);
+}
+
+/* ---- grading one chapter ----------------------------------------------- */
+
+static ChapterResult *results[MAX_CHAPTERS];
+
+static ChapterResult *grade_chapter(const Chapter *chapter)
+{
+    if (results[chapter->index])
+        return results[chapter->index];
+    ChapterResult *result = allocate(sizeof *result);
+    results[chapter->index] = result;
+    result->chapter = chapter;
+
+    /* chapters whose code this one links come first: their verdicts decide what is blocked */
+    for (int i = 0; i < chapter->need_count; i++) {
+        const Chapter *need = course_find(&course, chapter->needs[i]);
+        if (need && need->written)
+            grade_chapter(need);
+    }
+
+    char *fixture_path = format_string("grader/fixtures/%s.txt", chapter->id);
+    Fixture *fixture = fixture_read(fixture_path);
+    if (fixture == NULL)
+        die("%s is missing or unreadable: run 'make fixtures' (instructors)", fixture_path);
+    result->fixture = fixture;
+    result->checks = allocate((size_t)fixture->check_count * sizeof *result->checks);
+    for (int i = 0; i < fixture->check_count; i++)
+        result->max_points += fixture->checks[i].points;
+    result->max_points += MEMCHECK_POINTS;
+
+    char *dir = format_string("%s/%s", options.build, chapter->id);
+    make_dirs(dir);
+    double started = now_seconds();
+    if (!build_check(chapter, dir, result)) {
+        result->compiled = 0;
+    } else {
+        result->compiled = 1;
+        run_checks(chapter, fixture, dir, result);
+        apply_blocking(&course, results, result);
+        run_memcheck(fixture, dir, result);
+    }
+    result->seconds = now_seconds() - started;
+    finish_chapter(result);
+    free(dir);
+    free(fixture_path);
+    return result;
+}
+
+/* ---- recording fixtures ------------------------------------------------ */
+
+/* Builds the chapter's checks with the reference solutions and records their outputs as its fixture. */
+static void record_fixture(const Chapter *chapter)
+{
+    options.from = "solutions";
+    ChapterResult scratch = {0};
+    char *dir = format_string("build/record/%s", chapter->id);
+    make_dirs(dir);
+    if (!build_check(chapter, dir, &scratch))
+        die("the reference solution of chapter %s does not build:\n%s", chapter->id, scratch.compile_errors);
+    char *program = format_string("%s/check", dir);
+    char *fixture = format_string("grader/fixtures/%s.txt", chapter->id);
+    char *log_path = format_string("%s/record.log", dir);
+    char *argv[] = {program, "--record", fixture, NULL};
+    int status = run_process(argv, clean_environment, log_path, 600);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char *log = read_file(log_path, 4096);
+        die("recording %s failed (%s): %s", fixture, describe_wait_status(status), log ? log : "");
+    }
+    printf("wrote %s\n", fixture);
+    free(program);
+    free(fixture);
+    free(log_path);
+    free(dir);
+}
+
+/* ---- the demo ---------------------------------------------------------- */
+
+/* Builds the chapter's demo with the code in --from and runs it in place of this process. */
+static int run_demo(const Chapter *chapter)
+{
+    Args args = {0};
+    append_words(&args, KIT_CC);
+    append_words(&args, KIT_CFLAGS);
+    args_add(&args, "-Wno-unused-parameter");
+    args_add(&args, "-Iharness");
+    char *dir = format_string("build/demo/%s/%s", strcmp(options.from, "solutions") ? "lessons" : "solutions",
+                              chapter->id);
+    make_dirs(dir);
+    char *program = format_string("%s/demo", dir);
+    args_add(&args, "-o");
+    args_add(&args, program);
+    char *demo_source = format_string("lessons/%s/demo.c", chapter->folder);
+    args_add(&args, demo_source);
+    int included[MAX_CHAPTERS] = {0};
+    linked_chapters(chapter, included);
+    for (int i = 0; i < course.count; i++) {
+        if (!included[i])
+            continue;
+        char *source = source_of(&course.chapters[i]);
+        if (!file_exists(source))
+            die("%s is missing: it holds the functions of chapter %s", source, course.chapters[i].id);
+        args_add(&args, source);
+        free(source);
+    }
+    args_add(&args, "build/kit/libkit.a");
+    append_words(&args, KIT_LDLIBS);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("cannot start the compiler: %s", strerror(errno));
+    if (pid == 0) {
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        execvp(args.items[0], args.items);
+        die("cannot run the compiler %s: %s", args.items[0], strerror(errno));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "\nThe demo of chapter %s does not build: the compiler's messages above name the file "
+                        "and line.\n", chapter->id);
+        return 1;
+    }
+    char *argv[] = {program, NULL};
+    execv(program, argv);
+    die("cannot run %s: %s", program, strerror(errno));
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
+            "             [--seed N] [--no-memcheck] [--color auto|always|never] [CHAPTER...]\n"
+            "       grade --demo CHAPTER [--from DIR]\n"
+            "       grade --record [CHAPTER...]   (instructors: rewrite fixtures from solutions/)\n"
+            "       grade --map | --chapters\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    options.from = "lessons";
+    options.build = NULL;
+    options.seed = format_string("%s", "1");
+    options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    const char *requested[MAX_CHAPTERS];
+    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--from") == 0 && i + 1 < argc)
+            options.from = argv[++i];
+        else if (strcmp(a, "--use") == 0 && i + 1 < argc) {
+            char *spec = format_string("%s", argv[++i]);
+            char *equals = strchr(spec, '=');
+            if (equals == NULL || options.use_count == MAX_CHAPTERS)
+                die("--use takes CHAPTER=FILE, got '%s'", spec);
+            *equals = '\0';
+            options.use_chapter[options.use_count] = spec;
+            options.use_file[options.use_count++] = equals + 1;
+        } else if (strcmp(a, "--build") == 0 && i + 1 < argc)
+            options.build = argv[++i];
+        else if (strcmp(a, "--results") == 0 && i + 1 < argc)
+            options.results = argv[++i];
+        else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
+            options.seed = argv[++i];
+        else if (strcmp(a, "--no-memcheck") == 0)
+            options.no_memcheck = 1;
+        else if (strcmp(a, "--color") == 0 && i + 1 < argc) {
+            const char *mode = argv[++i];
+            if (strcmp(mode, "always") == 0)
+                options.color = 1;
+            else if (strcmp(mode, "never") == 0)
+                options.color = 0;
+            else if (strcmp(mode, "auto") != 0)
+                usage();
+        } else if (strcmp(a, "--map") == 0)
+            map = 1;
+        else if (strcmp(a, "--chapters") == 0)
+            list = 1;
+        else if (strcmp(a, "--demo") == 0)
+            demo = 1;
+        else if (strcmp(a, "--record") == 0)
+            record = 1;
+        else if (a[0] == '-')
+            usage();
+        else if (requested_count < MAX_CHAPTERS)
+            requested[requested_count++] = a;
+    }
+    course_read(&course, "grader/course.txt");
+    if (map) {
+        print_course_map(&course);
+        return 0;
+    }
+    if (list) {
+        for (int i = 0; i < course.count; i++)
+            if (course.chapters[i].written)
+                printf("%s %s\n", course.chapters[i].id, course.chapters[i].folder);
+        return 0;
+    }
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL || !file_exists("grader/course.txt"))
+        die("run me from the kit's top folder (where grader/course.txt is)");
+    options.root = cwd;
+    if (options.build == NULL)
+        options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0 ? "lessons"
+                                                        : strcmp(options.from, "solutions") == 0 ? "solutions"
+                                                                                                   : "other");
+
+    if (demo) {
+        if (requested_count != 1)
+            die("which chapter's demo? say it with CH, for example: make run CH=1.1 (the written chapters are %s)",
+                course_written_list(&course));
+        const Chapter *chapter = course_find(&course, requested[0]);
+        if (chapter == NULL)
+            die("there is no chapter '%s'; the chapters are %s", requested[0], course_id_list(&course));
+        if (!chapter->written)
+            die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
+                chapter->title, course_written_list(&course));
+        return run_demo(chapter);
+    }
+
+    /* check every requested chapter before grading anything */
+    int graded[MAX_CHAPTERS] = {0};
+    for (int r = 0; r < requested_count; r++) {
+        const Chapter *chapter = course_find(&course, requested[r]);
+        if (chapter == NULL)
+            die("there is no chapter '%s'; the chapters are %s", requested[r], course_id_list(&course));
+        if (!chapter->written)
+            die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
+                chapter->title, course_written_list(&course));
+        graded[chapter->index] = 1;
+    }
+    if (requested_count == 0)
+        for (int i = 0; i < course.count; i++)
+            graded[i] = course.chapters[i].written;
+    if (record) {
+        for (int i = 0; i < course.count; i++)
+            if (graded[i])
+                record_fixture(&course.chapters[i]);
+        return 0;
+    }
+
+    for (int i = 0; i < course.count; i++)
+        if (graded[i])
+            grade_chapter(&course.chapters[i]);
+
+    Report report = {&course, results, graded, requested_count > 0, options.from, options.color};
+    int all_passed = print_report(&report);
+    if (options.results)
+        write_results(&report, options.results);
+    return all_passed ? 0 : 1;
+}

@@ -1,0 +1,155 @@
+/* grade.h: the grade tool's types, shared by its files (grade.c, course.c, judge.c, memcheck.c, report.c). */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <stddef.h>
+
+#define MAX_CHAPTERS 32
+#define MAX_NEEDS 8
+#define MAX_SOURCES 32
+
+/* A line of grader/course.txt. */
+typedef struct {
+    int index;
+    char *id;            /* "1.1" */
+    char *folder;        /* "1.1-arrays" */
+    int written;         /* 0: coming (or the introduction) */
+    int is_intro;
+    char *needs[MAX_NEEDS];
+    int need_count;
+    char *kinds;         /* "numeric memory" */
+    char *title;
+    char *functions;     /* space-separated */
+} Chapter;
+
+typedef struct {
+    Chapter chapters[MAX_CHAPTERS];
+    int count;
+} Course;
+
+/* A named matrix, expected (from the fixture) or produced (from a run). */
+typedef struct {
+    char *name;
+    int rows, cols;
+    double abs_tol, rel_tol;
+    float *values;
+} Array;
+
+/* One check of a fixture. */
+typedef struct {
+    char *id, *title, *hint;
+    int points;
+    char *needs[MAX_NEEDS];
+    int need_count;
+    double timeout;
+    int memcheck;
+    Array *inputs;
+    int input_count;
+    Array *expected;
+    int expected_count;
+} FixtureCheck;
+
+typedef struct {
+    char *chapter;
+    FixtureCheck *checks;
+    int check_count;
+} Fixture;
+
+typedef enum {
+    VERDICT_PASS,
+    VERDICT_FAIL,
+    VERDICT_TODO,     /* not implemented yet */
+    VERDICT_BLOCKED,  /* a chapter it needs does not pass */
+    VERDICT_CRASH,
+    VERDICT_TIMEOUT,
+    VERDICT_SKIPPED,
+} Verdict;
+
+typedef struct {
+    const char *id, *title;
+    Verdict verdict;
+    int points, max_points;
+    char *message;       /* the first line says what went wrong; more lines give detail */
+    const char *hint;
+    const char *blocked_by;
+    char *printed;       /* the first lines the learner's code printed, or NULL */
+    int pid;             /* of the process that ran it under memcheck */
+} CheckResult;
+
+typedef struct {
+    const Chapter *chapter;
+    Fixture *fixture;
+    int compiled;
+    char *compile_errors;
+    const char *blocked_by;         /* a linked chapter that does not compile */
+    char *runner_problem;
+    char *sources[MAX_SOURCES];
+    const Chapter *source_chapters[MAX_SOURCES];
+    int source_count;
+    CheckResult *checks;
+    int check_count;
+    CheckResult memory;
+    int points, max_points;
+    int passed;
+    double seconds, run_seconds, memcheck_seconds;
+} ChapterResult;
+
+typedef struct {
+    const char *from;
+    const char *build;
+    const char *results;
+    char *seed;
+    const char *root;
+    int no_memcheck;
+    int color;
+    char *use_chapter[MAX_CHAPTERS];
+    char *use_file[MAX_CHAPTERS];
+    int use_count;
+} Options;
+
+typedef struct {
+    const Course *course;
+    ChapterResult **results;
+    const int *graded;
+    int detailed;        /* chapters were named on the command line: show every check */
+    const char *from;
+    int color;
+} Report;
+
+typedef struct {
+    char **items;
+    int count, capacity;
+} Args;
+
+/* grade.c */
+_Noreturn void die(const char *format, ...) __attribute__((format(printf, 1, 2)));
+char *format_string(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void *allocate(size_t size);
+char *read_file(const char *path, size_t cap);
+void args_add(Args *args, const char *word);
+double now_seconds(void);
+char *find_program(const char *name);
+const char *describe_wait_status(int status);
+
+/* course.c */
+void course_read(Course *course, const char *path);
+const Chapter *course_find(const Course *course, const char *id);
+char *course_id_list(const Course *course);
+char *course_written_list(const Course *course);
+void print_course_map(const Course *course);
+
+/* judge.c */
+Fixture *fixture_read(const char *path);
+void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
+                 const ChapterResult *chapter_result, CheckResult *result);
+
+/* memcheck.c */
+void read_memcheck_logs(const char *dir, ChapterResult *result);
+
+/* report.c */
+void apply_blocking(const Course *course, ChapterResult **results, ChapterResult *result);
+void finish_chapter(ChapterResult *result);
+int print_report(const Report *report);
+void write_results(const Report *report, const char *path);
+
+#endif

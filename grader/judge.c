@@ -1,0 +1,359 @@
+/* judge.c: reads fixtures and check outputs, and decides each check's verdict. */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reading arrays ---------------------------------------------------- */
+
+/* Reads the next line of *cursor (NUL-terminating it in place); NULL at the end. */
+static char *next_line(char **cursor)
+{
+    char *line = *cursor;
+    if (line == NULL || *line == '\0')
+        return NULL;
+    char *end = strchr(line, '\n');
+    if (end) {
+        *end = '\0';
+        *cursor = end + 1;
+    } else {
+        *cursor = line + strlen(line);
+    }
+    return line;
+}
+
+/* Parses "input NAME\tR C" or "output NAME\tR C ATOL RTOL" and the R lines of values after it.
+ * Returns 1 when the array is complete, 0 when it is cut short or malformed. */
+static int parse_array(char *header, char **cursor, Array *array, int with_tolerance)
+{
+    memset(array, 0, sizeof *array);
+    char *space = strchr(header, ' ');
+    char *tab = strchr(header, '\t');
+    if (space == NULL || tab == NULL)
+        return 0;
+    array->name = format_string("%.*s", (int)(tab - space - 1), space + 1);
+    int fields = sscanf(tab + 1, "%d %d %lf %lf", &array->rows, &array->cols, &array->abs_tol, &array->rel_tol);
+    if (fields != (with_tolerance ? 4 : 2) || array->rows < 1 || array->cols < 1 || array->rows > (1 << 24) ||
+        array->cols > (1 << 24) || (long)array->rows * array->cols > (1L << 26))
+        return 0;
+    array->values = allocate((size_t)array->rows * (size_t)array->cols * sizeof(float));
+    for (int i = 0; i < array->rows; i++) {
+        char *line = next_line(cursor);
+        if (line == NULL)
+            return 0;
+        char *p = line;
+        for (int j = 0; j < array->cols; j++) {
+            char *end;
+            float v = strtof(p, &end);
+            if (end == p)
+                return 0;
+            array->values[(size_t)i * array->cols + j] = v;
+            p = end;
+        }
+    }
+    return 1;
+}
+
+Fixture *fixture_read(const char *path)
+{
+    char *text = read_file(path, 0);
+    if (text == NULL)
+        return NULL;
+    Fixture *fixture = allocate(sizeof *fixture);
+    int capacity = 0;
+    FixtureCheck *check = NULL;
+    char *cursor = text;
+    for (char *line; (line = next_line(&cursor)) != NULL;) {
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (strncmp(line, "chapter ", 8) == 0) {
+            fixture->chapter = format_string("%s", line + 8);
+        } else if (strncmp(line, "seed ", 5) == 0) {
+            continue;
+        } else if (strncmp(line, "check ", 6) == 0) {
+            if (fixture->check_count == capacity) {
+                capacity = capacity ? capacity * 2 : 16;
+                fixture->checks = realloc(fixture->checks, (size_t)capacity * sizeof *fixture->checks);
+                if (fixture->checks == NULL)
+                    die("out of memory");
+            }
+            check = &fixture->checks[fixture->check_count++];
+            memset(check, 0, sizeof *check);
+            check->id = format_string("%s", line + 6);
+        } else if (check == NULL) {
+            die("%s: '%s' comes before the first check", path, line);
+        } else if (strncmp(line, "title ", 6) == 0) {
+            check->title = format_string("%s", line + 6);
+        } else if (strncmp(line, "points ", 7) == 0) {
+            check->points = atoi(line + 7);
+        } else if (strncmp(line, "needs ", 6) == 0) {
+            if (strcmp(line + 6, "-") != 0) {
+                char *list = format_string("%s", line + 6);
+                for (char *save = NULL, *w = strtok_r(list, " ", &save); w && check->need_count < MAX_NEEDS;
+                     w = strtok_r(NULL, " ", &save))
+                    check->needs[check->need_count++] = w;
+            }
+        } else if (strncmp(line, "hint ", 5) == 0) {
+            check->hint = strcmp(line + 5, "-") ? format_string("%s", line + 5) : NULL;
+        } else if (strncmp(line, "timeout ", 8) == 0) {
+            check->timeout = atof(line + 8);
+        } else if (strncmp(line, "memcheck ", 9) == 0) {
+            check->memcheck = atoi(line + 9);
+        } else if (strncmp(line, "input ", 6) == 0 || strncmp(line, "output ", 7) == 0) {
+            int is_output = line[0] == 'o';
+            Array array;
+            if (!parse_array(line, &cursor, &array, is_output))
+                die("%s: check %s has a malformed array '%s'", path, check->id, array.name ? array.name : "?");
+            Array **list = is_output ? &check->expected : &check->inputs;
+            int *count = is_output ? &check->expected_count : &check->input_count;
+            *list = realloc(*list, (size_t)(*count + 1) * sizeof **list);
+            if (*list == NULL)
+                die("out of memory");
+            (*list)[(*count)++] = array;
+        } else if (strcmp(line, "end") == 0) {
+            check = NULL;
+        } else {
+            die("%s: unexpected line '%.60s'", path, line);
+        }
+    }
+    free(text);
+    return fixture;
+}
+
+/* ---- judging ----------------------------------------------------------- */
+
+static int values_match(float got, float expected, double abs_tol, double rel_tol)
+{
+    if (isnan(expected))
+        return isnan(got);
+    if (isinf(expected))
+        return got == expected;
+    if (!isfinite(got))
+        return 0;
+    return fabs((double)got - (double)expected) <= abs_tol + rel_tol * fabs((double)expected);
+}
+
+static char *index_text(const Array *a, size_t k)
+{
+    if (a->rows == 1 && a->cols == 1)
+        return format_string("%s", "");
+    if (a->rows == 1)
+        return format_string("[%zu]", k);
+    return format_string("[%zu][%zu]", k / (size_t)a->cols, k % (size_t)a->cols);
+}
+
+static char *tolerance_text(const Array *a)
+{
+    if (a->abs_tol == 0 && a->rel_tol == 0)
+        return format_string("exact (no tolerance)");
+    return format_string("|got - expected| <= %g + %g * |expected|", a->abs_tol, a->rel_tol);
+}
+
+/* Prints a small input in full, a large one by its shape. */
+static char *input_text(const Array *input)
+{
+    size_t n = (size_t)input->rows * (size_t)input->cols;
+    if (n > 24)
+        return format_string("%s is %d x %d", input->name, input->rows, input->cols);
+    char *text = format_string("%s =", input->name);
+    for (int i = 0; i < input->rows; i++) {
+        char *row = format_string("%s%s[", text, input->rows > 1 && i == 0 ? " [" : (i ? " " : " "));
+        free(text);
+        text = row;
+        for (int j = 0; j < input->cols; j++) {
+            char *more = format_string("%s%s%.6g", text, j ? ", " : "", (double)input->values[i * input->cols + j]);
+            free(text);
+            text = more;
+        }
+        char *closed = format_string("%s]%s", text, input->rows > 1 ? (i + 1 < input->rows ? "," : "]") : "");
+        free(text);
+        text = closed;
+    }
+    return text;
+}
+
+/* Compares one produced array with the expected one; returns NULL when it matches, else a message. */
+static char *compare(const Array *expected, const Array *got)
+{
+    if (got->rows != expected->rows || got->cols != expected->cols)
+        return format_string("%s has shape %d x %d, expected %d x %d (did your code change rows or cols?)",
+                             expected->name, got->rows, got->cols, expected->rows, expected->cols);
+    size_t n = (size_t)expected->rows * (size_t)expected->cols, wrong = 0, first = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!values_match(got->values[k], expected->values[k], expected->abs_tol, expected->rel_tol)) {
+            if (wrong++ == 0)
+                first = k;
+        }
+    }
+    if (wrong == 0)
+        return NULL;
+    char *where = index_text(expected, first);
+    char *tolerance = tolerance_text(expected);
+    float g = got->values[first];
+    const char *nan_note = isnan(g) ? " (nan: an element your code never wrote, or a 0/0 or inf - inf)" : "";
+    char *count = n > 1 ? format_string("; %zu of %zu elements are wrong", wrong, n) : format_string("%s", "");
+    char *message = format_string("%s%s: expected %.7g, got %.7g%s\n  tolerance: %s%s", expected->name, where,
+                                  (double)expected->values[first], (double)g, nan_note, tolerance, count);
+    free(where);
+    free(tolerance);
+    free(count);
+    return message;
+}
+
+/* The first lines the code printed, without the kit's own not-implemented line. */
+static char *printed_lines(const char *log)
+{
+    if (log == NULL || log[0] == '\0')
+        return NULL;
+    char *copy = format_string("%s", log), *out = format_string("%s", "");
+    int lines = 0, total = 0;
+    char *cursor = copy;
+    for (char *line; (line = next_line(&cursor)) != NULL;) {
+        if (strncmp(line, "not implemented: ", 17) == 0)
+            continue;
+        total++;
+        if (lines < 6) {
+            char *more = format_string("%s%.160s\n", out, line);
+            free(out);
+            out = more;
+            lines++;
+        }
+    }
+    if (total > lines) {
+        char *more = format_string("%s(%d more lines)\n", out, total - lines);
+        free(out);
+        out = more;
+    }
+    free(copy);
+    if (out[0] == '\0') {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static const char *signal_meaning(int signal_number)
+{
+    switch (signal_number) {
+    case SIGSEGV:
+        return "a segmentation fault: a read or write outside your arrays, or through a bad pointer";
+    case SIGBUS:
+        return "a bus error: a read or write through a bad pointer";
+    case SIGFPE:
+        return "an arithmetic error, such as an integer division by zero";
+    case SIGABRT:
+        return "abort(): an assertion failed, or the C library found the heap corrupted";
+    case SIGXCPU:
+        return "it used up its CPU time limit";
+    case SIGXFSZ:
+        return "it printed more than the output limit (16 MiB)";
+    case SIGKILL:
+        return "it was killed (out of memory?)";
+    default:
+        return "it was killed by a signal";
+    }
+}
+
+void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
+                 const ChapterResult *chapter_result, CheckResult *result)
+{
+    (void)chapter;
+    result->id = check->id;
+    result->title = check->title;
+    result->max_points = check->points;
+    result->hint = check->hint;
+    result->verdict = VERDICT_FAIL;
+
+    char *status_path = format_string("%s/%s.status", run_dir, check->id);
+    char *log_path = format_string("%s/%s.log", run_dir, check->id);
+    char *out_path = format_string("%s/%s.out", run_dir, check->id);
+    char *status = read_file(status_path, 256);
+    char *log = read_file(log_path, 1 << 16);
+    result->printed = printed_lines(log);
+
+    int code = 0;
+    double seconds = 0;
+    if (status == NULL) {
+        result->verdict = VERDICT_CRASH;
+        result->message = format_string("did not run: %s", chapter_result->runner_problem
+                                                               ? chapter_result->runner_problem
+                                                               : "the check program stopped before it");
+    } else if (sscanf(status, "timeout %lf", &seconds) == 1) {
+        result->verdict = VERDICT_TIMEOUT;
+        result->message = format_string("timed out: still running after %g s (an endless loop?)", seconds);
+    } else if (sscanf(status, "signal %d", &code) == 1) {
+        result->verdict = VERDICT_CRASH;
+        result->message = format_string("crashed with signal %d: %s", code, signal_meaning(code));
+    } else if (sscanf(status, "exited %d", &code) == 1 && code != 0) {
+        const char *marker = log ? strstr(log, "not implemented: ") : NULL;
+        if (code == 3 && marker) {
+            result->verdict = VERDICT_TODO;
+            result->message = format_string("%.*s", (int)strcspn(marker, "\n"), marker);
+        } else {
+            const char *error = log ? strstr(log, "error: ") : NULL;
+            result->message =
+                error ? format_string("stopped with exit status %d: %.*s", code, (int)strcspn(error, "\n"), error)
+                      : format_string("your code ended the program with exit status %d before the check finished "
+                                      "(exit() called?)", code);
+        }
+    } else {
+        /* it exited 0: judge what it emitted */
+        char *text = read_file(out_path, 0);
+        Array *produced = NULL;
+        int produced_count = 0;
+        char *cursor = text;
+        for (char *line; text && (line = next_line(&cursor)) != NULL;) {
+            if (strncmp(line, "output ", 7) != 0)
+                continue;
+            produced = realloc(produced, (size_t)(produced_count + 1) * sizeof *produced);
+            if (produced == NULL)
+                die("out of memory");
+            if (parse_array(line, &cursor, &produced[produced_count], 1))
+                produced_count++;
+        }
+        char *problem = NULL;
+        for (int e = 0; e < check->expected_count && problem == NULL; e++) {
+            const Array *want = &check->expected[e];
+            const Array *got = NULL;
+            for (int p = 0; p < produced_count; p++)
+                if (strcmp(produced[p].name, want->name) == 0)
+                    got = &produced[p];
+            if (got == NULL)
+                problem = format_string("the check ended before it got %s: did your code call exit() "
+                                        "or return early?", want->name);
+            else
+                problem = compare(want, got);
+        }
+        if (problem == NULL) {
+            result->verdict = VERDICT_PASS;
+            result->points = check->points;
+        } else {
+            result->message = problem;
+        }
+        for (int p = 0; p < produced_count; p++) {
+            free(produced[p].name);
+            free(produced[p].values);
+        }
+        free(produced);
+        free(text);
+    }
+    /* on a wrong answer, show the inputs it was given */
+    if (result->verdict == VERDICT_FAIL && check->input_count > 0) {
+        for (int i = 0; i < check->input_count; i++) {
+            char *input = input_text(&check->inputs[i]);
+            char *more = format_string("%s\n  input: %s", result->message, input);
+            free(result->message);
+            free(input);
+            result->message = more;
+        }
+    }
+    free(status);
+    free(log);
+    free(status_path);
+    free(log_path);
+    free(out_path);
+}

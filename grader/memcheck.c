@@ -1,0 +1,297 @@
+/* memcheck.c: reads Valgrind memcheck's per-process logs and turns them into verdicts
+ * that name the learner's file and line. Criterion-style runners report such runs as
+ * passing; here Valgrind's own logs decide. */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *what;        /* "Invalid write of size 4" */
+    char *detail;      /* "Address 0x... is 0 bytes after a block of size 24 alloc'd", or NULL */
+    char *where;       /* "lessons/1.1-arrays/exercise.c:63 in normalize()", or where else it happened */
+    int in_learner_code;
+    int pid;
+    int count;
+} MemoryError;
+
+/* Is this a line that opens a summary rather than an error? */
+static int is_summary(const char *text)
+{
+    static const char *prefixes[] = {"HEAP SUMMARY", "LEAK SUMMARY", "ERROR SUMMARY", "Memcheck,", "Copyright",
+                                     "Using Valgrind", "Command:", "Parent PID", "For lists", "For counts",
+                                     "All heap blocks", "in use at exit", "total heap usage", "To see them",
+                                     "Rerun with", "Reachable blocks", "definitely lost:", "indirectly lost:",
+                                     "possibly lost:", "still reachable:", "suppressed:", "Use --track-origins",
+                                     "If you believe", "This is probably", "Warning: set address range perms",
+                                     "Warning: noted but unhandled", "The main thread stack size", "HINT:",
+                                     "Note: see also", "Searching for pointers", "checked "};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(text, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* From "   at 0x1091A3: normalize (lessons/1.1-arrays/exercise.c:63)" takes the function and location. */
+static int parse_frame(const char *text, char **function, char **location)
+{
+    const char *colon = strstr(text, ": ");
+    if ((strncmp(text, "at 0x", 5) != 0 && strncmp(text, "by 0x", 5) != 0) || colon == NULL)
+        return 0;
+    const char *name = colon + 2;
+    const char *open = strrchr(name, '(');
+    if (open == NULL || open == name)
+        return 0;
+    *function = format_string("%.*s", (int)(open - name - 1), name);
+    const char *close = strrchr(open, ')');
+    *location = format_string("%.*s", (int)((close ? close : open + strlen(open)) - open - 1), open + 1);
+    return 1;
+}
+
+/* Does a frame's location name one of the chapter's learner files? */
+static int is_learner_location(const ChapterResult *result, const char *location)
+{
+    for (int i = 0; i < result->source_count; i++) {
+        size_t n = strlen(result->sources[i]);
+        if (strncmp(location, result->sources[i], n) == 0 && location[n] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* A leak's first line says "N bytes in M blocks are definitely lost in loss record 2 of 3": keep what matters. */
+static void tidy_what(MemoryError *e)
+{
+    char *record = strstr(e->what, " in loss record ");
+    if (record && strstr(e->what, " lost")) {
+        *record = '\0';
+        char *leak = format_string("memory leak: %s, allocated", e->what);
+        free(e->what);
+        e->what = leak;
+    }
+}
+
+static void add_error(MemoryError **errors, int *count, MemoryError *e)
+{
+    tidy_what(e);
+    *errors = realloc(*errors, (size_t)(*count + 1) * sizeof **errors);
+    if (*errors == NULL)
+        die("out of memory");
+    e->count = 1;
+    (*errors)[(*count)++] = *e;
+}
+
+static int same_error(const MemoryError *a, const MemoryError *b)
+{
+    return strcmp(a->what, b->what) == 0 && strcmp(a->where, b->where) == 0;
+}
+
+/* Reads one log: every error block becomes a MemoryError. */
+static void read_log(const char *path, int pid, const ChapterResult *result, MemoryError **errors, int *count)
+{
+    char *text = read_file(path, 8 << 20);
+    if (text == NULL)
+        return;
+    MemoryError current = {0};
+    int in_block = 0, in_origin = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
+        const char *body = line ? strstr(line, "== ") : NULL;
+        body = body ? body + 3 : "";
+        int blank = line == NULL || body[0] == '\0';
+        if (blank) {
+            if (in_block && current.what) {
+                if (current.where == NULL)
+                    current.where = format_string("%s", "a place outside your code");
+                current.pid = pid;
+                add_error(errors, count, &current);
+            } else {
+                free(current.what);
+                free(current.where);
+                free(current.detail);
+            }
+            memset(&current, 0, sizeof current);
+            in_block = in_origin = 0;
+            if (line == NULL)
+                break;
+            continue;
+        }
+        const char *text_start = body;
+        while (*text_start == ' ')
+            text_start++;
+        if (!in_block) {
+            if (body[0] != ' ' && !is_summary(body)) {
+                in_block = 1;
+                current.what = format_string("%s", body);
+            }
+            continue;
+        }
+        char *function, *location;
+        if (parse_frame(text_start, &function, &location)) {
+            /* the first frame in the learner's files says where; origins say where the bad memory came from */
+            if (is_learner_location(result, location)) {
+                char *where = format_string("%s in %s()", location, function);
+                if (!in_origin && (current.where == NULL || !current.in_learner_code)) {
+                    free(current.where);
+                    current.where = where;
+                    current.in_learner_code = 1;
+                } else if (in_origin && current.detail && !strstr(current.detail, " at ")) {
+                    char *detail = format_string("%s, at %s", current.detail, where);
+                    free(current.detail);
+                    current.detail = detail;
+                    free(where);
+                } else {
+                    free(where);
+                }
+            } else if (!in_origin && current.where == NULL && strncmp(text_start, "at 0x", 5) == 0) {
+                current.where = format_string("%s in %s()", location, function);
+            }
+            free(function);
+            free(location);
+        } else if (body[0] == ' ' && current.detail == NULL) {
+            current.detail = format_string("%s", text_start);
+            in_origin = 1;
+        } else if (body[0] == ' ') {
+            in_origin = 1;
+        }
+    }
+    free(text);
+}
+
+/* Which check a pid ran, from the status files the check program wrote. */
+static const char *check_of_pid(const char *dir, const Fixture *fixture, int pid, int *incomplete)
+{
+    const char *found = NULL;
+    for (int i = 0; i < fixture->check_count; i++) {
+        char *path = format_string("%s/%s.status", dir, fixture->checks[i].id);
+        char *status = read_file(path, 256);
+        free(path);
+        if (status == NULL)
+            continue;
+        const char *pid_line = strstr(status, "pid ");
+        if (pid_line && atoi(pid_line + 4) == pid)
+            found = fixture->checks[i].id;
+        if (incomplete && strncmp(status, "exited 0", 8) != 0)
+            *incomplete = 1;
+        free(status);
+    }
+    return found;
+}
+
+void read_memcheck_logs(const char *dir, ChapterResult *result)
+{
+    CheckResult *memory = &result->memory;
+    MemoryError *errors = NULL;
+    int count = 0;
+    DIR *folder = opendir(dir);
+    if (folder == NULL)
+        die("cannot read %s", dir);
+    for (struct dirent *entry; (entry = readdir(folder)) != NULL;) {
+        int pid;
+        if (sscanf(entry->d_name, "vg.%d.log", &pid) != 1)
+            continue;
+        char *path = format_string("%s/%s", dir, entry->d_name);
+        read_log(path, pid, result, &errors, &count);
+        free(path);
+    }
+    closedir(folder);
+
+    int incomplete = 0;
+    check_of_pid(dir, result->fixture, -1, &incomplete);
+    if (count == 0 && !incomplete) {
+        memory->verdict = VERDICT_PASS;
+        memory->points = memory->max_points;
+        return;
+    }
+    if (count == 0) {
+        int all_todo = 1;
+        for (int i = 0; i < result->check_count; i++)
+            if (result->checks[i].verdict != VERDICT_TODO && result->checks[i].verdict != VERDICT_BLOCKED &&
+                result->fixture->checks[i].memcheck)
+                all_todo = 0;
+        memory->verdict = all_todo ? VERDICT_TODO : VERDICT_FAIL;
+        memory->message = format_string(all_todo ? "runs in full once every function is written"
+                                                 : "Valgrind found no error, but not every check ran to the end "
+                                                   "under it: fix the checks above first");
+        if (!all_todo)
+            memory->verdict = VERDICT_FAIL;
+        int any_todo = 0;
+        for (int i = 0; i < result->check_count; i++)
+            any_todo |= result->checks[i].verdict == VERDICT_TODO;
+        if (any_todo) {
+            memory->verdict = VERDICT_TODO;
+            free(memory->message);
+            memory->message = format_string("no error so far; it counts once every function is written");
+        }
+        return;
+    }
+    /* a check that crashed natively gets the place Valgrind saw during it */
+    for (int i = 0; i < count; i++) {
+        const char *check = check_of_pid(dir, result->fixture, errors[i].pid, NULL);
+        for (int c = 0; check && c < result->check_count; c++) {
+            CheckResult *r = &result->checks[c];
+            if (strcmp(r->id, check) == 0 && r->verdict == VERDICT_CRASH && !strstr(r->message, "Valgrind")) {
+                char *located = format_string("%s\n  Valgrind saw: %s at %s", r->message, errors[i].what,
+                                              errors[i].where);
+                free(r->message);
+                r->message = located;
+            }
+        }
+    }
+    /* each distinct error once, with the checks it happened in */
+    memory->verdict = VERDICT_FAIL;
+    int distinct = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        distinct += !seen;
+    }
+    char *message = format_string("Valgrind found %d problem%s with memory in your code:", distinct,
+                                  distinct == 1 ? "" : "s");
+    int shown = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        if (seen)
+            continue;
+        if (shown++ == 5) {
+            char *more = format_string("%s\n  and %d more", message, distinct - 5);
+            free(message);
+            message = more;
+            break;
+        }
+        char *checks = format_string("%s", "");
+        int occurrences = 0;
+        for (int k = i; k < count; k++) {
+            if (!same_error(&errors[k], &errors[i]))
+                continue;
+            occurrences++;
+            const char *check = check_of_pid(dir, result->fixture, errors[k].pid, NULL);
+            if (check && !strstr(checks, check)) {
+                char *longer = format_string("%s%s%s", checks, checks[0] ? ", " : "", check);
+                free(checks);
+                checks = longer;
+            }
+        }
+        const MemoryError *e = &errors[i];
+        char *more = format_string("%s\n  %s at %s%s%s%s%s", message, e->what, e->where,
+                                   checks[0] ? "\n    during check " : "", checks, e->detail ? "\n    " : "",
+                                   e->detail ? e->detail : "");
+        (void)occurrences;
+        free(checks);
+        free(message);
+        message = more;
+    }
+    memory->message = message;
+    for (int i = 0; i < count; i++) {
+        free(errors[i].what);
+        free(errors[i].where);
+        free(errors[i].detail);
+    }
+    free(errors);
+}

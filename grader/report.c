@@ -1,0 +1,296 @@
+/* report.c: verdicts of whole chapters, the printed report and the results file. */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void apply_blocking(const Course *course, ChapterResult **results, ChapterResult *result)
+{
+    for (int i = 0; i < result->check_count; i++) {
+        CheckResult *check = &result->checks[i];
+        const FixtureCheck *spec = &result->fixture->checks[i];
+        if (check->verdict == VERDICT_PASS)
+            continue;
+        for (int k = 0; k < spec->need_count; k++) {
+            const Chapter *need = course_find(course, spec->needs[k]);
+            const ChapterResult *r = need ? results[need->index] : NULL;
+            if (r == NULL || !r->passed) {
+                check->verdict = VERDICT_BLOCKED;
+                check->blocked_by = spec->needs[k];
+                check->points = 0;
+                break;
+            }
+        }
+    }
+}
+
+void finish_chapter(ChapterResult *result)
+{
+    result->points = 0;
+    int all = result->compiled;
+    for (int i = 0; i < result->check_count; i++) {
+        result->points += result->checks[i].points;
+        all &= result->checks[i].verdict == VERDICT_PASS;
+    }
+    if (result->compiled) {
+        result->points += result->memory.points;
+        all &= result->memory.verdict == VERDICT_PASS;
+    }
+    result->passed = all;
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+static int use_color;
+
+static const char *paint(const char *code) { return use_color ? code : ""; }
+#define GREEN paint("\033[32m")
+#define RED paint("\033[31m")
+#define YELLOW paint("\033[33m")
+#define BOLD paint("\033[1m")
+#define DIM paint("\033[2m")
+#define RESET paint("\033[0m")
+
+static const char *verdict_word(Verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS: return "pass";
+    case VERDICT_FAIL: return "FAIL";
+    case VERDICT_TODO: return "todo";
+    case VERDICT_BLOCKED: return "blocked";
+    case VERDICT_CRASH: return "CRASH";
+    case VERDICT_TIMEOUT: return "TIMEOUT";
+    case VERDICT_SKIPPED: return "skipped";
+    }
+    return "?";
+}
+
+static const char *verdict_color(Verdict v)
+{
+    if (v == VERDICT_PASS)
+        return GREEN;
+    if (v == VERDICT_TODO || v == VERDICT_BLOCKED || v == VERDICT_SKIPPED)
+        return YELLOW;
+    return RED;
+}
+
+/* Prints text with every line indented. */
+static void print_indented(const char *text, const char *indent)
+{
+    const char *line = text;
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        int length = end ? (int)(end - line) : (int)strlen(line);
+        printf("%s%.*s\n", indent, length, line);
+        line = end ? end + 1 : NULL;
+    }
+}
+
+static int all_todo(const ChapterResult *r)
+{
+    for (int i = 0; i < r->check_count; i++)
+        if (r->checks[i].verdict != VERDICT_TODO && r->checks[i].verdict != VERDICT_BLOCKED)
+            return 0;
+    return r->compiled;
+}
+
+/* One word for the state of a chapter. */
+static const char *chapter_state(const ChapterResult *r)
+{
+    if (r->passed)
+        return "passed";
+    if (!r->compiled)
+        return r->blocked_by ? "blocked" : "does not compile";
+    if (all_todo(r))
+        return "not started";
+    return "in progress";
+}
+
+/* The first thing the learner should look at in a chapter that does not pass. */
+static char *first_problem(const ChapterResult *r)
+{
+    if (!r->compiled) {
+        if (r->blocked_by)
+            return format_string("blocked by %s: its code does not compile yet", r->blocked_by);
+        return format_string("does not compile; run: make grade CH=%s", r->chapter->id);
+    }
+    const CheckResult *blocked = NULL;
+    for (int i = 0; i < r->check_count; i++) {
+        const CheckResult *c = &r->checks[i];
+        if (c->verdict == VERDICT_BLOCKED) {
+            if (!blocked)
+                blocked = c;
+            continue;
+        }
+        if (c->verdict == VERDICT_PASS)
+            continue;
+        const char *message = c->message ? c->message : "";
+        int length = (int)strcspn(message, "\n");
+        if (c->verdict == VERDICT_TODO)
+            return format_string("%.*s", length, message);
+        return format_string("%s: %.*s", c->title, length, message);
+    }
+    if (r->memory.verdict != VERDICT_PASS && r->memory.message) {
+        const char *m = r->memory.message;
+        const char *second = strchr(m, '\n');
+        if (second)
+            return format_string("memory: %.*s", (int)strcspn(second + 3, "\n"), second + 3);
+        return format_string("memory: %s", m);
+    }
+    if (blocked)
+        return format_string("%s: blocked by %s", blocked->title, blocked->blocked_by);
+    return format_string("%s", "");
+}
+
+static void print_check_line(const CheckResult *c)
+{
+    printf("  %s%-7s%s %-66s %2d/%d\n", verdict_color(c->verdict), verdict_word(c->verdict), RESET, c->title,
+           c->points, c->max_points);
+    if (c->verdict == VERDICT_PASS)
+        return;
+    if (c->verdict == VERDICT_BLOCKED) {
+        printf("          blocked by %s: this check calls your functions from chapter %s; make that chapter "
+               "pass first\n", c->blocked_by, c->blocked_by);
+        return;
+    }
+    if (c->message)
+        print_indented(c->message, "          ");
+    if (c->verdict != VERDICT_TODO && c->hint)
+        printf("          %shint:%s %s\n", BOLD, RESET, c->hint);
+    if (c->verdict != VERDICT_TODO && c->printed) {
+        printf("          your code printed:\n");
+        print_indented(c->printed, "            | ");
+    }
+}
+
+static void print_chapter_detail(const ChapterResult *r)
+{
+    const Chapter *ch = r->chapter;
+    printf("%s%s  %s%s  (lessons/%s)\n", BOLD, ch->id, ch->title, RESET, ch->folder);
+    if (!r->compiled) {
+        if (r->blocked_by)
+            printf("  %sblocked%s by %s: this chapter links your code from chapter %s, which does not compile:\n",
+                   YELLOW, RESET, r->blocked_by, r->blocked_by);
+        else
+            printf("  %sdoes not compile%s: the compiler says\n", RED, RESET);
+        print_indented(r->compile_errors ? r->compile_errors : "", "    ");
+        printf("  %d/%d\n", r->points, r->max_points);
+        return;
+    }
+    for (int i = 0; i < r->check_count; i++)
+        print_check_line(&r->checks[i]);
+    print_check_line(&r->memory);
+    printf("  %s%d/%d%s  %s  %s(graded in %.1f s)%s\n", BOLD, r->points, r->max_points, RESET, chapter_state(r),
+           DIM, r->seconds, RESET);
+}
+
+/* The function a learner should write next: the first one whose check is still a stub. */
+static char *next_step(const ChapterResult *r, const char *from)
+{
+    for (int i = 0; i < r->check_count; i++) {
+        const CheckResult *c = &r->checks[i];
+        if (c->verdict == VERDICT_TODO && c->message) {
+            const char *start = c->message + strlen("not implemented: ");
+            int length = (int)strcspn(start, " ");
+            if (all_todo(r))
+                return format_string("%s: start with %.*s in %s/%s/exercise.c", r->chapter->id, length, start,
+                                     from, r->chapter->folder);
+            return format_string("%s: write %.*s in %s/%s/exercise.c", r->chapter->id, length, start, from,
+                                 r->chapter->folder);
+        }
+    }
+    return format_string("%s: fix what the report shows in %s/%s/exercise.c (details: make grade CH=%s)",
+                         r->chapter->id, from, r->chapter->folder, r->chapter->id);
+}
+
+int print_report(const Report *report)
+{
+    use_color = report->color;
+    const Course *course = report->course;
+    int points = 0, max_points = 0, passed = 0, graded = 0, coming = 0;
+    const ChapterResult *next = NULL;
+    printf("%sLearn Deep Learning with C%s: grading the code in %s/\n\n", BOLD, RESET, report->from);
+    for (int i = 0; i < course->count; i++) {
+        const Chapter *ch = &course->chapters[i];
+        const ChapterResult *r = report->results[i];
+        if (ch->is_intro)
+            continue;
+        if (!ch->written) {
+            coming++;
+            if (!report->detailed)
+                printf("  %-4s %-52s %s%s%s\n", ch->id, ch->title, DIM, "coming", RESET);
+            continue;
+        }
+        if (!report->graded[i] || r == NULL)
+            continue;
+        graded++;
+        points += r->points;
+        max_points += r->max_points;
+        passed += r->passed;
+        if (!r->passed && next == NULL)
+            next = r;
+        if (report->detailed) {
+            print_chapter_detail(r);
+            printf("\n");
+            continue;
+        }
+        const char *state = chapter_state(r);
+        printf("  %-4s %-52s %3d/%-3d %s%s%s\n", ch->id, ch->title, r->points, r->max_points,
+               r->passed ? GREEN : (strcmp(state, "not started") == 0 ? YELLOW : RED), state, RESET);
+        if (!r->passed) {
+            char *problem = first_problem(r);
+            printf("       %s\n", problem);
+            free(problem);
+        }
+    }
+    if (report->detailed) {
+        /* chapters graded only because a named chapter links them */
+        for (int i = 0; i < course->count; i++) {
+            const ChapterResult *r = report->results[i];
+            if (r && !report->graded[i])
+                printf("  (chapter %s, whose code this links, was graded too: %d/%d, %s)\n", r->chapter->id,
+                       r->points, r->max_points, chapter_state(r));
+        }
+    } else {
+        printf("\n");
+    }
+    char *next_text = next ? next_step(next, report->from)
+                           : format_string("%s", coming ? "every written chapter passes; more chapters are coming"
+                                                        : "the whole course passes");
+    printf("%sScore %d/%d%s · chapters passed %d/%d · next: %s\n", BOLD, points, max_points, RESET, passed,
+           graded, next_text);
+    free(next_text);
+    return passed == graded;
+}
+
+/* Tab-separated results, one row per check: chapter, check, verdict, points, max points, first line of message. */
+void write_results(const Report *report, const char *path)
+{
+    char *temporary = format_string("%s.partial", path);
+    FILE *f = fopen(temporary, "w");
+    if (f == NULL)
+        die("cannot write %s", temporary);
+    fprintf(f, "chapter\tcheck\tverdict\tpoints\tmax_points\tmessage\n");
+    for (int i = 0; i < report->course->count; i++) {
+        const ChapterResult *r = report->results[i];
+        if (r == NULL)
+            continue;
+        if (!r->compiled) {
+            fprintf(f, "%s\tbuild\t%s\t0\t%d\t%.*s\n", r->chapter->id, r->blocked_by ? "blocked" : "compile-error",
+                    r->max_points, (int)strcspn(r->compile_errors ? r->compile_errors : "", "\n"),
+                    r->compile_errors ? r->compile_errors : "");
+            continue;
+        }
+        for (int k = 0; k <= r->check_count; k++) {
+            const CheckResult *c = k < r->check_count ? &r->checks[k] : &r->memory;
+            const char *message = c->message ? c->message : "";
+            fprintf(f, "%s\t%s\t%s\t%d\t%d\t%.*s\n", r->chapter->id, c->id, verdict_word(c->verdict), c->points,
+                    c->max_points, (int)strcspn(message, "\n\t"), message);
+        }
+    }
+    if (fclose(f) != 0 || rename(temporary, path) != 0)
+        die("cannot write %s", path);
+    free(temporary);
+}

@@ -1,0 +1,316 @@
+/*
+ * runner.c: the main() of a chapter's check program.
+ *
+ * A check program is the chapter's suite linked with the learner's code (or
+ * the reference solution). It never decides a verdict; it runs each check in
+ * a child process of its own and leaves, per check, in the output folder:
+ *   <id>.out     what the check emitted (inputs and outputs, as text)
+ *   <id>.log     what the code printed (stdout and stderr, capped)
+ *   <id>.status  how the child ended: "exited N", "signal N" or "timeout S", and its pid
+ *
+ * Usage:
+ *   check --list                       one line per check: id, points, title
+ *   check --run DIR [--memcheck] [--seed S] [--only ID]
+ *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
+ */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUTPUT_CAP_BYTES (16L << 20)
+#define MEMORY_CAP_BYTES (4L << 30)
+#define MEMCHECK_SLOWDOWN 30.0
+
+struct KitCase {
+    FILE *out;
+    uint64_t seed;
+    int under_memcheck;
+};
+
+/* ---- what a check calls ------------------------------------------------ */
+
+static void write_matrix(FILE *out, const Matrix *m)
+{
+    for (int i = 0; i < m->rows; i++) {
+        for (int j = 0; j < m->cols; j++)
+            fprintf(out, "%s%.9g", j ? " " : "", (double)m->data[(size_t)i * m->cols + j]);
+        fputc('\n', out);
+    }
+}
+
+void kit_emit(KitCase *c, const char *name, const Matrix *m, double abs_tol, double rel_tol)
+{
+    fprintf(c->out, "output %s\t%d %d %g %g\n", name, m->rows, m->cols, abs_tol, rel_tol);
+    write_matrix(c->out, m);
+    fflush(c->out);
+}
+
+void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol)
+{
+    float v = (float)value;
+    Matrix m = {1, 1, &v};
+    kit_emit(c, name, &m, abs_tol, rel_tol);
+}
+
+void kit_show_input(KitCase *c, const char *name, const Matrix *m)
+{
+    fprintf(c->out, "input %s\t%d %d\n", name, m->rows, m->cols);
+    write_matrix(c->out, m);
+    fflush(c->out);
+}
+
+Matrix kit_output_matrix(int rows, int cols)
+{
+    Matrix m = kit_matrix_create(rows, cols);
+    kit_matrix_fill(&m, NAN);
+    return m;
+}
+
+uint64_t kit_case_seed(const KitCase *c) { return c->seed; }
+
+int kit_case_under_memcheck(const KitCase *c) { return c->under_memcheck; }
+
+/* Every call the learner's code makes to cblas_sgemm passes through here (linked with --wrap=cblas_sgemm). */
+static long sgemm_calls;
+
+void __real_cblas_sgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE trans_a,
+                        const enum CBLAS_TRANSPOSE trans_b, const blasint m, const blasint n, const blasint k,
+                        const float alpha, const float *a, const blasint lda, const float *b, const blasint ldb,
+                        const float beta, float *c, const blasint ldc);
+
+void __wrap_cblas_sgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE trans_a,
+                        const enum CBLAS_TRANSPOSE trans_b, const blasint m, const blasint n, const blasint k,
+                        const float alpha, const float *a, const blasint lda, const float *b, const blasint ldb,
+                        const float beta, float *c, const blasint ldc)
+{
+    sgemm_calls++;
+    __real_cblas_sgemm(order, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+long kit_sgemm_calls(void) { return sgemm_calls; }
+
+/* ---- running checks ---------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: check --list\n"
+                    "       check --run DIR [--memcheck] [--seed S] [--only ID]\n"
+                    "       check --record FIXTURE [--seed S]\n");
+    exit(2);
+}
+
+static char *path_join(const char *dir, const char *id, const char *suffix)
+{
+    char *path;
+    if (asprintf(&path, "%s/%s%s", dir, id, suffix) < 0)
+        kit_fatal("out of memory");
+    return path;
+}
+
+static void limit(int resource, rlim_t value)
+{
+    struct rlimit r = {value, value};
+    setrlimit(resource, &r);
+}
+
+/* In the child: redirect output, set limits, run the check, exit. */
+static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
+{
+    setpgid(0, 0);
+    char *log_path = path_join(dir, check->id, ".log");
+    char *out_path = path_join(dir, check->id, ".out");
+    int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (log_fd < 0 || null_fd < 0)
+        _exit(120);
+    dup2(null_fd, STDIN_FILENO);
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    close(null_fd);
+    close(log_fd);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    KitCase c = {fopen(out_path, "w"), seed, under_memcheck};
+    if (c.out == NULL)
+        _exit(121);
+    free(log_path);
+    free(out_path);
+
+    limit(RLIMIT_CORE, 0);
+    limit(RLIMIT_FSIZE, OUTPUT_CAP_BYTES);
+    if (!under_memcheck) {
+        limit(RLIMIT_AS, MEMORY_CAP_BYTES);
+        limit(RLIMIT_CPU, (rlim_t)check->timeout_seconds + 2);
+    }
+    sgemm_calls = 0;
+    check->run(&c);
+    fclose(c.out);
+    exit(0);
+}
+
+/* Runs one check in a child; returns its status line ("exited 0", ...). */
+static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck, char *status,
+                    size_t status_size)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        kit_fatal("cannot start a process for check %s: %s", check->id, strerror(errno));
+    if (pid == 0)
+        run_child(check, dir, seed, under_memcheck);
+
+    double limit_seconds = check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : 1.0);
+    double start = kit_seconds();
+    int wstatus = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &wstatus, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR)
+            kit_fatal("waiting for check %s: %s", check->id, strerror(errno));
+        if (kit_seconds() - start > limit_seconds) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, &wstatus, 0);
+            snprintf(status, status_size, "timeout %g\npid %d\n", limit_seconds, (int)pid);
+            return;
+        }
+        struct timespec pause = {0, 2000000};
+        nanosleep(&pause, NULL);
+    }
+    kill(-pid, SIGKILL); /* anything the check left running in its group */
+    if (WIFEXITED(wstatus))
+        snprintf(status, status_size, "exited %d\npid %d\n", WEXITSTATUS(wstatus), (int)pid);
+    else
+        snprintf(status, status_size, "signal %d\npid %d\n", WTERMSIG(wstatus), (int)pid);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+        kit_fatal("cannot write %s: %s", path, strerror(errno));
+}
+
+static void run_all(const char *dir, uint64_t seed, int under_memcheck, const char *only)
+{
+    int found = 0;
+    for (int i = 0; i < kit_suite_check_count; i++) {
+        const KitCheck *check = &kit_suite_checks[i];
+        if (only != NULL && strcmp(only, check->id) != 0)
+            continue;
+        found = 1;
+        if (under_memcheck && check->skip_memcheck)
+            continue;
+        char status[128];
+        run_one(check, dir, seed, under_memcheck, status, sizeof status);
+        char *status_path = path_join(dir, check->id, ".status");
+        write_file(status_path, status);
+        free(status_path);
+    }
+    if (only != NULL && !found)
+        kit_fatal("chapter %s has no check named '%s' (see: check --list)", kit_suite_chapter, only);
+}
+
+static void copy_into(FILE *to, const char *path)
+{
+    FILE *from = fopen(path, "r");
+    if (from == NULL)
+        kit_fatal("cannot read %s: %s", path, strerror(errno));
+    char buffer[65536];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, from)) > 0)
+        fwrite(buffer, 1, n, to);
+    fclose(from);
+}
+
+/* Runs every check against the reference and writes the fixture the grade tool judges with. */
+static void record(const char *fixture_path, uint64_t seed)
+{
+    char dir[] = "/tmp/kit-record-XXXXXX";
+    if (mkdtemp(dir) == NULL)
+        kit_fatal("cannot make a scratch folder: %s", strerror(errno));
+    char *temporary_path = path_join(".", fixture_path, ".partial");
+    FILE *fixture = fopen(temporary_path, "w");
+    if (fixture == NULL)
+        kit_fatal("cannot write %s: %s", temporary_path, strerror(errno));
+    fprintf(fixture, "# The grading fixture of chapter %s, recorded from the reference solution.\n"
+                     "# Do not edit: 'make fixtures' writes it again from grader/suites and solutions/.\n"
+                     "chapter %s\nseed %llu\n",
+            kit_suite_chapter, kit_suite_chapter, (unsigned long long)seed);
+    for (int i = 0; i < kit_suite_check_count; i++) {
+        const KitCheck *check = &kit_suite_checks[i];
+        char status[128];
+        run_one(check, dir, seed, 0, status, sizeof status);
+        if (strncmp(status, "exited 0\n", 9) != 0) {
+            char *log_path = path_join(dir, check->id, ".log");
+            kit_fatal("the reference failed check %s (%s); see %s", check->id, strtok(status, "\n"), log_path);
+        }
+        fprintf(fixture, "check %s\ntitle %s\npoints %d\nneeds %s\nhint %s\ntimeout %g\nmemcheck %d\n", check->id,
+                check->title, check->points, check->needs[0] ? check->needs : "-",
+                check->hint ? check->hint : "-", check->timeout_seconds, !check->skip_memcheck);
+        char *out_path = path_join(dir, check->id, ".out");
+        copy_into(fixture, out_path);
+        fputs("end\n", fixture);
+        char *log_path = path_join(dir, check->id, ".log");
+        unlink(out_path);
+        unlink(log_path);
+        free(out_path);
+        free(log_path);
+    }
+    if (fclose(fixture) != 0 || rename(temporary_path, fixture_path) != 0)
+        kit_fatal("cannot write %s: %s", fixture_path, strerror(errno));
+    free(temporary_path);
+    rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    const char *run_dir = NULL, *record_path = NULL, *only = NULL;
+    int list = 0, under_memcheck = 0;
+    uint64_t seed = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--list") == 0)
+            list = 1;
+        else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
+            run_dir = argv[++i];
+        else if (strcmp(argv[i], "--record") == 0 && i + 1 < argc)
+            record_path = argv[++i];
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--memcheck") == 0)
+            under_memcheck = 1;
+        else
+            usage();
+    }
+    if (list) {
+        for (int i = 0; i < kit_suite_check_count; i++)
+            printf("%s\t%d\t%s\n", kit_suite_checks[i].id, kit_suite_checks[i].points, kit_suite_checks[i].title);
+        return 0;
+    }
+    if (record_path != NULL) {
+        record(record_path, seed);
+        return 0;
+    }
+    if (run_dir == NULL)
+        usage();
+    if (mkdir(run_dir, 0755) != 0 && errno != EEXIST)
+        kit_fatal("cannot make %s: %s", run_dir, strerror(errno));
+    run_all(run_dir, seed, under_memcheck, only);
+    return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * kit.h: the shared harness that every chapter of the course builds against.
+ *
+ * Everything here comes with the kit; you never edit it. Every name the kit
+ * provides starts with kit_ (or KIT_), so you can always tell the kit's code
+ * from the functions you write yourself (normalize, matrix_multiply, ...).
+ *
+ * Legend of dimension letters used in the shape comments across the course:
+ *   N  number of examples (rows of a data matrix)
+ *   D  number of features per example (columns)
+ *   R, C  rows and columns of a general matrix
+ *   K  the shared inner dimension of a product (X is N x K, W is K x M)
+ *   M  number of outputs of a layer
+ *
+ * Matrices are flat, row-major arrays of float: element (i, j) of a matrix
+ * with C columns lives at data[i * C + j].
+ */
+#ifndef KIT_H
+#define KIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A matrix: a shape and rows * cols floats in row-major order. */
+typedef struct {
+    int rows;
+    int cols;
+    float *data;
+} Matrix;
+
+/* ---- matrices ---------------------------------------------------------- */
+
+/* Allocates a rows x cols matrix filled with zeros; stops the program with a clear message on a bad shape or no memory. */
+Matrix kit_matrix_create(int rows, int cols);
+
+/* Allocates a rows x cols matrix and copies rows * cols values into it, row by row. */
+Matrix kit_matrix_from(int rows, int cols, const float *values);
+
+/* Frees the matrix's data and sets its shape to 0 x 0; freeing twice is harmless. */
+void kit_matrix_free(Matrix *m);
+
+/* Sets every element of m to value. */
+void kit_matrix_fill(Matrix *m, float value);
+
+/* Copies src into dst; both must have the same shape. */
+void kit_matrix_copy(Matrix *dst, const Matrix *src);
+
+/* Prints "name (R x C):" and the rows of m with the given number of decimals. */
+void kit_matrix_print(const char *name, const Matrix *m, int decimals);
+
+/* Stops the program with a message naming what, its shape and the expected shape when m is not rows x cols. */
+void kit_require_shape(const Matrix *m, int rows, int cols, const char *what);
+
+/* ---- random numbers ---------------------------------------------------- */
+
+/* A seeded random number generator (PCG32): the same seed gives the same numbers on every machine. */
+typedef struct {
+    uint64_t state;
+    uint64_t increment;
+    int has_spare_normal;
+    double spare_normal;
+} KitRng;
+
+/* Starts the generator at seed. */
+void kit_rng_seed(KitRng *rng, uint64_t seed);
+
+/* Returns the next 32 random bits. */
+uint32_t kit_rng_u32(KitRng *rng);
+
+/* Returns a float uniformly distributed in [0, 1). */
+float kit_rng_uniform(KitRng *rng);
+
+/* Returns a float from the standard normal distribution (mean 0, standard deviation 1). */
+float kit_rng_normal(KitRng *rng);
+
+/* Returns an integer uniformly distributed in [0, n), for n >= 1. */
+int kit_rng_below(KitRng *rng, int n);
+
+/* Fills m with normal numbers of the given mean and standard deviation. */
+void kit_matrix_fill_normal(Matrix *m, KitRng *rng, float mean, float std);
+
+/* Fills m with uniform numbers in [low, high). */
+void kit_matrix_fill_uniform(Matrix *m, KitRng *rng, float low, float high);
+
+/* ---- time -------------------------------------------------------------- */
+
+/* Seconds on a monotonic clock: subtract two readings to time a piece of code. */
+double kit_seconds(void);
+
+/* ---- data files -------------------------------------------------------- */
+
+/* The contents of an IDX file (the format of MNIST): up to 3 dimensions of unsigned bytes. */
+typedef struct {
+    int dimension_count;       /* 1 for labels, 3 for images */
+    int dims[3];               /* e.g. {10000, 28, 28} for images, {10000} for labels */
+    size_t size;               /* number of bytes in data: the product of dims */
+    unsigned char *data;
+} KitIdx;
+
+/* Reads an IDX file, gzip-compressed or not. Returns 0, or -1 with a message in error that names the file and what is wrong. */
+int kit_idx_read(const char *path, KitIdx *out, char *error, size_t error_size);
+
+/* Frees what kit_idx_read allocated. */
+void kit_idx_free(KitIdx *idx);
+
+/* ---- the course's small data set --------------------------------------- */
+
+/* Eight people, four columns: age, salary, years of experience, promoted (1) or not (0). */
+#define KIT_PEOPLE_ROWS 8
+#define KIT_PEOPLE_COLS 4
+extern const char *const kit_people_columns[KIT_PEOPLE_COLS];
+
+/* Allocates the 8 x 4 people data set (free it with kit_matrix_free). */
+Matrix kit_people_dataset(void);
+
+/* ---- errors and placeholders ------------------------------------------- */
+
+/* Prints "error: " and the formatted message to stderr, then exits with status 1. */
+_Noreturn void kit_fatal(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* The exit status of a program that reached a function not written yet. */
+#define KIT_EXIT_NOT_IMPLEMENTED 3
+
+/* Reports that a function of the course is still a stub, then exits with KIT_EXIT_NOT_IMPLEMENTED. */
+_Noreturn void kit_not_implemented(const char *function, const char *file);
+
+/* The placeholder in every stub: replace it with your code. */
+#define KIT_NOT_IMPLEMENTED() kit_not_implemented(__func__, __FILE__)
+
+#endif

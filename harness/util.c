@@ -1,0 +1,34 @@
+/* util.c: time, fatal errors and the placeholder that stubs call. */
+#include "kit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+double kit_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
+void kit_fatal(const char *format, ...)
+{
+    va_list args;
+    fflush(stdout);
+    fputs("error: ", stderr);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+void kit_not_implemented(const char *function, const char *file)
+{
+    fflush(stdout);
+    fprintf(stderr, "not implemented: %s() in %s\n", function, file);
+    fflush(stderr);
+    exit(KIT_EXIT_NOT_IMPLEMENTED);
+}
