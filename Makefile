@@ -15,7 +15,7 @@ LDLIBS = $(shell pkg-config --libs openblas zlib) -lm
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)
 HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
-GRADER_SOURCES := grader/grade.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c
+GRADER_SOURCES := grader/grade.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c
 GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
 SUITE_SOURCES := $(wildcard grader/suites/*.c)
 SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)

@@ -78,6 +78,14 @@ const Chapter *course_find(const Course *course, const char *id)
     return NULL;
 }
 
+const Chapter *course_intro(const Course *course)
+{
+    for (int i = 0; i < course->count; i++)
+        if (course->chapters[i].is_intro)
+            return &course->chapters[i];
+    return NULL;
+}
+
 static char *id_list(const Course *course, int written_only)
 {
     char *list = format_string("%s", "");

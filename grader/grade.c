@@ -531,8 +531,8 @@ static void record_fixture(const Chapter *chapter)
 
 /* ---- the demo ---------------------------------------------------------- */
 
-/* Builds the chapter's demo with the code in --from and runs it in place of this process. */
-static int run_demo(const Chapter *chapter)
+/* Builds the chapter's demo with the code in --from; returns the program's path, or NULL when it does not build. */
+static char *build_demo(const Chapter *chapter)
 {
     Args args = {0};
     append_words(&args, KIT_CC);
@@ -571,14 +571,60 @@ static int run_demo(const Chapter *chapter)
     }
     int status;
     waitpid(pid, &status, 0);
+    args_free(&args);
+    free(demo_source);
+    free(dir);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "\nThe demo of chapter %s does not build: the compiler's messages above name the file "
                         "and line.\n", chapter->id);
-        return 1;
+        free(program);
+        return NULL;
     }
+    return program;
+}
+
+/* Builds the chapter's demo and runs it in place of this process. */
+static int run_demo(const Chapter *chapter)
+{
+    char *program = build_demo(chapter);
+    if (program == NULL)
+        return 1;
     char *argv[] = {program, NULL};
     execv(program, argv);
     die("cannot run %s: %s", program, strerror(errno));
+}
+
+/* Checks a lesson text against what its demo (built from the reference solutions) prints now,
+ * or for the introduction against the text in output_file. */
+static int check_lesson(const Chapter *chapter, const char *output_file)
+{
+    char *path = format_string("lessons/%s/README.md", chapter->folder);
+    char *output = NULL;
+    if (output_file) {
+        output = read_file(output_file, 0);
+        if (output == NULL)
+            die("cannot read %s", output_file);
+    } else if (chapter->written) {
+        options.from = "solutions";
+        char *program = build_demo(chapter);
+        if (program == NULL)
+            return 0;
+        char *log_path = format_string("build/demo/solutions/%s/output.txt", chapter->id);
+        char *argv[] = {program, NULL};
+        int status = run_process(argv, NULL, log_path, 600);
+        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            printf("%s: the demo of chapter %s failed with the reference solution (%s); its output is in %s\n",
+                   path, chapter->id, describe_wait_status(status), log_path);
+            return 0;
+        }
+        output = read_file(log_path, 0);
+        free(log_path);
+        free(program);
+    }
+    int ok = check_lesson_text(chapter, path, output);
+    free(output);
+    free(path);
+    return ok;
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -590,6 +636,8 @@ static void usage(void)
             "             [--seed N] [--no-memcheck] [--color auto|always|never] [CHAPTER...]\n"
             "       grade --demo CHAPTER [--from DIR]\n"
             "       grade --record [CHAPTER...]   (instructors: rewrite fixtures from solutions/)\n"
+            "       grade --check-lesson CHAPTER [--output-of FILE]\n"
+            "       grade --mutants CHAPTER | --write-mutant NAME FILE CHAPTER\n"
             "       grade --map | --chapters\n");
     exit(2);
 }
@@ -601,7 +649,8 @@ int main(int argc, char **argv)
     options.seed = format_string("%s", "1");
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
-    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0;
+    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0;
+    const char *output_file = NULL, *mutant_name = NULL, *mutant_out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--from") == 0 && i + 1 < argc)
@@ -638,6 +687,16 @@ int main(int argc, char **argv)
             demo = 1;
         else if (strcmp(a, "--record") == 0)
             record = 1;
+        else if (strcmp(a, "--check-lesson") == 0)
+            lesson = 1;
+        else if (strcmp(a, "--output-of") == 0 && i + 1 < argc)
+            output_file = argv[++i];
+        else if (strcmp(a, "--mutants") == 0)
+            mutants = 1;
+        else if (strcmp(a, "--write-mutant") == 0 && i + 2 < argc) {
+            mutant_name = argv[++i];
+            mutant_out = argv[++i];
+        }
         else if (a[0] == '-')
             usage();
         else if (requested_count < MAX_CHAPTERS)
@@ -663,6 +722,21 @@ int main(int argc, char **argv)
                                                         : strcmp(options.from, "solutions") == 0 ? "solutions"
                                                                                                    : "other");
 
+    if (lesson) {
+        if (requested_count != 1)
+            die("--check-lesson takes one chapter (0 for the introduction)");
+        const Chapter *chapter = strcmp(requested[0], "0") == 0 ? course_intro(&course)
+                                                                 : course_find(&course, requested[0]);
+        if (chapter == NULL)
+            die("there is no chapter '%s'", requested[0]);
+        return check_lesson(chapter, output_file) ? 0 : 1;
+    }
+    if (mutants || mutant_name) {
+        const Chapter *chapter = requested_count == 1 ? course_find(&course, requested[0]) : NULL;
+        if (chapter == NULL)
+            die("--mutants and --write-mutant take one chapter");
+        return mutant_name ? write_mutant(chapter, mutant_name, mutant_out) : list_mutants(chapter);
+    }
     if (demo) {
         if (requested_count != 1)
             die("which chapter's demo? say it with CH, for example: make run CH=1.1 (the written chapters are %s)",

@@ -134,6 +134,7 @@ const char *describe_wait_status(int status);
 /* course.c */
 void course_read(Course *course, const char *path);
 const Chapter *course_find(const Course *course, const char *id);
+const Chapter *course_intro(const Course *course);
 char *course_id_list(const Course *course);
 char *course_written_list(const Course *course);
 void print_course_map(const Course *course);
@@ -142,6 +143,12 @@ void print_course_map(const Course *course);
 Fixture *fixture_read(const char *path);
 void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
                  const ChapterResult *chapter_result, CheckResult *result);
+
+/* instructor.c */
+char *mask_measurements(const char *line);
+int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output);
+int list_mutants(const Chapter *chapter);
+int write_mutant(const Chapter *chapter, const char *name, const char *out_path);
 
 /* memcheck.c */
 void read_memcheck_logs(const char *dir, ChapterResult *result);

@@ -28,4 +28,38 @@ void column_stats(Matrix *mean, Matrix *std, Matrix *min, Matrix *max, const Mat
 /* Every column of X scaled to mean 0 and std 1 on its own (only centred when its std is 0). */
 void normalize_columns(Matrix *out, const Matrix *X);
 
+/* ---- 1.2 Matrix Operations for Neural Networks (lessons/1.2-matrix-operations) ---- */
+
+/* a . b = sum_k a_k b_k over all elements; a and b have the same number of elements (vectors are 1 x n). */
+float dot_product(const Matrix *a, const Matrix *b);
+
+/* |a| = sqrt(a . a), the Euclidean length of a. */
+float vector_norm(const Matrix *a);
+
+/* a . b / (|a| |b|), the cosine of the angle between a and b; 0 when either is a zero vector. */
+float cosine_similarity(const Matrix *a, const Matrix *b);
+
+/* Z = XW with three loops; X is N x K, W is K x M, Z is N x M. */
+void matrix_multiply_loops(Matrix *Z, const Matrix *X, const Matrix *W);
+
+/* The same product Z = XW with one call to OpenBLAS cblas_sgemm. */
+void matrix_multiply(Matrix *Z, const Matrix *X, const Matrix *W);
+
+/* out = X^T; X is R x C, out is C x R. */
+void transpose(Matrix *out, const Matrix *X);
+
+/* Z = XW + b with your matrix_multiply and add_row_vector (1.1); X is N x K, W is K x M, b is 1 x M, Z is N x M. */
+void linear_layer(Matrix *Z, const Matrix *X, const Matrix *W, const Matrix *b);
+
+/* ---- 1.3 Mathematical Functions and Activation Basics (lessons/1.3-math-functions) ---- */
+
+/* out = e^Z element by element; out may be Z. */
+void elementwise_exp(Matrix *out, const Matrix *Z);
+
+/* out = max(Z, floor) element by element (max(Z, 0) is ReLU); out may be Z. */
+void elementwise_maximum(Matrix *out, const Matrix *Z, float floor);
+
+/* out = 1 / (1 + e^-Z) element by element, computed so that no exponential overflows; out may be Z. */
+void sigmoid(Matrix *out, const Matrix *Z);
+
 #endif

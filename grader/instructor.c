@@ -1,0 +1,279 @@
+/* instructor.c: the grade tool's checks of the kit itself: lesson texts against their demos,
+ * and known-buggy variants (mutants) of the reference solutions. */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lesson texts ------------------------------------------------------ */
+
+/* Is s (at a unit's start) one of the units of measured time or speed, ending at a word boundary? */
+static size_t measured_unit_length(const char *s)
+{
+    static const char *units[] = {"GFLOP/s", "ms", "us", "s", "x"};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t n = strlen(units[i]);
+        if (strncmp(s, units[i], n) == 0 && !isalnum((unsigned char)s[n]))
+            return n;
+    }
+    return 0;
+}
+
+/* Replaces each number that measures time or speed ("0.84 s", "12.5 GFLOP/s", "85x") by '#':
+ * those differ from run to run; everything else a demo prints must match exactly. */
+char *mask_measurements(const char *line)
+{
+    char *out = allocate(strlen(line) + 1);
+    size_t o = 0;
+    for (size_t i = 0; line[i];) {
+        int starts_number = isdigit((unsigned char)line[i]) &&
+                            (i == 0 || (!isalnum((unsigned char)line[i - 1]) && line[i - 1] != '.'));
+        if (starts_number) {
+            size_t j = i;
+            while (isdigit((unsigned char)line[j]) || line[j] == '.')
+                j++;
+            size_t k = j + (line[j] == ' ');
+            size_t unit = measured_unit_length(line + k);
+            if (unit > 0) {
+                out[o++] = '#';
+                i = j;
+                continue;
+            }
+            memcpy(out + o, line + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        out[o++] = line[i++];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Splits text into lines (in place); returns the count. */
+static int split_lines(char *text, char ***lines)
+{
+    int count = 0, capacity = 64;
+    *lines = allocate((size_t)capacity * sizeof **lines);
+    char *cursor = text;
+    while (*cursor) {
+        if (count == capacity) {
+            capacity *= 2;
+            *lines = realloc(*lines, (size_t)capacity * sizeof **lines);
+            if (*lines == NULL)
+                die("out of memory");
+        }
+        (*lines)[count++] = cursor;
+        char *end = strchr(cursor, '\n');
+        if (end == NULL)
+            break;
+        *end = '\0';
+        cursor = end + 1;
+    }
+    return count;
+}
+
+static int lines_match(const char *a, const char *b)
+{
+    char *ma = mask_measurements(a), *mb = mask_measurements(b);
+    int same = strcmp(ma, mb) == 0;
+    free(ma);
+    free(mb);
+    return same;
+}
+
+/* Checks the front-matter block the course's lesson texts open with. */
+static int check_front_matter(const Chapter *chapter, const char *path, char **lines, int count)
+{
+    const char *part = chapter->is_intro ? "0" : chapter->id;
+    char *title = format_string("title = \"Learn Deep Learning with C, Part %s: %s\"", part, chapter->title);
+    int ok = count >= 5 && strcmp(lines[0], "+++") == 0 && strcmp(lines[1], title) == 0 &&
+             strcmp(lines[2], "author = \"Artintellica\"") == 0 && strncmp(lines[3], "date = \"", 8) == 0 &&
+             strlen(lines[3]) == 19 && strcmp(lines[4], "+++") == 0;
+    if (!ok)
+        printf("%s: must open with the front-matter block:\n+++\n%s\nauthor = \"Artintellica\"\n"
+               "date = \"YYYY-MM-DD\"\n+++\n",
+               path, title);
+    free(title);
+    return ok;
+}
+
+/*
+ * Checks one lesson: its front matter, and that every ```output block is, in order,
+ * a run of consecutive lines of what the demo printed (demo_output; NULL for a lesson without a demo).
+ * Returns 1 when it holds, else prints what differs (file:line) and returns 0.
+ */
+int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output)
+{
+    char *text = read_file(path, 0);
+    if (text == NULL) {
+        printf("%s: missing\n", path);
+        return 0;
+    }
+    char **lines, **demo = NULL;
+    int count = split_lines(text, &lines);
+    int demo_count = demo_output ? split_lines(demo_output, &demo) : 0;
+    int ok = check_front_matter(chapter, path, lines, count);
+    int position = 0, blocks = 0;
+    for (int i = 0; i < count && ok; i++) {
+        if (strcmp(lines[i], "```output") != 0)
+            continue;
+        int start = i + 1, end = start;
+        while (end < count && strncmp(lines[end], "```", 3) != 0)
+            end++;
+        if (end == count) {
+            printf("%s:%d: the output block is never closed with ```\n", path, i + 1);
+            ok = 0;
+            break;
+        }
+        blocks++;
+        int length = end - start, found = -1;
+        for (int p = position; p + length <= demo_count && found < 0; p++) {
+            int k = 0;
+            while (k < length && lines_match(lines[start + k], demo[p + k]))
+                k++;
+            if (k == length)
+                found = p;
+        }
+        if (found < 0) {
+            /* say where it differs from the best partial match */
+            int best = -1, best_k = -1;
+            for (int p = position; p < demo_count; p++) {
+                int k = 0;
+                while (k < length && p + k < demo_count && lines_match(lines[start + k], demo[p + k]))
+                    k++;
+                if (k > best_k)
+                    best_k = k, best = p;
+            }
+            if (demo_output == NULL)
+                printf("%s:%d: an output block, but this chapter has no demo to print it\n", path, i + 1);
+            else if (best < 0 || best_k == 0)
+                printf("%s:%d: this output block is not what the demo prints (its first line, '%s', is not "
+                       "among the demo's lines after the previous block)\n", path, start + 1, lines[start]);
+            else
+                printf("%s:%d: this line of an output block is not what the demo prints:\n  lesson: %s\n"
+                       "  demo:   %s\n", path, start + best_k + 1, lines[start + best_k],
+                       best + best_k < demo_count ? demo[best + best_k] : "(the demo's output ends here)");
+            ok = 0;
+            break;
+        }
+        position = found + length;
+        i = end;
+    }
+    if (ok)
+        printf("%s: front matter and %d output block%s match\n", path, blocks, blocks == 1 ? "" : "s");
+    free(lines);
+    free(demo);
+    free(text);
+    return ok;
+}
+
+/* ---- mutants ----------------------------------------------------------- */
+
+/*
+ * A mutants file (grader/mutants/<chapter>.txt) holds blocks:
+ *   mutant NAME
+ *   caught-by CHECK-ID [CHECK-ID...]      (memory is the memory check)
+ *   why ONE LINE: the mistake it models
+ *   replace
+ *   ...exact lines of the reference solution...
+ *   with
+ *   ...the lines that replace them...
+ *   end
+ */
+typedef struct {
+    char *name, *caught_by, *why, *find, *replacement;
+} Mutant;
+
+static int read_mutants(const char *path, Mutant **mutants)
+{
+    char *text = read_file(path, 0);
+    if (text == NULL)
+        return -1;
+    char **lines;
+    int count = split_lines(text, &lines), n = 0;
+    *mutants = NULL;
+    for (int i = 0; i < count; i++) {
+        if (strncmp(lines[i], "mutant ", 7) != 0)
+            continue;
+        *mutants = realloc(*mutants, (size_t)(n + 1) * sizeof **mutants);
+        if (*mutants == NULL)
+            die("out of memory");
+        Mutant *m = &(*mutants)[n++];
+        memset(m, 0, sizeof *m);
+        m->name = format_string("%s", lines[i] + 7);
+        char **target = NULL;
+        for (i++; i < count && strcmp(lines[i], "end") != 0; i++) {
+            if (target == NULL && strncmp(lines[i], "caught-by ", 10) == 0)
+                m->caught_by = format_string("%s", lines[i] + 10);
+            else if (target == NULL && strncmp(lines[i], "why ", 4) == 0)
+                m->why = format_string("%s", lines[i] + 4);
+            else if (strcmp(lines[i], "replace") == 0)
+                target = &m->find, m->find = format_string("%s", "");
+            else if (strcmp(lines[i], "with") == 0)
+                target = &m->replacement, m->replacement = format_string("%s", "");
+            else if (target != NULL) {
+                char *longer = format_string("%s%s\n", *target, lines[i]);
+                free(*target);
+                *target = longer;
+            } else
+                die("%s: mutant %s: unexpected line '%s'", path, m->name, lines[i]);
+        }
+        if (!m->caught_by || !m->why || !m->find || !m->replacement || m->find[0] == '\0')
+            die("%s: mutant %s needs caught-by, why, replace, with and end", path, m->name);
+    }
+    free(lines);
+    free(text);
+    return n;
+}
+
+/* Lists a chapter's mutants: one line each, "NAME<TAB>CAUGHT-BY<TAB>WHY". */
+int list_mutants(const Chapter *chapter)
+{
+    char *path = format_string("grader/mutants/%s.txt", chapter->id);
+    Mutant *mutants;
+    int n = read_mutants(path, &mutants);
+    if (n < 0)
+        die("%s is missing", path);
+    for (int i = 0; i < n; i++)
+        printf("%s\t%s\t%s\n", mutants[i].name, mutants[i].caught_by, mutants[i].why);
+    free(path);
+    return 0;
+}
+
+/* Writes the reference solution with one mutant applied to out_path; the replaced text must occur exactly once. */
+int write_mutant(const Chapter *chapter, const char *name, const char *out_path)
+{
+    char *path = format_string("grader/mutants/%s.txt", chapter->id);
+    Mutant *mutants;
+    int n = read_mutants(path, &mutants);
+    if (n < 0)
+        die("%s is missing", path);
+    const Mutant *m = NULL;
+    for (int i = 0; i < n; i++)
+        if (strcmp(mutants[i].name, name) == 0)
+            m = &mutants[i];
+    if (m == NULL)
+        die("%s has no mutant named '%s'", path, name);
+    char *solution_path = format_string("solutions/%s/exercise.c", chapter->folder);
+    char *solution = read_file(solution_path, 0);
+    if (solution == NULL)
+        die("cannot read %s", solution_path);
+    char *at = strstr(solution, m->find);
+    if (at == NULL || strstr(at + 1, m->find) != NULL)
+        die("%s: mutant %s: the lines to replace must occur exactly once in %s (found %s)", path, name,
+            solution_path, at ? "more than once" : "nowhere");
+    FILE *out = fopen(out_path, "w");
+    if (out == NULL)
+        die("cannot write %s", out_path);
+    fprintf(out, "%.*s%s%s", (int)(at - solution), solution, m->replacement, at + strlen(m->find));
+    if (fclose(out) != 0)
+        die("cannot write %s", out_path);
+    free(solution);
+    free(solution_path);
+    free(path);
+    return 0;
+}
