@@ -43,7 +43,7 @@ run: all
 
 test: all
 	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness
-	@sh tools/test.sh
+	@bash tools/test.sh
 
 fixtures: all
 	@$(GRADE) --record $(CH)

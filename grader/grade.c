@@ -514,7 +514,7 @@ static void record_fixture(const Chapter *chapter)
     if (!build_check(chapter, dir, &scratch))
         die("the reference solution of chapter %s does not build:\n%s", chapter->id, scratch.compile_errors);
     char *program = format_string("%s/check", dir);
-    char *fixture = format_string("grader/fixtures/%s.txt", chapter->id);
+    char *fixture = format_string("%s/%s.txt", options.fixtures, chapter->id);
     char *log_path = format_string("%s/record.log", dir);
     char *argv[] = {program, "--record", fixture, NULL};
     int status = run_process(argv, clean_environment, log_path, 600);
@@ -635,7 +635,7 @@ static void usage(void)
             "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
             "             [--seed N] [--no-memcheck] [--color auto|always|never] [CHAPTER...]\n"
             "       grade --demo CHAPTER [--from DIR]\n"
-            "       grade --record [CHAPTER...]   (instructors: rewrite fixtures from solutions/)\n"
+            "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"
             "       grade --check-lesson CHAPTER [--output-of FILE]\n"
             "       grade --mutants CHAPTER | --write-mutant NAME FILE CHAPTER\n"
             "       grade --map | --chapters\n");
@@ -647,6 +647,7 @@ int main(int argc, char **argv)
     options.from = "lessons";
     options.build = NULL;
     options.seed = format_string("%s", "1");
+    options.fixtures = "grader/fixtures";
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
     int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0;
@@ -687,6 +688,8 @@ int main(int argc, char **argv)
             demo = 1;
         else if (strcmp(a, "--record") == 0)
             record = 1;
+        else if (strcmp(a, "--fixtures") == 0 && i + 1 < argc)
+            options.fixtures = argv[++i];
         else if (strcmp(a, "--check-lesson") == 0)
             lesson = 1;
         else if (strcmp(a, "--output-of") == 0 && i + 1 < argc)

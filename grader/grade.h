@@ -100,6 +100,7 @@ typedef struct {
     const char *results;
     char *seed;
     const char *root;
+    const char *fixtures;   /* where --record writes */
     int no_memcheck;
     int color;
     char *use_chapter[MAX_CHAPTERS];

@@ -114,7 +114,8 @@ static char *first_problem(const ChapterResult *r)
     if (!r->compiled) {
         if (r->blocked_by)
             return format_string("blocked by %s: its code does not compile yet", r->blocked_by);
-        return format_string("does not compile; run: make grade CH=%s", r->chapter->id);
+        return format_string("does not compile: %.*s", (int)strcspn(r->compile_errors ? r->compile_errors : "", "\n"),
+                             r->compile_errors ? r->compile_errors : "");
     }
     const CheckResult *blocked = NULL;
     for (int i = 0; i < r->check_count; i++) {
@@ -220,7 +221,7 @@ int print_report(const Report *report)
         if (!ch->written) {
             coming++;
             if (!report->detailed)
-                printf("  %-4s %-52s %s%s%s\n", ch->id, ch->title, DIM, "coming", RESET);
+                printf("  %-4s %-52s %7s  %s%s%s\n", ch->id, ch->title, "", DIM, "coming", RESET);
             continue;
         }
         if (!report->graded[i] || r == NULL)
@@ -237,7 +238,9 @@ int print_report(const Report *report)
             continue;
         }
         const char *state = chapter_state(r);
-        printf("  %-4s %-52s %3d/%-3d %s%s%s\n", ch->id, ch->title, r->points, r->max_points,
+        char score[32];
+        snprintf(score, sizeof score, "%d/%d", r->points, r->max_points);
+        printf("  %-4s %-52s %7s  %s%s%s\n", ch->id, ch->title, score,
                r->passed ? GREEN : (strcmp(state, "not started") == 0 ? YELLOW : RED), state, RESET);
         if (!r->passed) {
             char *problem = first_problem(r);
@@ -259,8 +262,11 @@ int print_report(const Report *report)
     char *next_text = next ? next_step(next, report->from)
                            : format_string("%s", coming ? "every written chapter passes; more chapters are coming"
                                                         : "the whole course passes");
-    printf("%sScore %d/%d%s · chapters passed %d/%d · next: %s\n", BOLD, points, max_points, RESET, passed,
-           graded, next_text);
+    char coming_text[32] = "";
+    if (coming && !report->detailed)
+        snprintf(coming_text, sizeof coming_text, " (%d coming)", coming);
+    printf("%sScore %d/%d%s · chapters passed %d/%d%s · next: %s\n", BOLD, points, max_points, RESET, passed,
+           graded, coming_text, next_text);
     free(next_text);
     return passed == graded;
 }

@@ -243,7 +243,9 @@ static void record(const char *fixture_path, uint64_t seed)
     char dir[] = "/tmp/kit-record-XXXXXX";
     if (mkdtemp(dir) == NULL)
         kit_fatal("cannot make a scratch folder: %s", strerror(errno));
-    char *temporary_path = path_join(".", fixture_path, ".partial");
+    char *temporary_path;
+    if (asprintf(&temporary_path, "%s.partial", fixture_path) < 0)
+        kit_fatal("out of memory");
     FILE *fixture = fopen(temporary_path, "w");
     if (fixture == NULL)
         kit_fatal("cannot write %s: %s", temporary_path, strerror(errno));

@@ -16,6 +16,7 @@
 #include "course.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /*
  * add_row_vector: broadcasting a row vector across a matrix.

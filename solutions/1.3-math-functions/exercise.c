@@ -19,6 +19,7 @@
 #include "course.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /*
  * elementwise_exp: the exponential of every element.

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# The kit's own tests ('make test'): the harness, the grader, every written chapter's
+# reference solution, stub, mutants and lesson text, and the README's course map.
+# Prints one line per test and ends with "N passed, N failed"; exits 1 on any failure.
+set -u
+cd "$(dirname "$0")/.."
+
+GRADE=build/grader/grade
+SCRATCH=build/test
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$1"
+    [ -n "${2:-}" ] && [ -f "$2" ] && sed -n '1,40p' "$2" | sed 's/^/     | /'
+    return 0
+}
+# Column 3 (the verdict) of a results file, for one chapter and check.
+verdict() { awk -F'\t' -v ch="$2" -v id="$3" '$1 == ch && $2 == id {print $3}' "$1"; }
+
+chapters=$($GRADE --chapters)   # "1.1 1.1-arrays" lines, the written chapters
+
+# 1. The harness's unit tests (Criterion).
+if build/tests/harness >"$SCRATCH/harness.log" 2>&1; then
+    pass "harness unit tests: $(grep -o 'Tested: [0-9]*' "$SCRATCH/harness.log" | head -1)"
+else
+    fail "harness unit tests" "$SCRATCH/harness.log"
+fi
+
+# 2. Each stub is what grader/stub.awk makes of its reference solution, and defines the chapter's functions.
+while read -r chapter folder; do
+    stub="lessons/$folder/exercise.c"
+    awk -v chapter="$chapter" -f grader/stub.awk "solutions/$folder/exercise.c" >"$SCRATCH/stub-$chapter.c"
+    if cmp -s "$SCRATCH/stub-$chapter.c" "$stub"; then
+        pass "$stub is generated from solutions/$folder/exercise.c"
+    else
+        diff "$SCRATCH/stub-$chapter.c" "$stub" >"$SCRATCH/stub-$chapter.diff"
+        fail "$stub differs from its solution (run: make stubs)" "$SCRATCH/stub-$chapter.diff"
+    fi
+    functions=$(awk -F' [|] ' -v ch="$chapter" '{gsub(/ /, "", $1)} $1 == ch {print $7}' grader/course.txt)
+    missing=""
+    for f in $functions; do
+        grep -Eq "^[a-z].* \**$f\(" "$stub" || missing="$missing $f (in the stub)"
+        grep -Eq "^[a-z].* \**$f\(" harness/course.h || missing="$missing $f (in harness/course.h)"
+    done
+    if [ -z "$missing" ]; then pass "chapter $chapter declares and defines:$(printf ' %s' $functions)"
+    else fail "chapter $chapter: grader/course.txt lists functions that are missing:$missing"; fi
+    [ -f "lessons/$folder/demo.c" ] || fail "chapter $chapter has no lessons/$folder/demo.c"
+done <<<"$chapters"
+
+# 3. The fixtures are what the reference solutions produce now.
+mkdir -p "$SCRATCH/fixtures"
+if $GRADE --record --fixtures "$SCRATCH/fixtures" >"$SCRATCH/record.log" 2>&1; then
+    while read -r chapter folder; do
+        if cmp -s "$SCRATCH/fixtures/$chapter.txt" "grader/fixtures/$chapter.txt"; then
+            pass "grader/fixtures/$chapter.txt matches the reference solution"
+        else
+            fail "grader/fixtures/$chapter.txt is out of date (run: make fixtures)"
+        fi
+    done <<<"$chapters"
+else
+    fail "recording the fixtures from the reference solutions" "$SCRATCH/record.log"
+fi
+
+# 4. Every reference solution scores full marks, memory check included.
+if $GRADE --from solutions --build "$SCRATCH/solutions" --results "$SCRATCH/solutions.tsv" --color never \
+    >"$SCRATCH/solutions.log" 2>&1; then
+    not_passing=$(awk -F'\t' 'NR > 1 && $3 != "pass"' "$SCRATCH/solutions.tsv")
+    if [ -z "$not_passing" ]; then
+        pass "every reference solution scores full marks ($(tail -1 "$SCRATCH/solutions.log" | cut -d' ' -f2))"
+    else
+        fail "reference solutions: checks that do not pass" "$SCRATCH/solutions.tsv"
+    fi
+else
+    fail "the reference solutions do not score full marks" "$SCRATCH/solutions.log"
+fi
+
+# 5. The untouched stubs (lessons/, which step 2 showed are the generated stubs) score zero:
+#    every check "not implemented" (or blocked), nothing crashes.
+$GRADE --build "$SCRATCH/stubs-build" --results "$SCRATCH/stubs.tsv" --color never >"$SCRATCH/stubs.log" 2>&1
+status=$?
+bad=$(awk -F'\t' 'NR > 1 && ($4 != 0 || ($3 != "todo" && $3 != "blocked"))' "$SCRATCH/stubs.tsv" 2>/dev/null)
+unnamed=$(awk -F'\t' 'NR > 1 && $2 != "memory" && $3 == "todo" && $6 !~ /^not implemented: [a-z_]+\(\) in /' \
+    "$SCRATCH/stubs.tsv" 2>/dev/null)
+if [ "$status" = 1 ] && [ -s "$SCRATCH/stubs.tsv" ] && [ -z "$bad" ] && [ -z "$unnamed" ]; then
+    pass "every untouched stub scores 0 with 'not implemented: <function>() in <file>' (exit status 1)"
+else
+    fail "stubs: exit status $status; checks not at 0/todo: $bad $unnamed" "$SCRATCH/stubs.log"
+fi
+
+# 6. Every known-buggy variant is caught by the checks meant for it.
+while read -r chapter folder; do
+    [ -f "grader/mutants/$chapter.txt" ] || { fail "chapter $chapter has no grader/mutants/$chapter.txt"; continue; }
+    count=0
+    while IFS=$'\t' read -r name caught_by why; do
+        count=$((count + 1))
+        dir="$SCRATCH/mutants/$chapter/$name"
+        mkdir -p "$dir"
+        if ! $GRADE --write-mutant "$name" "$dir/exercise.c" "$chapter" >"$dir/write.log" 2>&1; then
+            fail "mutant $chapter/$name cannot be applied" "$dir/write.log"
+            continue
+        fi
+        memcheck="--no-memcheck"
+        case " $caught_by " in *" memory "*) memcheck="" ;; esac
+        $GRADE --from solutions --use "$chapter=$dir/exercise.c" --build "$dir/build" --results "$dir/results.tsv" \
+            --color never $memcheck "$chapter" >"$dir/report.log" 2>&1
+        missed=""
+        for id in $caught_by; do
+            v=$(verdict "$dir/results.tsv" "$chapter" "$id")
+            if [ -z "$v" ] || [ "$v" = "pass" ]; then missed="$missed $id(${v:-absent})"; fi
+        done
+        if [ -z "$missed" ]; then
+            pass "mutant $chapter/$name ($why) is caught by: $caught_by"
+        else
+            fail "mutant $chapter/$name ($why) is not caught by:$missed" "$dir/report.log"
+        fi
+    done < <($GRADE --mutants "$chapter")
+    [ "$count" -ge 3 ] || fail "chapter $chapter has $count mutants; at least 3 are needed"
+done <<<"$chapters"
+
+# 7. Every output block of every lesson is what its demo prints now.
+while read -r chapter folder; do
+    if $GRADE --check-lesson "$chapter" >"$SCRATCH/lesson-$chapter.log" 2>&1; then
+        pass "$(tail -1 "$SCRATCH/lesson-$chapter.log")"
+    else
+        fail "lessons/$folder/README.md does not match its demo" "$SCRATCH/lesson-$chapter.log"
+    fi
+done <<<"$chapters"
+# The introduction shows the report a new learner gets: the stubs, graded.
+if $GRADE --check-lesson 0 --output-of "$SCRATCH/stubs.log" >"$SCRATCH/lesson-0.log" 2>&1; then
+    pass "$(tail -1 "$SCRATCH/lesson-0.log") (the report of the untouched stubs)"
+else
+    fail "lessons/0-introduction/README.md does not match the report of the stubs" "$SCRATCH/lesson-0.log"
+fi
+
+# 8. The README's course map is the one in grader/course.txt.
+$GRADE --map >"$SCRATCH/map.md"
+if awk '/<!-- course map begin -->/{on=1; next} /<!-- course map end -->/{on=0} on' README.md |
+    cmp -s - "$SCRATCH/map.md"; then
+    pass "README.md's course map matches grader/course.txt"
+else
+    fail "README.md's course map differs from 'build/grader/grade --map' (paste its output between the markers)" \
+        "$SCRATCH/map.md"
+fi
+
+# 9. The grader's answers to bad requests and broken code.
+expect_error() { # description, expected text, command...
+    local description=$1 want=$2
+    shift 2
+    if "$@" >"$SCRATCH/error.log" 2>&1; then
+        fail "$description: it succeeded"
+    elif grep -qF "$want" "$SCRATCH/error.log"; then
+        pass "$description"
+    else
+        fail "$description: no '$want' in" "$SCRATCH/error.log"
+    fi
+}
+expect_error "an unknown chapter id is named with the valid ones" "there is no chapter '9.9'; the chapters are 1.1," \
+    $GRADE 9.9
+expect_error "a chapter that is not written yet is called coming" "is not written yet: it is coming" $GRADE 4.5
+expect_error "make run without CH says how to name the chapter" "make run CH=1.1" $GRADE --demo
+
+first=$(head -1 <<<"$chapters")
+first_chapter=${first%% *}
+first_folder=${first#* }
+broken="$SCRATCH/broken"
+mkdir -p "$broken/$first_folder"
+sed 's/^}$/}}/' "solutions/$first_folder/exercise.c" >"$broken/$first_folder/exercise.c"
+$GRADE --from solutions --use "$first_chapter=$broken/$first_folder/exercise.c" --build "$broken/build" \
+    --results "$broken/results.tsv" --color never --no-memcheck >"$broken/report.log" 2>&1
+others_graded=$(awk -F'\t' -v ch="$first_chapter" 'NR > 1 && $1 != ch && $2 != "memory"' "$broken/results.tsv" | wc -l)
+if [ "$(verdict "$broken/results.tsv" "$first_chapter" build)" = "compile-error" ] && [ "$others_graded" -gt 0 ] &&
+    grep -q "$broken/$first_folder/exercise.c:[0-9]*:[0-9]*: error" "$broken/report.log"; then
+    pass "a compile error is chapter $first_chapter's verdict, with file:line; the other chapters are still graded"
+else
+    fail "a compile error in chapter $first_chapter" "$broken/report.log"
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
