@@ -199,32 +199,24 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
     }
     closedir(folder);
 
-    int incomplete = 0;
+    int incomplete = 0, any_todo = 0;
     check_of_pid(dir, result->fixture, -1, &incomplete);
-    if (count == 0 && !incomplete) {
-        memory->verdict = VERDICT_PASS;
-        memory->points = memory->max_points;
-        return;
+    for (int i = 0; i < result->check_count; i++) {
+        Verdict v = result->checks[i].verdict;
+        any_todo |= v == VERDICT_TODO;
+        incomplete |= v == VERDICT_TIMEOUT || v == VERDICT_CRASH;
     }
     if (count == 0) {
-        int all_todo = 1;
-        for (int i = 0; i < result->check_count; i++)
-            if (result->checks[i].verdict != VERDICT_TODO && result->checks[i].verdict != VERDICT_BLOCKED &&
-                result->fixture->checks[i].memcheck)
-                all_todo = 0;
-        memory->verdict = all_todo ? VERDICT_TODO : VERDICT_FAIL;
-        memory->message = format_string(all_todo ? "runs in full once every function is written"
-                                                 : "Valgrind found no error, but not every check ran to the end "
-                                                   "under it: fix the checks above first");
-        if (!all_todo)
-            memory->verdict = VERDICT_FAIL;
-        int any_todo = 0;
-        for (int i = 0; i < result->check_count; i++)
-            any_todo |= result->checks[i].verdict == VERDICT_TODO;
         if (any_todo) {
             memory->verdict = VERDICT_TODO;
-            free(memory->message);
             memory->message = format_string("no error so far; it counts once every function is written");
+        } else if (incomplete) {
+            memory->verdict = VERDICT_FAIL;
+            memory->message = format_string("Valgrind found no error, but not every check ran to its end: "
+                                            "fix the crashes and timeouts above first");
+        } else {
+            memory->verdict = VERDICT_PASS;
+            memory->points = memory->max_points;
         }
         return;
     }

@@ -10,7 +10,7 @@
  *
  * Usage:
  *   check --list                       one line per check: id, points, title
- *   check --run DIR [--memcheck] [--seed S] [--only ID]
+ *   check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]
  *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
  */
 #define _GNU_SOURCE
@@ -107,7 +107,7 @@ long kit_sgemm_calls(void) { return sgemm_calls; }
 static void usage(void)
 {
     fprintf(stderr, "usage: check --list\n"
-                    "       check --run DIR [--memcheck] [--seed S] [--only ID]\n"
+                    "       check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]\n"
                     "       check --record FIXTURE [--seed S]\n");
     exit(2);
 }
@@ -205,7 +205,21 @@ static void write_file(const char *path, const char *text)
         kit_fatal("cannot write %s: %s", path, strerror(errno));
 }
 
-static void run_all(const char *dir, uint64_t seed, int under_memcheck, const char *only)
+/* Is id one of the comma-separated ids in list? */
+static int listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t length = comma ? (size_t)(comma - p) : strlen(p);
+        if (length == n && strncmp(p, id, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static void run_all(const char *dir, uint64_t seed, int under_memcheck, const char *only, const char *skip)
 {
     int found = 0;
     for (int i = 0; i < kit_suite_check_count; i++) {
@@ -213,7 +227,7 @@ static void run_all(const char *dir, uint64_t seed, int under_memcheck, const ch
         if (only != NULL && strcmp(only, check->id) != 0)
             continue;
         found = 1;
-        if (under_memcheck && check->skip_memcheck)
+        if ((under_memcheck && check->skip_memcheck) || listed(skip, check->id))
             continue;
         char status[128];
         run_one(check, dir, seed, under_memcheck, status, sizeof status);
@@ -281,7 +295,7 @@ static void record(const char *fixture_path, uint64_t seed)
 
 int main(int argc, char **argv)
 {
-    const char *run_dir = NULL, *record_path = NULL, *only = NULL;
+    const char *run_dir = NULL, *record_path = NULL, *only = NULL, *skip = NULL;
     int list = 0, under_memcheck = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -293,6 +307,8 @@ int main(int argc, char **argv)
             record_path = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc)
+            skip = argv[++i];
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--memcheck") == 0)
@@ -313,6 +329,6 @@ int main(int argc, char **argv)
         usage();
     if (mkdir(run_dir, 0755) != 0 && errno != EEXIST)
         kit_fatal("cannot make %s: %s", run_dir, strerror(errno));
-    run_all(run_dir, seed, under_memcheck, only);
+    run_all(run_dir, seed, under_memcheck, only, skip);
     return 0;
 }

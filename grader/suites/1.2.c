@@ -226,7 +226,7 @@ static void check_transpose(KitCase *c)
 static void check_linear_layer_lesson(KitCase *c)
 {
     /* the lesson's layer: 4 examples with 2 features, 3 neurons */
-    const float x[] = {1, 2, 0, -1, 3, 0.5f, -2, 1}, w[] = {0.5f, -1, 0.25f, 1.5f, 0.5f, -0.75f};
+    const float x[] = {1, 2, 0, -1, 3, 0.5f, -2, 1}, w[] = {0.5f, -1, 0.2f, 1.5f, 0.5f, -0.4f};
     const float bias[] = {0.1f, -0.2f, 0.3f};
     Matrix X = kit_matrix_from(4, 2, x), W = kit_matrix_from(2, 3, w), b = kit_matrix_from(1, 3, bias);
     Matrix Z = kit_output_matrix(4, 3);
@@ -279,7 +279,8 @@ const KitCheck kit_suite_checks[] = {
      "matrix_multiply must compute the whole product with exactly one call to cblas_sgemm.", 5, 0,
      check_matmul_sgemm_lesson},
     {"matmul-sgemm-random", "matrix_multiply: random 7x5 times 5x3 and 3x8 times 8x6", 2, "",
-     "Row-major, no transposes, m = N, n = M, k = K; the leading dimensions are K for X and M for W and Z.", 5, 0,
+     "One call to cblas_sgemm: row-major, no transposes, m = N, n = M, k = K; "
+     "leading dimensions K for X, M for W and Z.", 5, 0,
      check_matmul_sgemm_random},
     {"matmul-agree", "matrix_multiply and the loops agree on 33x65 times 65x17", 1, "", NULL, 5, 0,
      check_matmul_agree},

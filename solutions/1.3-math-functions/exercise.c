@@ -27,7 +27,7 @@
  * Z and out are R x C; out may be Z. Use expf from math.h (the float version of exp).
  * Example: Z = [-2, -1, 0, 1, 2]  gives  out = [0.1353, 0.3679, 1.0000, 2.7183, 7.3891].
  * In float, e^z overflows to inf for z above about 88.72 (FLT_MAX is e^88.72) and
- * underflows to 0 below about -103.9: expf(1000) is inf and expf(-1000) is 0, which is correct.
+ * underflows to 0 below about -103.97: expf(1000) is inf and expf(-1000) is 0, which is correct.
  */
 void elementwise_exp(Matrix *out, const Matrix *Z)
 {
