@@ -8,9 +8,9 @@
 # Instructors: make grade-solutions, make fixtures, make stubs (see README.md).
 
 CC ?= cc
-BASE_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib)
+BASE_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib libpng)
 CFLAGS = $(BASE_CFLAGS) -MMD -MP
-LDLIBS = $(shell pkg-config --libs openblas zlib) -lm
+LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)

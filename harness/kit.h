@@ -103,6 +103,28 @@ int kit_idx_read(const char *path, KitIdx *out, char *error, size_t error_size);
 /* Frees what kit_idx_read allocated. */
 void kit_idx_free(KitIdx *idx);
 
+/* ---- pictures ---------------------------------------------------------- */
+
+/* One curve of a chart: count values, drawn left to right. */
+typedef struct {
+    const float *values;
+    int count;
+} KitCurve;
+
+#define KIT_PLOT_MAX_CURVES 8
+
+/* The colour of curve k, to print in a legend: "blue", "orange", "green", "red", ... */
+extern const char *const kit_plot_color_names[KIT_PLOT_MAX_CURVES];
+
+/* Draws the curves on one chart (a logarithmic y axis when log_scale is 1, grid lines at powers of ten) and
+ * writes it as a PNG picture; values that are inf, NaN or off the chart are drawn at its top edge.
+ * Returns 0, or -1 with a message in error that names the file. */
+int kit_plot_curves(const char *path, const KitCurve *curves, int curve_count, int log_scale,
+                    char *error, size_t error_size);
+
+/* The path build/pictures/<file_name>, where demos write their pictures (the folder is made if needed). */
+const char *kit_picture_path(const char *file_name);
+
 /* ---- the course's small data set --------------------------------------- */
 
 /* Eight people, four columns: age, salary, years of experience, promoted (1) or not (0). */

@@ -286,6 +286,30 @@ Test(idx, reads_the_real_mnist_test_labels)
     kit_idx_free(&idx);
 }
 
+/* ---- pictures ---- */
+
+Test(plot, writes_a_png_and_names_a_bad_path, .init = make_scratch, .fini = remove_scratch)
+{
+    float rising[50], falling[50];
+    for (int i = 0; i < 50; i++) {
+        rising[i] = i < 20 ? powf(2.0f, (float)i) : INFINITY; /* a diverging run */
+        falling[i] = 10.0f / (1.0f + (float)i);
+    }
+    KitCurve curves[2] = {{rising, 50}, {falling, 50}};
+    char path[128], error[256];
+    snprintf(path, sizeof path, "%s/chart.png", scratch);
+    cr_assert_eq(kit_plot_curves(path, curves, 2, 1, error, sizeof error), 0, "%s", error);
+    FILE *f = fopen(path, "rb");
+    unsigned char header[24];
+    cr_assert_eq(fread(header, 1, sizeof header, f), sizeof header);
+    fclose(f);
+    cr_assert_eq(memcmp(header, "\x89PNG\r\n\x1a\n", 8), 0);
+    cr_assert_eq(header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19], 720, "width");
+    cr_assert_eq(kit_plot_curves("/nonexistent/chart.png", curves, 2, 0, error, sizeof error), -1);
+    cr_assert(strstr(error, "/nonexistent/chart.png: cannot write") != NULL, "%s", error);
+    cr_assert_eq(kit_plot_curves(path, curves, 0, 0, error, sizeof error), -1);
+}
+
 /* ---- placeholders ---- */
 
 Test(placeholder, not_implemented_exits_with_its_status, .exit_code = KIT_EXIT_NOT_IMPLEMENTED)
