@@ -3,6 +3,7 @@
 #   make grade              grade every written chapter of your code (lessons/*/exercise.c)
 #   make grade CH=1.2       grade one chapter, with every check in detail
 #   make run CH=1.1         run the chapter's demo with your code
+#   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
 #   make test               the kit's own tests (instructors and CI)
 #
 # Instructors: make grade-solutions, make fixtures, make stubs (see README.md).
@@ -23,7 +24,7 @@ HARNESS_TESTS := $(wildcard harness/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
 
-.PHONY: all deps grade grade-solutions run test fixtures stubs clean
+.PHONY: all deps datasets grade grade-solutions run test fixtures stubs clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -31,6 +32,9 @@ all: deps
 
 deps:
 	@sh tools/install-deps.sh
+
+datasets: deps
+	@sh datasets/fetch-mnist.sh
 
 grade: all
 	@$(GRADE) $(CH)

@@ -62,4 +62,14 @@ void elementwise_maximum(Matrix *out, const Matrix *Z, float floor);
 /* out = 1 / (1 + e^-Z) element by element, computed so that no exponential overflows; out may be Z. */
 void sigmoid(Matrix *out, const Matrix *Z);
 
+/* ---- 2.1 Understanding Loss Functions (lessons/2.1-loss-functions) ---------- */
+
+/* ---- 2.2 Gradient Descent for Optimization (lessons/2.2-gradient-descent) ---- */
+
+/* dW = (2/N) X^T (XW + b - y) and db = (2/N) sum_i (x_i W + b - y_i), the gradient of mse_loss(XW + b, y); overwrites dW (D x 1) and db (1 x 1). */
+void mse_gradient(Matrix *dW, Matrix *db, const Matrix *X, const Matrix *W, const Matrix *b, const Matrix *y);
+
+/* steps of full-batch gradient descent on W (D x 1) and b (1 x 1), W -= lr dW and b -= lr db; losses (1 x steps) gets the loss before each step. */
+void gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr, int steps);
+
 #endif

@@ -103,6 +103,43 @@ int kit_idx_read(const char *path, KitIdx *out, char *error, size_t error_size);
 /* Frees what kit_idx_read allocated. */
 void kit_idx_free(KitIdx *idx);
 
+/* ---- the image data set ------------------------------------------------ */
+
+/* Where MNIST lands after 'make datasets', and where Debian's dataset-fashion-mnist installs Fashion-MNIST. */
+#define KIT_MNIST_DIR "datasets/mnist"
+#define KIT_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+
+/* Which data set, and the folder of its four IDX files. */
+typedef struct {
+    char name[32];   /* "MNIST" or "Fashion-MNIST" */
+    char dir[512];
+} KitDatasetPlace;
+
+/* Images as rows of 784 pixels scaled to [0, 1]; labels as N x 1 classes 0 to 9. */
+typedef struct {
+    KitDatasetPlace place;
+    Matrix train_images;   /* 60000 x 784 */
+    Matrix train_labels;   /* 60000 x 1 */
+    Matrix test_images;    /* 10000 x 784 */
+    Matrix test_labels;    /* 10000 x 1 */
+} KitDataset;
+
+/* Finds the data set: the folder MNIST_DIR names, else datasets/mnist, else Debian's Fashion-MNIST.
+ * Returns 0, or -1 with a message that says what is missing and how to get it. */
+int kit_dataset_find(KitDatasetPlace *place, char *error, size_t error_size);
+
+/* Loads the four files of the data set at place. Returns 0, or -1 with a message naming the file. */
+int kit_dataset_load(KitDataset *out, const KitDatasetPlace *place, char *error, size_t error_size);
+
+/* Frees the four matrices. */
+void kit_dataset_free(KitDataset *d);
+
+/* Loads an IDX images file as an N x (rows * cols) matrix of pixels in [0, 1]. Returns 0 or -1 with a message. */
+int kit_idx_load_images(Matrix *images, const char *path, char *error, size_t error_size);
+
+/* Loads an IDX labels file as an N x 1 matrix of classes 0 to 9. Returns 0 or -1 with a message. */
+int kit_idx_load_labels(Matrix *labels, const char *path, char *error, size_t error_size);
+
 /* ---- pictures ---------------------------------------------------------- */
 
 /* One curve of a chart: count values, drawn left to right. */

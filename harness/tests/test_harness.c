@@ -286,6 +286,79 @@ Test(idx, reads_the_real_mnist_test_labels)
     kit_idx_free(&idx);
 }
 
+/* ---- the data set ---- */
+
+Test(dataset, a_label_out_of_range_is_named, .init = make_scratch, .fini = remove_scratch)
+{
+    const unsigned char labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 4, 10, 2};
+    const char *path = write_bytes("labels", labels, sizeof labels, 0);
+    Matrix m;
+    char error[256];
+    cr_assert_eq(kit_idx_load_labels(&m, path, error, sizeof error), -1);
+    cr_assert(strstr(error, "label 1 is 10, expected a class from 0 to 9") != NULL, "%s", error);
+    cr_assert_eq(kit_idx_load_images(&m, path, error, sizeof error), -1);
+    cr_assert(strstr(error, "expected 3") != NULL, "%s", error);
+}
+
+Test(dataset, mnist_dir_must_hold_the_four_files, .init = make_scratch, .fini = remove_scratch)
+{
+    setenv("MNIST_DIR", scratch, 1);
+    KitDatasetPlace place;
+    char error[512];
+    cr_assert_eq(kit_dataset_find(&place, error, sizeof error), -1);
+    cr_assert(strstr(error, "MNIST_DIR is") && strstr(error, "train-images-idx3-ubyte(.gz) is missing"), "%s",
+              error);
+    unsetenv("MNIST_DIR");
+}
+
+Test(dataset, loads_the_real_mnist_test_digits)
+{
+    const char *dir = "../shared/datasets/mnist-t10k";
+    if (access(dir, R_OK) != 0)
+        cr_skip_test("%s is not here (it is only beside the kit's own checkout)", dir);
+    Matrix images, labels;
+    char error[256];
+    cr_assert_eq(kit_idx_load_images(&images, "../shared/datasets/mnist-t10k/t10k-images-idx3-ubyte.gz", error,
+                                     sizeof error), 0, "%s", error);
+    cr_assert_eq(kit_idx_load_labels(&labels, "../shared/datasets/mnist-t10k/t10k-labels-idx1-ubyte.gz", error,
+                                     sizeof error), 0, "%s", error);
+    cr_assert_eq(images.rows, 10000);
+    cr_assert_eq(images.cols, 784);
+    cr_assert_eq(labels.rows, 10000);
+    float low = 1, high = 0;
+    for (size_t k = 0; k < (size_t)images.rows * images.cols; k++)
+        low = fminf(low, images.data[k]), high = fmaxf(high, images.data[k]);
+    cr_assert_eq(low, 0.0f);
+    cr_assert_eq(high, 1.0f);
+    cr_assert_eq(labels.data[0], 7.0f, "the first test digit of MNIST is a 7");
+    kit_matrix_free(&images);
+    kit_matrix_free(&labels);
+}
+
+Test(dataset, finds_and_loads_fashion_mnist_offline)
+{
+    if (access(KIT_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", R_OK) != 0)
+        cr_skip_test("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+    if (access(KIT_MNIST_DIR "/train-images-idx3-ubyte.gz", R_OK) == 0)
+        cr_skip_test("MNIST was downloaded, so it comes first");
+    unsetenv("MNIST_DIR");
+    KitDatasetPlace place;
+    KitDataset data;
+    char error[512];
+    cr_assert_eq(kit_dataset_find(&place, error, sizeof error), 0, "%s", error);
+    cr_assert_str_eq(place.name, "Fashion-MNIST");
+    cr_assert_eq(kit_dataset_load(&data, &place, error, sizeof error), 0, "%s", error);
+    cr_assert_eq(data.train_images.rows, 60000);
+    cr_assert_eq(data.train_images.cols, 784);
+    cr_assert_eq(data.test_labels.rows, 10000);
+    int counts[10] = {0};
+    for (int i = 0; i < 60000; i++)
+        counts[(int)data.train_labels.data[i]]++;
+    for (int c = 0; c < 10; c++)
+        cr_assert_eq(counts[c], 6000, "Fashion-MNIST has 6000 training images of class %d", c);
+    kit_dataset_free(&data);
+}
+
 /* ---- pictures ---- */
 
 Test(plot, writes_a_png_and_names_a_bad_path, .init = make_scratch, .fini = remove_scratch)
