@@ -77,14 +77,14 @@ $(BUILD)/grader/%.o: grader/%.c
 # the grade tool builds learner code with the same compiler and flags as the kit
 $(BUILD)/grader/grade.o: grader/grade.c Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DKIT_CC='"$(CC)"' -DKIT_CFLAGS='"$(BASE_CFLAGS)"' -DKIT_LDLIBS='"$(LDLIBS)"' -c $< -o $@
+	$(CC) $(CFLAGS) -Iharness -DKIT_CC='"$(CC)"' -DKIT_CFLAGS='"$(BASE_CFLAGS)"' -DKIT_LDLIBS='"$(LDLIBS)"' -c $< -o $@
 
 $(BUILD)/grader/suite-%.o: grader/suites/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -c $< -o $@
 
-$(GRADE): $(GRADER_OBJECTS)
-	$(CC) $(CFLAGS) -o $@ $^
+$(GRADE): $(GRADER_OBJECTS) $(BUILD)/kit/libkit.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)

@@ -44,6 +44,27 @@ void kit_show_input(KitCase *c, const char *name, const Matrix *m);
 /* Allocates an output matrix filled with NaN, so that an element the learner's code never writes shows as nan. */
 Matrix kit_output_matrix(int rows, int cols);
 
+/* Emits a measured figure (such as a test accuracy) that must reach a bar; the bar depends on the data set
+ * graded: mnist_bar on MNIST, fashion_bar on Fashion-MNIST. The report shows the figure beside the bar. */
+void kit_emit_at_least(KitCase *c, const char *name, double value, double mnist_bar, double fashion_bar);
+
+/* The data set the grade tool chose, loaded once per check (KIT_DATASET_DIR and KIT_DATASET_NAME in the
+ * environment); stops the check with a clear message when there is none. */
+const KitDataset *kit_case_dataset(KitCase *c);
+
+/* A loss as a function of the parameters it is differentiated by; it reads them through context. */
+typedef double (*KitLoss)(void *context);
+
+/* Checks an analytic gradient against central differences: for each element k of params,
+ *   numeric_k = (loss(params + h e_k) - loss(params - h e_k)) / (2 h),
+ * with params restored after each element. Emits both; the judge requires
+ *   |analytic - numeric| <= rel_tol * max(|analytic|, |numeric|, 1)
+ * for every element, a gradient that is not all zero, and names the parameter, the worst element and,
+ * where it recognises one, the pattern of the mistake (sign, a constant factor, a transpose).
+ * Use h around 1e-2 in float, and sample points away from kinks such as ReLU's 0. */
+void kit_check_gradient(KitCase *c, const char *parameter, const Matrix *analytic, Matrix *params, KitLoss loss,
+                        void *context, float h, double rel_tol);
+
 /* The seed of this run: fixed for the public cases; the same check may be run with other seeds. */
 uint64_t kit_case_seed(const KitCase *c);
 

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "kit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -361,8 +362,37 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
 
 /* ---- running and judging ----------------------------------------------- */
 
-static char *clean_environment[] = {"PATH=/usr/bin:/bin", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
-                                    "LC_ALL=C", NULL};
+/* The environment of a check: nothing of the caller's but what the kit sets. */
+static char *clean_environment[8] = {"PATH=/usr/bin:/bin", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
+                                     "LC_ALL=C", NULL};
+
+/* Chooses the data set once, for the chapters whose checks need one, and tells the checks where it is. */
+static void choose_dataset(void)
+{
+    static int chosen;
+    if (chosen++)
+        return;
+    KitDatasetPlace place;
+    char error[1024];
+    if (kit_dataset_find(&place, error, sizeof error) != 0) {
+        options.dataset_problem = format_string("%s", error);
+        return;
+    }
+    options.dataset_name = format_string("%s", place.name);
+    options.dataset_dir = format_string("%s", place.dir);
+    judged_dataset = options.dataset_name;
+    clean_environment[4] = format_string("KIT_DATASET_DIR=%s", place.dir);
+    clean_environment[5] = format_string("KIT_DATASET_NAME=%s", place.name);
+    clean_environment[6] = NULL;
+}
+
+static int fixture_needs_data(const Fixture *fixture)
+{
+    for (int i = 0; i < fixture->check_count; i++)
+        if (fixture->checks[i].bar_count > 0)
+            return 1;
+    return 0;
+}
 
 static double total_timeout(const Fixture *fixture, double factor)
 {
@@ -493,6 +523,10 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     for (int i = 0; i < fixture->check_count; i++)
         result->max_points += fixture->checks[i].points;
     result->max_points += MEMCHECK_POINTS;
+    if (fixture_needs_data(fixture)) {
+        choose_dataset();
+        result->uses_data = 1;
+    }
 
     char *dir = format_string("%s/%s", options.build, chapter->id);
     make_dirs(dir);
@@ -788,7 +822,8 @@ int main(int argc, char **argv)
         if (graded[i])
             grade_chapter(&course.chapters[i]);
 
-    Report report = {&course, results, graded, requested_count > 0, options.from, options.color};
+    Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
+                     options.dataset_name, options.dataset_dir, options.dataset_problem};
     int all_passed = print_report(&report);
     if (options.results)
         write_results(&report, options.results);

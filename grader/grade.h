@@ -35,6 +35,21 @@ typedef struct {
     float *values;
 } Array;
 
+/* A figure that must reach a bar (e.g. a test accuracy); the bar depends on the data set. */
+typedef struct {
+    char *name;
+    double value;              /* reached (by the reference, in a fixture) */
+    double mnist_bar, fashion_bar;
+} Bar;
+
+/* An analytic gradient and its central-difference estimate, emitted by kit_check_gradient. */
+typedef struct {
+    char *name;
+    int rows, cols;
+    double rel_tol;
+    float *analytic, *numeric;
+} Gradient;
+
 /* One check of a fixture. */
 typedef struct {
     char *id, *title, *hint;
@@ -47,6 +62,10 @@ typedef struct {
     int input_count;
     Array *expected;
     int expected_count;
+    Bar *bars;
+    int bar_count;
+    Gradient *gradients;
+    int gradient_count;
 } FixtureCheck;
 
 typedef struct {
@@ -70,6 +89,7 @@ typedef struct {
     Verdict verdict;
     int points, max_points;
     char *message;       /* the first line says what went wrong; more lines give detail */
+    char *info;          /* shown beside a pass too: a figure and its bar */
     const char *hint;
     const char *blocked_by;
     char *printed;       /* the first lines the learner's code printed, or NULL */
@@ -91,6 +111,7 @@ typedef struct {
     CheckResult memory;
     int points, max_points;
     int passed;
+    int uses_data;       /* some check is judged against a bar that depends on the data set */
     double seconds, run_seconds, memcheck_seconds;
 } ChapterResult;
 
@@ -103,6 +124,7 @@ typedef struct {
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
     int color;
+    char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
     char *use_chapter[MAX_CHAPTERS];
     char *use_file[MAX_CHAPTERS];
     int use_count;
@@ -115,6 +137,7 @@ typedef struct {
     int detailed;        /* chapters were named on the command line: show every check */
     const char *from;
     int color;
+    const char *dataset_name, *dataset_dir, *dataset_problem;
 } Report;
 
 typedef struct {
@@ -141,6 +164,7 @@ char *course_written_list(const Course *course);
 void print_course_map(const Course *course);
 
 /* judge.c */
+extern const char *judged_dataset;   /* "MNIST" or "Fashion-MNIST": which bars apply; NULL when none was found */
 Fixture *fixture_read(const char *path);
 void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
                  const ChapterResult *chapter_result, CheckResult *result);

@@ -37,7 +37,7 @@ static int parse_array(char *header, char **cursor, Array *array, int with_toler
         return 0;
     array->name = format_string("%.*s", (int)(tab - space - 1), space + 1);
     int fields = sscanf(tab + 1, "%d %d %lf %lf", &array->rows, &array->cols, &array->abs_tol, &array->rel_tol);
-    if (fields != (with_tolerance ? 4 : 2) || array->rows < 1 || array->cols < 1 || array->rows > (1 << 24) ||
+    if (fields < (with_tolerance ? 3 : 2) || array->rows < 1 || array->cols < 1 || array->rows > (1 << 24) ||
         array->cols > (1 << 24) || (long)array->rows * array->cols > (1L << 26))
         return 0;
     array->values = allocate((size_t)array->rows * (size_t)array->cols * sizeof(float));
@@ -57,6 +57,53 @@ static int parse_array(char *header, char **cursor, Array *array, int with_toler
     }
     return 1;
 }
+
+const char *judged_dataset;
+
+/* Parses "atleast NAME\tVALUE MNIST_BAR FASHION_BAR". */
+static int parse_bar(const char *line, Bar *bar)
+{
+    memset(bar, 0, sizeof *bar);
+    const char *space = strchr(line, ' '), *tab = strchr(line, '\t');
+    if (space == NULL || tab == NULL)
+        return 0;
+    bar->name = format_string("%.*s", (int)(tab - space - 1), space + 1);
+    return sscanf(tab + 1, "%lf %lf %lf", &bar->value, &bar->mnist_bar, &bar->fashion_bar) == 3;
+}
+
+/* Parses "gradient NAME\tR C TOL" and the R lines of the analytic then R lines of the numeric gradient. */
+static int parse_gradient(char *line, char **cursor, Gradient *g)
+{
+    memset(g, 0, sizeof *g);
+    char *header = format_string("output %s", strchr(line, ' ') + 1);
+    Array analytic, numeric;
+    int ok = parse_array(header, cursor, &analytic, 1);
+    free(header);
+    if (!ok)
+        return 0;
+    char *second = format_string("output %s\t%d %d 0 0", analytic.name, analytic.rows, analytic.cols);
+    ok = parse_array(second, cursor, &numeric, 1);
+    free(second);
+    if (!ok)
+        return 0;
+    g->name = analytic.name;
+    g->rows = analytic.rows;
+    g->cols = analytic.cols;
+    g->rel_tol = analytic.abs_tol;  /* the one number after the shape */
+    g->analytic = analytic.values;
+    g->numeric = numeric.values;
+    free(numeric.name);
+    return 1;
+}
+
+/* Appends one element to a growing array. */
+#define APPEND(list, count, item)                                                      \
+    do {                                                                                \
+        (list) = realloc((list), (size_t)((count) + 1) * sizeof *(list));               \
+        if ((list) == NULL)                                                             \
+            die("out of memory");                                                       \
+        (list)[(count)++] = (item);                                                     \
+    } while (0)
 
 Fixture *fixture_read(const char *path)
 {
@@ -114,6 +161,16 @@ Fixture *fixture_read(const char *path)
             if (*list == NULL)
                 die("out of memory");
             (*list)[(*count)++] = array;
+        } else if (strncmp(line, "atleast ", 8) == 0) {
+            Bar bar;
+            if (!parse_bar(line, &bar))
+                die("%s: check %s has a malformed line '%.60s'", path, check->id, line);
+            APPEND(check->bars, check->bar_count, bar);
+        } else if (strncmp(line, "gradient ", 9) == 0) {
+            Gradient g;
+            if (!parse_gradient(line, &cursor, &g))
+                die("%s: check %s has a malformed gradient", path, check->id);
+            APPEND(check->gradients, check->gradient_count, g);
         } else if (strcmp(line, "end") == 0) {
             check = NULL;
         } else {
@@ -202,6 +259,83 @@ static char *compare(const Array *expected, const Array *got)
     free(tolerance);
     free(count);
     return message;
+}
+
+/* Judges a gradient: NULL when every element agrees, else what is wrong and the pattern of the mistake. */
+static char *judge_gradient(const Gradient *g)
+{
+    size_t n = (size_t)g->rows * (size_t)g->cols, wrong = 0, worst = 0;
+    double worst_excess = -1, largest_analytic = 0, largest_numeric = 0;
+    for (size_t k = 0; k < n; k++) {
+        double a = g->analytic[k], u = g->numeric[k];
+        largest_analytic = fmax(largest_analytic, fabs(a));
+        largest_numeric = fmax(largest_numeric, fabs(u));
+        double allowed = g->rel_tol * fmax(fmax(fabs(a), fabs(u)), 1.0);
+        double excess = isfinite(a) ? fabs(a - u) / allowed : INFINITY;
+        if (excess > 1) {
+            wrong++;
+            if (excess > worst_excess)
+                worst_excess = excess, worst = k;
+        }
+    }
+    if (largest_analytic == 0)
+        return format_string("the gradient of %s is all zero (central differences say it is not: largest element "
+                             "%.4g): does your backward pass write it?", g->name, largest_numeric);
+    if (wrong == 0)
+        return NULL;
+    /* recognise a pattern: a constant ratio (a sign, a factor) or a transpose */
+    char *pattern = NULL;
+    double ratios[64];
+    int ratio_count = 0;
+    for (size_t k = 0; k < n && ratio_count < 64; k++)
+        if (fabs(g->numeric[k]) > 0.1 * largest_numeric && largest_numeric > 0)
+            ratios[ratio_count++] = g->analytic[k] / g->numeric[k];
+    int constant = ratio_count > 0;
+    for (int i = 1; i < ratio_count; i++)
+        if (fabs(ratios[i] - ratios[0]) > 0.02 * fabs(ratios[0]))
+            constant = 0;
+    if (constant && fabs(ratios[0] + 1) < 0.02)
+        pattern = format_string("analytic = -numeric everywhere: the sign is flipped");
+    else if (constant && ratios[0] > 0 && ratios[0] < 1)
+        pattern = format_string("analytic = numeric / %.4g everywhere: an extra constant factor (a 1/N too many?)",
+                                1 / ratios[0]);
+    else if (constant)
+        pattern = format_string("analytic = %.4g x numeric everywhere: a constant factor (a missing 1/N, or a 2?)",
+                                ratios[0]);
+    else if (g->rows == g->cols && g->rows > 1) {
+        int transposed = 1;
+        for (int i = 0; i < g->rows && transposed; i++)
+            for (int j = 0; j < g->cols && transposed; j++) {
+                double a = g->analytic[i * g->cols + j], u = g->numeric[j * g->cols + i];
+                transposed = fabs(a - u) <= g->rel_tol * fmax(fmax(fabs(a), fabs(u)), 1.0);
+            }
+        if (transposed)
+            pattern = format_string("analytic is the transpose of numeric: the factors of a product are swapped");
+    }
+    Array shape = {.rows = g->rows, .cols = g->cols};
+    char *where = index_text(&shape, worst);
+    char *message = format_string(
+        "the gradient of %s is wrong at %s%s: analytic %.6g, numeric %.6g (central differences)\n"
+        "  tolerance: |analytic - numeric| <= %g * max(|analytic|, |numeric|, 1); %zu of %zu elements are wrong%s%s",
+        g->name, g->name, where, (double)g->analytic[worst], (double)g->numeric[worst], g->rel_tol, wrong, n,
+        pattern ? "\n  pattern: " : "", pattern ? pattern : "");
+    free(where);
+    free(pattern);
+    return message;
+}
+
+/* Judges a figure against the bar of the data set graded. Sets *info to "figure (bar ...)". */
+static char *judge_bar(const Bar *expected, const Bar *got, char **info)
+{
+    if (judged_dataset == NULL)
+        return format_string("%s: no data set to judge it on (run: make datasets)", expected->name);
+    int mnist = strcmp(judged_dataset, "MNIST") == 0;
+    double bar = mnist ? expected->mnist_bar : expected->fashion_bar;
+    *info = format_string("%s %.4f, the bar on %s is %.4f", expected->name, got->value, judged_dataset, bar);
+    if (isfinite(got->value) && got->value >= bar)
+        return NULL;
+    return format_string("%s is %.4f, below the bar of %.4f on %s", expected->name, got->value, bar,
+                         judged_dataset);
 }
 
 /* The first lines the code printed, without the kit's own not-implemented line. */
@@ -304,16 +438,24 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         /* it exited 0: judge what it emitted */
         char *text = read_file(out_path, 0);
         Array *produced = NULL;
-        int produced_count = 0;
+        Bar *bars = NULL;
+        Gradient *gradients = NULL;
+        int produced_count = 0, bar_count = 0, gradient_count = 0;
         char *cursor = text;
         for (char *line; text && (line = next_line(&cursor)) != NULL;) {
-            if (strncmp(line, "output ", 7) != 0)
-                continue;
-            produced = realloc(produced, (size_t)(produced_count + 1) * sizeof *produced);
-            if (produced == NULL)
-                die("out of memory");
-            if (parse_array(line, &cursor, &produced[produced_count], 1))
-                produced_count++;
+            if (strncmp(line, "atleast ", 8) == 0) {
+                Bar bar;
+                if (parse_bar(line, &bar))
+                    APPEND(bars, bar_count, bar);
+            } else if (strncmp(line, "gradient ", 9) == 0) {
+                Gradient g;
+                if (parse_gradient(line, &cursor, &g))
+                    APPEND(gradients, gradient_count, g);
+            } else if (strncmp(line, "output ", 7) == 0) {
+                Array array;
+                if (parse_array(line, &cursor, &array, 1))
+                    APPEND(produced, produced_count, array);
+            }
         }
         char *problem = NULL;
         for (int e = 0; e < check->expected_count && problem == NULL; e++) {
@@ -328,6 +470,39 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
             else
                 problem = compare(want, got);
         }
+        for (int e = 0; e < check->gradient_count && problem == NULL; e++) {
+            const Gradient *got = NULL;
+            for (int p = 0; p < gradient_count; p++)
+                if (strcmp(gradients[p].name, check->gradients[e].name) == 0)
+                    got = &gradients[p];
+            problem = got ? judge_gradient(got)
+                          : format_string("the check ended before it checked the gradient of %s",
+                                          check->gradients[e].name);
+        }
+        for (int e = 0; e < check->bar_count && problem == NULL; e++) {
+            const Bar *got = NULL;
+            for (int p = 0; p < bar_count; p++)
+                if (strcmp(bars[p].name, check->bars[e].name) == 0)
+                    got = &bars[p];
+            char *info = NULL;
+            problem = got ? judge_bar(&check->bars[e], got, &info)
+                          : format_string("the check ended before it measured %s", check->bars[e].name);
+            if (info) {
+                char *joined = result->info ? format_string("%s; %s", result->info, info) : format_string("%s", info);
+                free(result->info);
+                free(info);
+                result->info = joined;
+            }
+        }
+        for (int p = 0; p < bar_count; p++)
+            free(bars[p].name);
+        for (int p = 0; p < gradient_count; p++) {
+            free(gradients[p].name);
+            free(gradients[p].analytic);
+            free(gradients[p].numeric);
+        }
+        free(bars);
+        free(gradients);
         if (problem == NULL) {
             result->verdict = VERDICT_PASS;
             result->points = check->points;

@@ -149,6 +149,8 @@ static void print_check_line(const CheckResult *c)
 {
     printf("  %s%-7s%s %-66s %2d/%d\n", verdict_color(c->verdict), verdict_word(c->verdict), RESET, c->title,
            c->points, c->max_points);
+    if (c->info)
+        printf("          %s\n", c->info);
     if (c->verdict == VERDICT_PASS)
         return;
     if (c->verdict == VERDICT_BLOCKED) {
@@ -212,7 +214,15 @@ int print_report(const Report *report)
     const Course *course = report->course;
     int points = 0, max_points = 0, passed = 0, graded = 0, coming = 0;
     const ChapterResult *next = NULL;
-    printf("%sLearn Deep Learning with C%s: grading the code in %s/\n\n", BOLD, RESET, report->from);
+    printf("%sLearn Deep Learning with C%s: grading the code in %s/\n", BOLD, RESET, report->from);
+    int uses_data = 0;
+    for (int i = 0; i < course->count; i++)
+        uses_data |= report->results[i] && report->results[i]->uses_data;
+    if (uses_data && report->dataset_name)
+        printf("Data set: %s, from %s\n", report->dataset_name, report->dataset_dir);
+    else if (uses_data)
+        printf("Data set: none found: %s\n", report->dataset_problem ? report->dataset_problem : "");
+    printf("\n");
     for (int i = 0; i < course->count; i++) {
         const Chapter *ch = &course->chapters[i];
         const ChapterResult *r = report->results[i];

@@ -38,6 +38,8 @@ struct KitCase {
     FILE *out;
     uint64_t seed;
     int under_memcheck;
+    KitDataset dataset;
+    int dataset_loaded;
 };
 
 /* ---- what a check calls ------------------------------------------------ */
@@ -77,6 +79,52 @@ Matrix kit_output_matrix(int rows, int cols)
     Matrix m = kit_matrix_create(rows, cols);
     kit_matrix_fill(&m, NAN);
     return m;
+}
+
+void kit_emit_at_least(KitCase *c, const char *name, double value, double mnist_bar, double fashion_bar)
+{
+    fprintf(c->out, "atleast %s\t%.9g %.9g %.9g\n", name, value, mnist_bar, fashion_bar);
+    fflush(c->out);
+}
+
+const KitDataset *kit_case_dataset(KitCase *c)
+{
+    if (c->dataset_loaded)
+        return &c->dataset;
+    KitDatasetPlace place;
+    const char *dir = getenv("KIT_DATASET_DIR"), *name = getenv("KIT_DATASET_NAME");
+    if (dir == NULL || name == NULL)
+        kit_fatal("this check needs a data set, and none was found (run: make datasets)");
+    snprintf(place.dir, sizeof place.dir, "%s", dir);
+    snprintf(place.name, sizeof place.name, "%s", name);
+    char error[1024];
+    if (kit_dataset_load(&c->dataset, &place, error, sizeof error) != 0)
+        kit_fatal("%s", error);
+    c->dataset_loaded = 1;
+    return &c->dataset;
+}
+
+void kit_check_gradient(KitCase *c, const char *parameter, const Matrix *analytic, Matrix *params, KitLoss loss,
+                        void *context, float h, double rel_tol)
+{
+    Matrix numeric = kit_matrix_create(params->rows, params->cols);
+    size_t n = (size_t)params->rows * (size_t)params->cols;
+    for (size_t k = 0; k < n; k++) {
+        float saved = params->data[k];
+        params->data[k] = saved + h;
+        double up = loss(context);
+        params->data[k] = saved - h;
+        double down = loss(context);
+        params->data[k] = saved;
+        /* divide by the step actually taken: saved + h is rounded to a float */
+        double step = (double)(saved + h) - (double)(saved - h);
+        numeric.data[k] = (float)((up - down) / step);
+    }
+    fprintf(c->out, "gradient %s\t%d %d %g\n", parameter, analytic->rows, analytic->cols, rel_tol);
+    write_matrix(c->out, analytic);
+    write_matrix(c->out, &numeric);
+    fflush(c->out);
+    kit_matrix_free(&numeric);
 }
 
 uint64_t kit_case_seed(const KitCase *c) { return c->seed; }
@@ -143,7 +191,7 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     close(log_fd);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    KitCase c = {fopen(out_path, "w"), seed, under_memcheck};
+    KitCase c = {fopen(out_path, "w"), seed, under_memcheck, {{{0}, {0}}, {0}, {0}, {0}, {0}}, 0};
     if (c.out == NULL)
         _exit(121);
     free(log_path);
@@ -157,6 +205,8 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     }
     sgemm_calls = 0;
     check->run(&c);
+    if (c.dataset_loaded)
+        kit_dataset_free(&c.dataset);
     fclose(c.out);
     exit(0);
 }
