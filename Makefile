@@ -2,11 +2,14 @@
 #
 #   make grade              grade every written chapter of your code (lessons/*/exercise.c)
 #   make grade CH=1.2       grade one chapter, with every check in detail
+#   make grade SUBMISSION=work.tar.gz   grade a learner's exercise.c files (CI), hidden cases included
 #   make run CH=1.1         run the chapter's demo with your code
+#   make hint CH=1.1        one more hint for the chapter each time
+#   make watch              grade the chapter you are editing every time you save it
 #   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
 #   make test               the kit's own tests (instructors and CI)
 #
-# Instructors: make grade-solutions, make fixtures, make stubs (see README.md).
+# Instructors: make grade-solutions, make fixtures, make stubs, make student (see README.md).
 
 CC ?= cc
 BASE_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib libpng)
@@ -16,15 +19,16 @@ LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)
 HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
-GRADER_SOURCES := grader/grade.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c
+GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c
 GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
 SUITE_SOURCES := $(wildcard grader/suites/*.c)
 SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
 HARNESS_TESTS := $(wildcard harness/tests/*.c)
+GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
 
-.PHONY: all deps datasets grade grade-solutions run test fixtures stubs clean
+.PHONY: all deps datasets grade grade-solutions run hint watch test fixtures stubs student clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -37,7 +41,7 @@ datasets: deps
 	@sh datasets/fetch-mnist.sh
 
 grade: all
-	@$(GRADE) $(CH)
+	@$(GRADE) $(if $(SUBMISSION),--submission $(SUBMISSION)) $(CH)
 
 grade-solutions: all
 	@$(GRADE) --from solutions $(CH)
@@ -45,8 +49,14 @@ grade-solutions: all
 run: all
 	@$(GRADE) --demo $(CH)
 
+hint:
+	@sh tools/hint.sh $(CH)
+
+watch: all
+	@sh tools/watch.sh $(CH)
+
 test: all
-	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness
+	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness $(BUILD)/tests/grader
 	@bash tools/test.sh
 
 fixtures: all
@@ -58,6 +68,9 @@ stubs:
 	    awk -v chapter=$$chapter -f grader/stub.awk $$f > lessons/$$folder/exercise.c || exit 1; \
 	    echo "wrote lessons/$$folder/exercise.c"; \
 	done
+
+student:
+	@sh tools/student.sh $(DIR)
 
 clean:
 	rm -rf $(BUILD)
@@ -89,5 +102,9 @@ $(GRADE): $(GRADER_OBJECTS) $(BUILD)/kit/libkit.a
 $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
+
+$(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 
 -include $(wildcard $(BUILD)/kit/*.d $(BUILD)/grader/*.d)

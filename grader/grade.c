@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,65 +31,14 @@
 
 #define MEMCHECK_POINTS 2
 
+/* The seed of the hidden cases: other inputs for the same checks, recorded in grader/hidden. */
+#define HIDDEN_SEED "2718281828"
+
+
 static Course course;
 static Options options;
 
-/* ---- small helpers ----------------------------------------------------- */
-
-void die(const char *format, ...)
-{
-    va_list args;
-    fflush(stdout);
-    fputs("grade: ", stderr);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-    exit(2);
-}
-
-char *format_string(const char *format, ...)
-{
-    va_list args;
-    char *s;
-    va_start(args, format);
-    if (vasprintf(&s, format, args) < 0)
-        die("out of memory");
-    va_end(args);
-    return s;
-}
-
-void *allocate(size_t size)
-{
-    void *p = calloc(1, size ? size : 1);
-    if (p == NULL)
-        die("out of memory");
-    return p;
-}
-
-char *read_file(const char *path, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t size = 0, capacity = 4096;
-    char *text = allocate(capacity + 1);
-    size_t n;
-    while ((n = fread(text + size, 1, capacity - size, f)) > 0) {
-        size += n;
-        if (cap && size >= cap)
-            break;
-        if (size == capacity) {
-            capacity *= 2;
-            text = realloc(text, capacity + 1);
-            if (text == NULL)
-                die("out of memory reading %s", path);
-        }
-    }
-    fclose(f);
-    text[size] = '\0';
-    return text;
-}
+/* ---- small helpers (the rest are in util.c) ------------------------------ */
 
 static void make_dirs(const char *path)
 {
@@ -122,18 +72,6 @@ static void append_words(Args *args, const char *words)
     for (char *word = strtok(copy, " \t\n"); word; word = strtok(NULL, " \t\n"))
         args_add(args, word);
     free(copy);
-}
-
-void args_add(Args *args, const char *word)
-{
-    if (args->count + 2 > args->capacity) {
-        args->capacity = args->capacity ? args->capacity * 2 : 32;
-        args->items = realloc(args->items, (size_t)args->capacity * sizeof *args->items);
-        if (args->items == NULL)
-            die("out of memory");
-    }
-    args->items[args->count++] = format_string("%s", word);
-    args->items[args->count] = NULL;
 }
 
 static void args_free(Args *args)
@@ -193,48 +131,10 @@ static int run_process(char **argv, char **envp, const char *log_path, double li
     }
 }
 
-double now_seconds(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
-}
-
-const char *describe_wait_status(int status)
-{
-    static char text[96];
-    if (status == -1)
-        snprintf(text, sizeof text, "timed out");
-    else if (WIFEXITED(status))
-        snprintf(text, sizeof text, "exit status %d", WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        snprintf(text, sizeof text, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        snprintf(text, sizeof text, "wait status %d", status);
-    return text;
-}
-
 static int file_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-/* Searches PATH for a program; returns its path (to free) or NULL. */
-char *find_program(const char *name)
-{
-    const char *path = getenv("PATH");
-    char *copy = format_string("%s", path ? path : "/usr/bin:/bin");
-    char *found = NULL;
-    for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
-        char *candidate = format_string("%s/%s", dir, name);
-        if (access(candidate, X_OK) == 0)
-            found = candidate;
-        else
-            free(candidate);
-    }
-    free(copy);
-    return found;
 }
 
 /* ---- building a chapter's check program -------------------------------- */
@@ -402,17 +302,18 @@ static double total_timeout(const Fixture *fixture, double factor)
     return total;
 }
 
-/* Runs the check program natively and judges every check. */
-static void run_checks(const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result)
+/* Runs the check program natively with one seed into <dir>/<name>. */
+static void run_check_program(const Fixture *fixture, const char *dir, const char *name, const char *seed,
+                              ChapterResult *result)
 {
-    char *run_dir = format_string("%s/run", dir);
+    char *run_dir = format_string("%s/%s", dir, name);
     clear_dir(run_dir);
     char *program = format_string("%s/check", dir);
-    char *log_path = format_string("%s/run.log", dir);
-    char *argv[] = {program, "--run", run_dir, "--seed", options.seed, NULL};
+    char *log_path = format_string("%s/%s.log", dir, name);
+    char *argv[] = {program, "--run", run_dir, "--seed", (char *)seed, NULL};
     double started = now_seconds();
     int status = run_process(argv, clean_environment, log_path, total_timeout(fixture, 1));
-    result->run_seconds = now_seconds() - started;
+    result->run_seconds += now_seconds() - started;
     if (status == -1)
         result->runner_problem = format_string("the check program ran past its overall time limit");
     else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
@@ -421,12 +322,25 @@ static void run_checks(const Chapter *chapter, const Fixture *fixture, const cha
                                                describe_wait_status(status), log ? log : "");
         free(log);
     }
-    for (int i = 0; i < fixture->check_count; i++)
-        judge_check(chapter, &fixture->checks[i], run_dir, result, &result->checks[i]);
-    result->check_count = fixture->check_count;
     free(run_dir);
     free(program);
     free(log_path);
+}
+
+/* Runs the check program natively (and again with the hidden seed) and judges every check. */
+static void run_checks(const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result,
+                       const char *hidden_seed)
+{
+    run_check_program(fixture, dir, "run", options.seed, result);
+    if (hidden_seed)
+        run_check_program(fixture, dir, "run-hidden", hidden_seed, result);
+    char *run_dir = format_string("%s/run", dir), *hidden_dir = format_string("%s/run-hidden", dir);
+    for (int i = 0; i < fixture->check_count; i++)
+        judge_check(chapter, &fixture->checks[i], fixture->checks[i].hidden ? hidden_dir : run_dir, result,
+                    &result->checks[i]);
+    result->check_count = fixture->check_count;
+    free(run_dir);
+    free(hidden_dir);
 }
 
 /* Runs the check program under Valgrind memcheck and reads its logs. */
@@ -518,6 +432,16 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     Fixture *fixture = fixture_read(fixture_path);
     if (fixture == NULL)
         die("%s is missing or unreadable: run 'make fixtures' (instructors)", fixture_path);
+    const char *hidden_seed = NULL;
+    if (options.hidden) {
+        char *hidden_path = format_string("grader/hidden/%s.txt", chapter->id);
+        Fixture *hidden = fixture_read(hidden_path);
+        if (hidden == NULL)
+            die("%s is missing: the hidden cases are only in the instructors' copy of the kit", hidden_path);
+        fixture_add_hidden(fixture, hidden);
+        hidden_seed = hidden->seed;
+        free(hidden_path);
+    }
     result->fixture = fixture;
     result->checks = allocate((size_t)fixture->check_count * sizeof *result->checks);
     for (int i = 0; i < fixture->check_count; i++)
@@ -535,7 +459,7 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
         result->compiled = 0;
     } else {
         result->compiled = 1;
-        run_checks(chapter, fixture, dir, result);
+        run_checks(chapter, fixture, dir, result, hidden_seed);
         apply_blocking(&course, results, result);
         run_memcheck(fixture, dir, result);
     }
@@ -546,30 +470,136 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     return result;
 }
 
+/* ---- a submission ------------------------------------------------------ */
+
+static const char *submission_root;
+static const char *wanted_folder;
+static char *found_path;
+
+/* nftw visitor: remembers the shortest path of a regular file <wanted_folder>/exercise.c. */
+static int find_exercise(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (type != FTW_F || !S_ISREG(st->st_mode))
+        return 0;
+    size_t n = strlen(path), f = strlen(wanted_folder);
+    const char *tail = "/exercise.c";
+    if (n < f + 12 || strcmp(path + n - 11, tail) != 0)
+        return 0;
+    if (strncmp(path + n - 11 - f, wanted_folder, f) != 0 || path[n - 12 - f] != '/')
+        return 0;
+    if (found_path == NULL || strlen(path) < strlen(found_path)) {
+        free(found_path);
+        found_path = format_string("%s", path);
+    }
+    return 0;
+}
+
+static void copy_file(const char *from, const char *to, size_t cap)
+{
+    char *text = read_file(from, cap + 1);
+    if (text == NULL)
+        die("cannot read %s", from);
+    if (strlen(text) > cap)
+        die("%s is larger than %zu bytes: is it really an exercise.c?", from, cap);
+    FILE *f = fopen(to, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+        die("cannot write %s", to);
+    free(text);
+}
+
+/*
+ * Takes a learner's submission (a folder or a tarball) into build/submission/src: only the exercise.c
+ * of each written chapter, found as <chapter folder>/exercise.c anywhere inside it; nothing else of
+ * theirs is used. A chapter not found is graded as its untouched stub.
+ */
+static void prepare_submission(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        die("SUBMISSION=%s: no such file or folder (give a folder or a .tar, .tar.gz or .tgz file)", path);
+    clear_dir("build/submission");
+    make_dirs("build/submission/src");
+    if (S_ISDIR(st.st_mode)) {
+        submission_root = path;
+    } else {
+        make_dirs("build/submission/unpacked");
+        char *argv[] = {"tar", "-xf", (char *)path, "-C", "build/submission/unpacked", "--no-same-owner",
+                        "--no-same-permissions", NULL};
+        int status = run_process(argv, NULL, "build/submission/unpack.log", 120);
+        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            char *log = read_file("build/submission/unpack.log", 2048);
+            die("SUBMISSION=%s: cannot unpack it as a tar archive: %s", path, log ? log : "");
+        }
+        submission_root = "build/submission/unpacked";
+    }
+    char *taken = format_string("%s", ""), *missing = format_string("%s", "");
+    for (int i = 0; i < course.count; i++) {
+        const Chapter *chapter = &course.chapters[i];
+        if (!chapter->written)
+            continue;
+        wanted_folder = chapter->folder;
+        found_path = NULL;
+        nftw(submission_root, find_exercise, 16, FTW_PHYS);
+        char *folder = format_string("build/submission/src/%s", chapter->folder);
+        make_dirs(folder);
+        char *target = format_string("%s/exercise.c", folder);
+        char **list = found_path ? &taken : &missing;
+        copy_file(found_path ? found_path : format_string("lessons/%s/exercise.c", chapter->folder), target,
+                  1 << 20);
+        char *longer = format_string("%s%s%s", *list, (*list)[0] ? ", " : "", chapter->id);
+        free(*list);
+        *list = longer;
+        free(found_path);
+        free(folder);
+        free(target);
+    }
+    printf("Submission %s: graded its exercise.c of chapters %s", path, taken[0] ? taken : "(none)");
+    if (missing[0])
+        printf("; not found, graded as the untouched stub: %s", missing);
+    printf("\n");
+    options.from = "build/submission/src";
+    options.build = "build/submission/build";
+    options.hidden = 1;
+    if (!options.results)
+        options.results = "build/submission/results.tsv";
+    if (!options.junit)
+        options.junit = "build/submission/junit.xml";
+    if (!options.gradescope)
+        options.gradescope = "build/submission/results.json";
+}
+
 /* ---- recording fixtures ------------------------------------------------ */
 
 /* Builds the chapter's checks with the reference solutions and records their outputs as its fixture. */
 static void record_fixture(const Chapter *chapter)
 {
     options.from = "solutions";
+    choose_dataset(); /* for checks that train on it; their fixtures keep only the bars */
     ChapterResult scratch = {0};
     char *dir = format_string("build/record/%s", chapter->id);
     make_dirs(dir);
     if (!build_check(chapter, dir, &scratch))
         die("the reference solution of chapter %s does not build:\n%s", chapter->id, scratch.compile_errors);
     char *program = format_string("%s/check", dir);
-    char *fixture = format_string("%s/%s.txt", options.fixtures, chapter->id);
-    char *log_path = format_string("%s/record.log", dir);
-    char *argv[] = {program, "--record", fixture, NULL};
-    int status = run_process(argv, clean_environment, log_path, 600);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char *log = read_file(log_path, 4096);
-        die("recording %s failed (%s): %s", fixture, describe_wait_status(status), log ? log : "");
+    char *hidden_dir = format_string("%s/hidden", strcmp(options.fixtures, "grader/fixtures") == 0 ? "grader"
+                                                                                                  : options.fixtures);
+    make_dirs(hidden_dir);
+    for (int hidden = 0; hidden <= 1; hidden++) {
+        char *fixture = format_string("%s/%s.txt", hidden ? hidden_dir : options.fixtures, chapter->id);
+        char *log_path = format_string("%s/record.log", dir);
+        char *argv[] = {program, "--record", fixture, "--seed", hidden ? HIDDEN_SEED : "1", NULL};
+        int status = run_process(argv, clean_environment, log_path, 600);
+        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            char *log = read_file(log_path, 4096);
+            die("recording %s failed (%s): %s", fixture, describe_wait_status(status), log ? log : "");
+        }
+        printf("wrote %s\n", fixture);
+        free(fixture);
+        free(log_path);
     }
-    printf("wrote %s\n", fixture);
+    free(hidden_dir);
     free(program);
-    free(fixture);
-    free(log_path);
     free(dir);
 }
 
@@ -677,6 +707,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
+            "             [--junit FILE] [--gradescope FILE] [--hidden] [--submission FOLDER|TARBALL]\n"
             "             [--seed N] [--no-memcheck] [--color auto|always|never] [CHAPTER...]\n"
             "       grade --demo CHAPTER [--from DIR]\n"
             "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"
@@ -695,6 +726,7 @@ int main(int argc, char **argv)
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
     int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0;
+    const char *submission = NULL;
     const char *output_file = NULL, *mutant_name = NULL, *mutant_out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -712,10 +744,18 @@ int main(int argc, char **argv)
             options.build = argv[++i];
         else if (strcmp(a, "--results") == 0 && i + 1 < argc)
             options.results = argv[++i];
+        else if (strcmp(a, "--junit") == 0 && i + 1 < argc)
+            options.junit = argv[++i];
+        else if (strcmp(a, "--gradescope") == 0 && i + 1 < argc)
+            options.gradescope = argv[++i];
         else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
             options.seed = argv[++i];
         else if (strcmp(a, "--no-memcheck") == 0)
             options.no_memcheck = 1;
+        else if (strcmp(a, "--hidden") == 0)
+            options.hidden = 1;
+        else if (strcmp(a, "--submission") == 0 && i + 1 < argc)
+            submission = argv[++i];
         else if (strcmp(a, "--color") == 0 && i + 1 < argc) {
             const char *mode = argv[++i];
             if (strcmp(mode, "always") == 0)
@@ -749,6 +789,7 @@ int main(int argc, char **argv)
         else if (requested_count < MAX_CHAPTERS)
             requested[requested_count++] = a;
     }
+    double started_at = now_seconds();
     course_read(&course, "grader/course.txt");
     if (map) {
         print_course_map(&course);
@@ -764,6 +805,8 @@ int main(int argc, char **argv)
     if (getcwd(cwd, sizeof cwd) == NULL || !file_exists("grader/course.txt"))
         die("run me from the kit's top folder (where grader/course.txt is)");
     options.root = cwd;
+    if (submission)
+        prepare_submission(submission);
     if (options.build == NULL)
         options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0 ? "lessons"
                                                         : strcmp(options.from, "solutions") == 0 ? "solutions"
@@ -823,9 +866,13 @@ int main(int argc, char **argv)
             grade_chapter(&course.chapters[i]);
 
     Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
-                     options.dataset_name, options.dataset_dir, options.dataset_problem};
+                     options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden};
     int all_passed = print_report(&report);
     if (options.results)
         write_results(&report, options.results);
+    if (options.junit)
+        write_junit(&report, options.junit);
+    if (options.gradescope)
+        write_gradescope(&report, options.gradescope, now_seconds() - started_at);
     return all_passed ? 0 : 1;
 }

@@ -53,6 +53,8 @@ typedef struct {
 /* One check of a fixture. */
 typedef struct {
     char *id, *title, *hint;
+    char *file_id;       /* the check program's name for it (a hidden case's id is "hidden-" + file_id) */
+    int hidden;          /* a hidden case: the same check with the hidden seed's inputs */
     int points;
     char *needs[MAX_NEEDS];
     int need_count;
@@ -70,6 +72,7 @@ typedef struct {
 
 typedef struct {
     char *chapter;
+    char *seed;
     FixtureCheck *checks;
     int check_count;
 } Fixture;
@@ -119,10 +122,13 @@ typedef struct {
     const char *from;
     const char *build;
     const char *results;
+    const char *junit;       /* JUnit XML */
+    const char *gradescope;  /* Gradescope's results.json */
     char *seed;
     const char *root;
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
+    int hidden;              /* also run the hidden cases (grader/hidden) */
     int color;
     char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
     char *use_chapter[MAX_CHAPTERS];
@@ -138,6 +144,7 @@ typedef struct {
     const char *from;
     int color;
     const char *dataset_name, *dataset_dir, *dataset_problem;
+    int hidden;          /* the hidden cases were run */
 } Report;
 
 typedef struct {
@@ -166,6 +173,11 @@ void print_course_map(const Course *course);
 /* judge.c */
 extern const char *judged_dataset;   /* "MNIST" or "Fashion-MNIST": which bars apply; NULL when none was found */
 Fixture *fixture_read(const char *path);
+void fixture_add_hidden(Fixture *fixture, const Fixture *hidden);
+/* Each returns NULL when the values pass, else the message a learner reads. */
+char *compare_arrays(const Array *expected, const Array *got);
+char *judge_gradient(const Gradient *g);
+char *judge_bar(const Bar *expected, const Bar *got, char **info);
 void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
                  const ChapterResult *chapter_result, CheckResult *result);
 
@@ -183,5 +195,7 @@ void apply_blocking(const Course *course, ChapterResult **results, ChapterResult
 void finish_chapter(ChapterResult *result);
 int print_report(const Report *report);
 void write_results(const Report *report, const char *path);
+void write_junit(const Report *report, const char *path);
+void write_gradescope(const Report *report, const char *path, double seconds);
 
 #endif

@@ -120,7 +120,7 @@ Fixture *fixture_read(const char *path)
         if (strncmp(line, "chapter ", 8) == 0) {
             fixture->chapter = format_string("%s", line + 8);
         } else if (strncmp(line, "seed ", 5) == 0) {
-            continue;
+            fixture->seed = format_string("%s", line + 5);
         } else if (strncmp(line, "check ", 6) == 0) {
             if (fixture->check_count == capacity) {
                 capacity = capacity ? capacity * 2 : 16;
@@ -131,6 +131,7 @@ Fixture *fixture_read(const char *path)
             check = &fixture->checks[fixture->check_count++];
             memset(check, 0, sizeof *check);
             check->id = format_string("%s", line + 6);
+            check->file_id = check->id;
         } else if (check == NULL) {
             die("%s: '%s' comes before the first check", path, line);
         } else if (strncmp(line, "title ", 6) == 0) {
@@ -179,6 +180,43 @@ Fixture *fixture_read(const char *path)
     }
     free(text);
     return fixture;
+}
+
+static int same_arrays(const Array *a, int a_count, const Array *b, int b_count)
+{
+    if (a_count != b_count)
+        return 0;
+    for (int i = 0; i < a_count; i++) {
+        size_t n = (size_t)a[i].rows * (size_t)a[i].cols;
+        if (strcmp(a[i].name, b[i].name) != 0 || a[i].rows != b[i].rows || a[i].cols != b[i].cols ||
+            memcmp(a[i].values, b[i].values, n * sizeof(float)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Adds the checks of the hidden fixture whose inputs differ from the public ones, as hidden cases. */
+void fixture_add_hidden(Fixture *fixture, const Fixture *hidden)
+{
+    int public_count = fixture->check_count;
+    for (int h = 0; h < hidden->check_count; h++) {
+        const FixtureCheck *secret = &hidden->checks[h];
+        int same = 0;
+        for (int p = 0; p < public_count && !same; p++) {
+            const FixtureCheck *open = &fixture->checks[p];
+            same = strcmp(open->id, secret->id) == 0 &&
+                   same_arrays(open->inputs, open->input_count, secret->inputs, secret->input_count) &&
+                   same_arrays(open->expected, open->expected_count, secret->expected, secret->expected_count);
+        }
+        if (same)
+            continue;
+        FixtureCheck copy = *secret;
+        copy.id = format_string("hidden-%s", secret->id);
+        copy.title = format_string("%s (hidden case)", secret->title);
+        copy.file_id = secret->id;
+        copy.hidden = 1;
+        APPEND(fixture->checks, fixture->check_count, copy);
+    }
 }
 
 /* ---- judging ----------------------------------------------------------- */
@@ -234,7 +272,7 @@ static char *input_text(const Array *input)
 }
 
 /* Compares one produced array with the expected one; returns NULL when it matches, else a message. */
-static char *compare(const Array *expected, const Array *got)
+char *compare_arrays(const Array *expected, const Array *got)
 {
     if (got->rows != expected->rows || got->cols != expected->cols)
         return format_string("%s has shape %d x %d, expected %d x %d (did your code change rows or cols?)",
@@ -262,7 +300,7 @@ static char *compare(const Array *expected, const Array *got)
 }
 
 /* Judges a gradient: NULL when every element agrees, else what is wrong and the pattern of the mistake. */
-static char *judge_gradient(const Gradient *g)
+char *judge_gradient(const Gradient *g)
 {
     size_t n = (size_t)g->rows * (size_t)g->cols, wrong = 0, worst = 0;
     double worst_excess = -1, largest_analytic = 0, largest_numeric = 0;
@@ -325,7 +363,7 @@ static char *judge_gradient(const Gradient *g)
 }
 
 /* Judges a figure against the bar of the data set graded. Sets *info to "figure (bar ...)". */
-static char *judge_bar(const Bar *expected, const Bar *got, char **info)
+char *judge_bar(const Bar *expected, const Bar *got, char **info)
 {
     if (judged_dataset == NULL)
         return format_string("%s: no data set to judge it on (run: make datasets)", expected->name);
@@ -402,9 +440,9 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
     result->hint = check->hint;
     result->verdict = VERDICT_FAIL;
 
-    char *status_path = format_string("%s/%s.status", run_dir, check->id);
-    char *log_path = format_string("%s/%s.log", run_dir, check->id);
-    char *out_path = format_string("%s/%s.out", run_dir, check->id);
+    char *status_path = format_string("%s/%s.status", run_dir, check->file_id);
+    char *log_path = format_string("%s/%s.log", run_dir, check->file_id);
+    char *out_path = format_string("%s/%s.out", run_dir, check->file_id);
     char *status = read_file(status_path, 256);
     char *log = read_file(log_path, 1 << 16);
     result->printed = printed_lines(log);
@@ -468,7 +506,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
                 problem = format_string("the check ended before it got %s: did your code call exit() "
                                         "or return early?", want->name);
             else
-                problem = compare(want, got);
+                problem = compare_arrays(want, got);
         }
         for (int e = 0; e < check->gradient_count && problem == NULL; e++) {
             const Gradient *got = NULL;
@@ -517,7 +555,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         free(text);
     }
     /* on a wrong answer, show the inputs it was given */
-    if (result->verdict == VERDICT_FAIL && check->input_count > 0) {
+    if (result->verdict == VERDICT_FAIL && check->input_count > 0 && !check->hidden) {
         for (int i = 0; i < check->input_count; i++) {
             char *input = input_text(&check->inputs[i]);
             char *more = format_string("%s\n  input: %s", result->message, input);

@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Can other chapters rely on this one? Yes when it passes, or when only its memory check was skipped
+ * (grade --no-memcheck). */
+static int passes_for_others(const ChapterResult *r)
+{
+    if (r->passed)
+        return 1;
+    if (!r->compiled || r->memory.verdict != VERDICT_SKIPPED)
+        return 0;
+    for (int i = 0; i < r->check_count; i++)
+        if (r->checks[i].verdict != VERDICT_PASS)
+            return 0;
+    return 1;
+}
+
 void apply_blocking(const Course *course, ChapterResult **results, ChapterResult *result)
 {
     for (int i = 0; i < result->check_count; i++) {
@@ -16,7 +30,7 @@ void apply_blocking(const Course *course, ChapterResult **results, ChapterResult
         for (int k = 0; k < spec->need_count; k++) {
             const Chapter *need = course_find(course, spec->needs[k]);
             const ChapterResult *r = need ? results[need->index] : NULL;
-            if (r == NULL || !r->passed) {
+            if (r == NULL || !passes_for_others(r)) {
                 check->verdict = VERDICT_BLOCKED;
                 check->blocked_by = spec->needs[k];
                 check->points = 0;
@@ -275,6 +289,8 @@ int print_report(const Report *report)
     char coming_text[32] = "";
     if (coming && !report->detailed)
         snprintf(coming_text, sizeof coming_text, " (%d coming)", coming);
+    if (!report->hidden)
+        printf("Hidden cases: not run here; CI grading runs them too (make grade SUBMISSION=...).\n");
     printf("%sScore %d/%d%s · chapters passed %d/%d%s · next: %s\n", BOLD, points, max_points, RESET, passed,
            graded, coming_text, next_text);
     free(next_text);
@@ -306,6 +322,193 @@ void write_results(const Report *report, const char *path)
                     c->max_points, (int)strcspn(message, "\n\t"), message);
         }
     }
+    if (fclose(f) != 0 || rename(temporary, path) != 0)
+        die("cannot write %s", path);
+    free(temporary);
+}
+
+/* ---- machine-readable results for CI systems and grading services ------ */
+
+/* Calls visit for every check of every graded chapter, the memory check included, and once for a chapter
+ * that does not compile (with check NULL). */
+typedef void (*CheckVisitor)(const ChapterResult *r, const CheckResult *check, void *context);
+
+static void visit_checks(const Report *report, CheckVisitor visit, void *context)
+{
+    for (int i = 0; i < report->course->count; i++) {
+        const ChapterResult *r = report->results[i];
+        if (r == NULL || !report->graded[i])
+            continue;
+        if (!r->compiled) {
+            visit(r, NULL, context);
+            continue;
+        }
+        for (int k = 0; k <= r->check_count; k++)
+            visit(r, k < r->check_count ? &r->checks[k] : &r->memory, context);
+    }
+}
+
+/* Writes text with XML's five special characters escaped, and control characters dropped. */
+static void put_xml(FILE *f, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&apos;", f); break;
+        default:
+            if (*p >= 0x20 || *p == '\n' || *p == '\t')
+                fputc(*p, f);
+        }
+    }
+}
+
+/* Writes a JSON string (with its quotes). */
+static void put_json(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* What a check's report says, as plain text: verdict, message, hint, figures. */
+static char *check_text(const ChapterResult *r, const CheckResult *c)
+{
+    if (c == NULL)
+        return format_string("%s: %s", r->blocked_by ? "blocked" : "does not compile",
+                             r->compile_errors ? r->compile_errors : "");
+    char *text = c->verdict == VERDICT_BLOCKED
+                     ? format_string("blocked by %s: this check calls your functions from chapter %s, which does "
+                                     "not pass yet", c->blocked_by, c->blocked_by)
+                 : c->message ? format_string("%s: %s", verdict_word(c->verdict), c->message)
+                              : format_string("%s", verdict_word(c->verdict));
+    if (c->info) {
+        char *more = format_string("%s\n%s", text, c->info);
+        free(text);
+        text = more;
+    }
+    if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->hint) {
+        char *more = format_string("%s\nhint: %s", text, c->hint);
+        free(text);
+        text = more;
+    }
+    return text;
+}
+
+typedef struct {
+    FILE *f;
+    const ChapterResult *chapter;
+    int first;
+} WriterState;
+
+static void junit_case(const ChapterResult *r, const CheckResult *c, void *context)
+{
+    WriterState *s = context;
+    if (s->chapter != r) {
+        if (s->chapter)
+            fputs("  </testsuite>\n", s->f);
+        int tests = r->compiled ? r->check_count + 1 : 1, failures = 0, errors = 0;
+        for (int k = 0; r->compiled && k <= r->check_count; k++) {
+            Verdict v = k < r->check_count ? r->checks[k].verdict : r->memory.verdict;
+            failures += v == VERDICT_FAIL || v == VERDICT_TODO || v == VERDICT_BLOCKED || v == VERDICT_SKIPPED;
+            errors += v == VERDICT_CRASH || v == VERDICT_TIMEOUT;
+        }
+        errors += !r->compiled;
+        fprintf(s->f, "  <testsuite name=\"");
+        put_xml(s->f, r->chapter->id);
+        fputc(' ', s->f);
+        put_xml(s->f, r->chapter->title);
+        fprintf(s->f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", tests, failures, errors,
+                r->seconds);
+        s->chapter = r;
+    }
+    fprintf(s->f, "    <testcase classname=\"chapter %s\" name=\"", r->chapter->id);
+    put_xml(s->f, c ? c->title : "build");
+    fputs("\"", s->f);
+    if (c && c->verdict == VERDICT_PASS) {
+        fputs("/>\n", s->f);
+        return;
+    }
+    char *text = check_text(r, c);
+    const char *element = (c == NULL || c->verdict == VERDICT_CRASH || c->verdict == VERDICT_TIMEOUT) ? "error"
+                                                                                                        : "failure";
+    fprintf(s->f, ">\n      <%s type=\"%s\" message=\"", element, c ? verdict_word(c->verdict) : "compile");
+    put_xml(s->f, strtok(format_string("%s", text), "\n"));
+    fputs("\">", s->f);
+    put_xml(s->f, text);
+    fprintf(s->f, "</%s>\n    </testcase>\n", element);
+    free(text);
+}
+
+void write_junit(const Report *report, const char *path)
+{
+    char *temporary = format_string("%s.partial", path);
+    FILE *f = fopen(temporary, "w");
+    if (f == NULL)
+        die("cannot write %s", temporary);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"Learn Deep Learning with C\">\n", f);
+    WriterState state = {f, NULL, 1};
+    visit_checks(report, junit_case, &state);
+    if (state.chapter)
+        fputs("  </testsuite>\n", f);
+    fputs("</testsuites>\n", f);
+    if (fclose(f) != 0 || rename(temporary, path) != 0)
+        die("cannot write %s", path);
+    free(temporary);
+}
+
+static void gradescope_test(const ChapterResult *r, const CheckResult *c, void *context)
+{
+    WriterState *s = context;
+    fputs(s->first ? "\n" : ",\n", s->f);
+    s->first = 0;
+    char *name = format_string("%s %s", r->chapter->id, c ? c->title : "build");
+    int hidden = c && strncmp(c->id, "hidden-", 7) == 0;
+    fputs("    {\"name\": ", s->f);
+    put_json(s->f, name);
+    fprintf(s->f, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ", c ? c->points : 0,
+            c ? c->max_points : r->max_points, c && c->verdict == VERDICT_PASS ? "passed" : "failed");
+    char *text = check_text(r, c);
+    put_json(s->f, text);
+    fprintf(s->f, ", \"visibility\": \"%s\"}", hidden ? "after_published" : "visible");
+    free(text);
+    free(name);
+}
+
+void write_gradescope(const Report *report, const char *path, double seconds)
+{
+    char *temporary = format_string("%s.partial", path);
+    FILE *f = fopen(temporary, "w");
+    if (f == NULL)
+        die("cannot write %s", temporary);
+    int points = 0, max_points = 0;
+    for (int i = 0; i < report->course->count; i++)
+        if (report->results[i] && report->graded[i])
+            points += report->results[i]->points, max_points += report->results[i]->max_points;
+    fprintf(f, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", points,
+            max_points, seconds);
+    char *summary = format_string("Learn Deep Learning with C: %d/%d%s%s", points, max_points,
+                                  report->dataset_name ? "; data set: " : "",
+                                  report->dataset_name ? report->dataset_name : "");
+    put_json(f, summary);
+    free(summary);
+    fputs(",\n  \"tests\": [", f);
+    WriterState state = {f, NULL, 1};
+    visit_checks(report, gradescope_test, &state);
+    fputs("\n  ]\n}\n", f);
     if (fclose(f) != 0 || rename(temporary, path) != 0)
         die("cannot write %s", path);
     free(temporary);

@@ -64,6 +64,15 @@ void sigmoid(Matrix *out, const Matrix *Z);
 
 /* ---- 2.1 Understanding Loss Functions (lessons/2.1-loss-functions) ---------- */
 
+/* (1/n) sum (y_pred - y)^2 over all n elements, summed in double; y_pred and y have the same shape. */
+float mse_loss(const Matrix *y_pred, const Matrix *y);
+
+/* -(1/n) sum [y log a + (1 - y) log(1 - a)] with each a clipped to [1e-7, 1 - 1e-7] first, in double; never NaN or inf. */
+float binary_cross_entropy(const Matrix *A, const Matrix *y);
+
+/* The fraction of the elements of z with |z| <= k (0 to 1). */
+float share_within(const Matrix *z, float k);
+
 /* ---- 2.2 Gradient Descent for Optimization (lessons/2.2-gradient-descent) ---- */
 
 /* dW = (2/N) X^T (XW + b - y) and db = (2/N) sum_i (x_i W + b - y_i), the gradient of mse_loss(XW + b, y); overwrites dW (D x 1) and db (1 x 1). */
@@ -71,5 +80,32 @@ void mse_gradient(Matrix *dW, Matrix *db, const Matrix *X, const Matrix *W, cons
 
 /* steps of full-batch gradient descent on W (D x 1) and b (1 x 1), W -= lr dW and b -= lr db; losses (1 x steps) gets the loss before each step. */
 void gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr, int steps);
+
+/* ---- 2.3 Mini-Batch Gradient Descent (lessons/2.3-mini-batches) ---- */
+
+/* order = a random permutation of 0..n-1 (overwritten): Fisher-Yates, for i = n-1 down to 1, j = kit_rng_below(rng, i + 1), swap order[i] and order[j]. */
+void shuffle_indices(int *order, int n, KitRng *rng);
+
+/* out (m x D, m = out->rows) = the rows X[order[start]], ..., X[order[start + m - 1]] of X (N x D): a mini-batch. */
+void gather_rows(Matrix *out, const Matrix *X, const int *order, int start);
+
+/* A = sigmoid(XW + b) (m x 1), dW = X^T (A - y) / m (D x 1), db = sum(A - y) / m (1 x 1), all overwritten; X is m x D, y is m x 1. */
+void logistic_gradient(Matrix *dW, Matrix *db, Matrix *A, const Matrix *X, const Matrix *W, const Matrix *b,
+                       const Matrix *y);
+
+/* epochs of mini-batch gradient descent for logistic regression (shuffle, then batches of batch_size rows, the last one shorter); losses (1 x epochs) gets each epoch's mean loss. */
+void minibatch_gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr,
+                                int epochs, int batch_size, KitRng *rng);
+
+/* ---- 2.4 Debugging with Numerical Gradients (lessons/2.4-numerical-gradients) ---- */
+
+/* A loss as a function of parameters it reads through context (for example a struct holding X, y, W and b). */
+typedef float (*LossFunction)(void *context);
+
+/* grad[k] = (loss with W[k] + h - loss with W[k] - h) / 2h for every element k of W (central differences); grad has W's shape and is overwritten, W is restored exactly. */
+void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *context, float h);
+
+/* max over k of |a_k - b_k| / max(|a_k|, |b_k|, 1), the floored relative error of two gradients of the same shape; NaN if either holds a NaN or an inf. */
+float relative_error(const Matrix *a, const Matrix *b);
 
 #endif

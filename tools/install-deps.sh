@@ -3,7 +3,7 @@
 # Says what it installs; prints nothing when everything is there.
 set -eu
 
-packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gcovr zlib1g-dev libpng-dev dataset-fashion-mnist"
+packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gcovr zlib1g-dev libpng-dev inotify-tools dataset-fashion-mnist"
 
 missing=""
 for package in $packages; do

@@ -5,6 +5,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
+if [ ! -d solutions ]; then
+    echo "This is the learner's edition of the kit: its own tests need the reference solutions (solutions/)," >&2
+    echo "which only the instructors' copy has. To grade your work, run: make grade" >&2
+    exit 2
+fi
 GRADE=build/grader/grade
 SCRATCH=build/test
 rm -rf "$SCRATCH"
@@ -29,6 +34,12 @@ if build/tests/harness >"$SCRATCH/harness.log" 2>&1; then
     pass "harness unit tests: $(grep -o 'Tested: [0-9]*' "$SCRATCH/harness.log" | head -1)"
 else
     fail "harness unit tests" "$SCRATCH/harness.log"
+fi
+
+if build/tests/grader >"$SCRATCH/grader.log" 2>&1; then
+    pass "grader unit tests (judging): $(grep -o 'Tested: [0-9]*' "$SCRATCH/grader.log" | head -1)"
+else
+    fail "grader unit tests" "$SCRATCH/grader.log"
 fi
 
 # 2. Each stub is what grader/stub.awk makes of its reference solution, and defines the chapter's functions.
@@ -56,18 +67,19 @@ done <<<"$chapters"
 mkdir -p "$SCRATCH/fixtures"
 if $GRADE --record --fixtures "$SCRATCH/fixtures" >"$SCRATCH/record.log" 2>&1; then
     while read -r chapter folder; do
-        if cmp -s "$SCRATCH/fixtures/$chapter.txt" "grader/fixtures/$chapter.txt"; then
-            pass "grader/fixtures/$chapter.txt matches the reference solution"
+        if cmp -s "$SCRATCH/fixtures/$chapter.txt" "grader/fixtures/$chapter.txt" &&
+            cmp -s "$SCRATCH/fixtures/hidden/$chapter.txt" "grader/hidden/$chapter.txt"; then
+            pass "grader/fixtures/$chapter.txt and grader/hidden/$chapter.txt match the reference solution"
         else
-            fail "grader/fixtures/$chapter.txt is out of date (run: make fixtures)"
+            fail "grader/fixtures/$chapter.txt or grader/hidden/$chapter.txt is out of date (run: make fixtures)"
         fi
     done <<<"$chapters"
 else
     fail "recording the fixtures from the reference solutions" "$SCRATCH/record.log"
 fi
 
-# 4. Every reference solution scores full marks, memory check included.
-if $GRADE --from solutions --build "$SCRATCH/solutions" --results "$SCRATCH/solutions.tsv" --color never \
+# 4. Every reference solution scores full marks, memory check and hidden cases included.
+if $GRADE --from solutions --hidden --build "$SCRATCH/solutions" --results "$SCRATCH/solutions.tsv" --color never \
     >"$SCRATCH/solutions.log" 2>&1; then
     not_passing=$(awk -F'\t' 'NR > 1 && $3 != "pass"' "$SCRATCH/solutions.tsv")
     if [ -z "$not_passing" ]; then
@@ -111,7 +123,8 @@ while read -r chapter folder; do
         missed=""
         for id in $caught_by; do
             v=$(verdict "$dir/results.tsv" "$chapter" "$id")
-            if [ -z "$v" ] || [ "$v" = "pass" ]; then missed="$missed $id(${v:-absent})"; fi
+            # caught means the check itself failed: not passed, not blocked by another chapter, not skipped
+            case "$v" in FAIL | CRASH | TIMEOUT) ;; *) missed="$missed $id(${v:-absent})" ;; esac
         done
         if [ -z "$missed" ]; then
             pass "mutant $chapter/$name ($why) is caught by: $caught_by"
@@ -179,6 +192,91 @@ if [ "$(verdict "$broken/results.tsv" "$first_chapter" build)" = "compile-error"
 else
     fail "a compile error in chapter $first_chapter" "$broken/report.log"
 fi
+
+# 9b. Hints come one more at a time; watch mode grades again on every save (inotify, and polling).
+while read -r chapter folder; do
+    count=$(grep -c '^## Hint' "lessons/$folder/hints.md" 2>/dev/null || echo 0)
+    [ "$count" -ge 2 ] || fail "lessons/$folder/hints.md has $count hints; at least 2 are needed"
+done <<<"$chapters"
+rm -f build/hints/1.1
+first_hint=$(sh tools/hint.sh 1.1 | grep -c '^## Hint')
+second_hint=$(sh tools/hint.sh 1.1 | grep -c '^## Hint')
+rm -f build/hints/1.1
+if [ "$first_hint" = 1 ] && [ "$second_hint" = 2 ]; then
+    pass "make hint shows one more hint each time"
+else
+    fail "make hint showed $first_hint, then $second_hint hints"
+fi
+for mode in inotify poll; do
+    KIT_WATCH=$mode sh tools/watch.sh 1.1 >"$SCRATCH/watch-$mode.log" 2>&1 &
+    watcher=$!
+    for _ in $(seq 1 100); do grep -q "watching with" "$SCRATCH/watch-$mode.log" && break; sleep 0.1; done
+    touch lessons/1.1-arrays/exercise.c
+    for _ in $(seq 1 100); do [ "$(grep -c 'saved: grading chapter 1.1' "$SCRATCH/watch-$mode.log")" -ge 2 ] && break; sleep 0.1; done
+    sleep 0.5
+    kill "$watcher" 2>/dev/null
+    pkill -P "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    if [ "$(grep -c 'saved: grading chapter 1.1' "$SCRATCH/watch-$mode.log")" -ge 2 ] &&
+        grep -q "watching with $mode" "$SCRATCH/watch-$mode.log"; then
+        pass "make watch ($mode) grades chapter 1.1 again when its exercise.c is saved"
+    else
+        fail "make watch ($mode)" "$SCRATCH/watch-$mode.log"
+    fi
+done
+
+# 9c. The learner's edition holds no reference in any form, builds, and grades its stubs to zero.
+student="$SCRATCH/student"
+if sh tools/student.sh "$student" >"$SCRATCH/student.log" 2>&1 &&
+    (cd "$student" && make grade) >>"$SCRATCH/student.log" 2>&1; then
+    fail "the learner's edition: make grade passed on stubs" "$SCRATCH/student.log"
+else
+    leaked=$(cd "$student" && ls -d solutions grader/hidden grader/mutants 2>/dev/null; grep -rl --include="*.c" "SOLUTION BEGIN" . 2>/dev/null)
+    if [ -z "$leaked" ] && grep -q "^Score 0/" "$SCRATCH/student.log" && ! grep -q "CRASH\|TIMEOUT" "$SCRATCH/student.log"; then
+        pass "make student exports an edition without solutions, hidden cases or mutants; it grades its stubs to 0"
+    else
+        fail "the learner's edition (leaked: $leaked)" "$SCRATCH/student.log"
+    fi
+fi
+
+# 10. CI grading of a submission: only the exercise.c files of a tarball, hidden cases, JUnit and Gradescope.
+submission="$SCRATCH/submission/learner-work"
+mkdir -p "$submission"
+while read -r chapter folder; do
+    mkdir -p "$submission/lessons/$folder"
+    cp "solutions/$folder/exercise.c" "$submission/lessons/$folder/exercise.c"
+done <<<"$chapters"
+printf 'all:\n\techo this Makefile must not be used\n' >"$submission/Makefile"
+printf 'not the kit header\n' >"$submission/lessons/kit.h"
+tar -czf "$SCRATCH/submission.tgz" -C "$SCRATCH/submission" learner-work
+if $GRADE --submission "$SCRATCH/submission.tgz" --color never >"$SCRATCH/submission.log" 2>&1; then
+    rows=$(($(wc -l <build/submission/results.tsv) - 1))
+    cases=$(grep -c '<testcase ' build/submission/junit.xml)
+    tests=$(grep -c '"visibility"' build/submission/results.json)
+    hidden=$(grep -c '"visibility": "after_published"' build/submission/results.json)
+    score=$(sed -n 's/^  "score": \([0-9]*\),$/\1/p' build/submission/results.json)
+    max=$(sed -n 's/^  "max_score": \([0-9]*\),$/\1/p' build/submission/results.json)
+    if [ "$rows" -gt 0 ] && [ "$cases" = "$rows" ] && [ "$tests" = "$rows" ] && [ "$hidden" -gt 0 ] &&
+        [ -n "$score" ] && [ "$score" = "$max" ]; then
+        pass "a submitted tarball of reference solutions scores $score/$max with $hidden hidden cases; JUnit and results.json list all $rows checks"
+    else
+        fail "submission results: $rows rows, $cases JUnit cases, $tests Gradescope tests ($hidden hidden), score $score/$max" \
+            "$SCRATCH/submission.log"
+    fi
+else
+    fail "a submitted tarball of reference solutions does not pass" "$SCRATCH/submission.log"
+fi
+mkdir -p "$SCRATCH/empty-submission"
+if $GRADE --submission "$SCRATCH/empty-submission" --color never >"$SCRATCH/empty.log" 2>&1; then
+    fail "an empty submission passes"
+elif grep -q 'not found, graded as the untouched stub' "$SCRATCH/empty.log" &&
+    grep -q '"score": 0,' build/submission/results.json; then
+    pass "an empty submission scores 0, and says which chapters it did not find"
+else
+    fail "an empty submission" "$SCRATCH/empty.log"
+fi
+expect_error "a submission that does not exist is named" "SUBMISSION=$SCRATCH/nothing: no such file or folder" \
+    $GRADE --submission "$SCRATCH/nothing"
 
 echo
 echo "$passed passed, $failed failed"

@@ -189,7 +189,7 @@ static void check_share_within_random(KitCase *c)
 }
 
 const KitCheck kit_suite_checks[] = {
-    {"mse-lesson", "mse_loss: the lesson's four predictions, as a row and as a column", 2, "",
+    {"mse-lesson", "mse_loss: the lesson's four predictions, as a row and a column", 2, "",
      "L = (1/n) sum (y_pred - y)^2: square each error (not its absolute value) and divide by n = rows * cols.", 5,
      0, check_mse_lesson},
     {"mse-random", "mse_loss: random 7x3 and 2x9 matrices", 2, "",
@@ -198,13 +198,13 @@ const KitCheck kit_suite_checks[] = {
     {"bce-lesson", "binary_cross_entropy: the lesson's four predictions", 2, "",
      "L = -(1/n) sum [y log a + (1 - y) log(1 - a)]: mind the minus sign, a loss is never negative.", 5, 0,
      check_bce_lesson},
-    {"bce-random", "binary_cross_entropy: random 6x4 and 11x1 probabilities and 0/1 labels", 2, "", NULL, 5, 0,
+    {"bce-random", "binary_cross_entropy: random 6x4 and 11x1 probabilities", 2, "", NULL, 5, 0,
      check_bce_random},
-    {"bce-certain", "binary_cross_entropy: probabilities exactly 0 and 1, right and wrong (finite)", 3, "",
+    {"bce-certain", "binary_cross_entropy: probabilities exactly 0 and 1 (finite)", 3, "",
      "Clip every a into [1e-7, 1 - 1e-7] in double before any log: log(0) is -inf, and 0 * -inf is NaN even when "
      "the answer is right. 1.0f - 1e-7f is 0.99999988, not 1 - 1e-7: clip with double constants.", 5, 0,
      check_bce_certain},
-    {"bce-clip-edges", "binary_cross_entropy: probabilities just inside and just outside the clipping range", 1, "",
+    {"bce-clip-edges", "binary_cross_entropy: just inside and outside [1e-7, 1 - 1e-7]", 1, "",
      "Clip only what lies outside [1e-7, 1 - 1e-7] (eps = 1e-7, not a larger one): 1e-6 must stay 1e-6.", 5, 0,
      check_bce_clip_edges},
     {"bce-soft-labels", "binary_cross_entropy: labels between 0 and 1", 1, "",

@@ -226,7 +226,52 @@ static void check_descent_diverges(KitCase *c)
     kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
 }
 
+/* ---- the kit's own gradient checker on mse_gradient ---------------------- */
+
+typedef struct {
+    const Matrix *X, *y;
+    const Matrix *W, *b;
+} RegressionProblem;
+
+/* The mean squared error (1/N) sum_i (x_i W + b - y_i)^2, summed in double. */
+static double mse_in_double(void *context)
+{
+    const RegressionProblem *p = context;
+    int N = p->X->rows, D = p->X->cols;
+    double sum = 0.0;
+    for (int i = 0; i < N; i++) {
+        double r = (double)p->b->data[0] - p->y->data[i];
+        for (int k = 0; k < D; k++)
+            r += (double)p->X->data[i * D + k] * p->W->data[k];
+        sum += r * r;
+    }
+    return sum / N;
+}
+
+static void check_gradient_numeric(KitCase *c)
+{
+    KitRng rng;
+    kit_rng_seed(&rng, kit_case_seed(c) + 2209);
+    Matrix X = kit_matrix_create(11, 4), W = kit_matrix_create(4, 1), b = kit_matrix_create(1, 1);
+    Matrix y = kit_matrix_create(11, 1);
+    kit_matrix_fill_normal(&X, &rng, 0, 1);
+    kit_matrix_fill_normal(&W, &rng, 0, 1);
+    kit_matrix_fill_normal(&b, &rng, 0, 1);
+    kit_matrix_fill_normal(&y, &rng, 0, 2);
+    RegressionProblem problem = {&X, &y, &W, &b};
+    kit_show_input(c, "X", &X);
+    Matrix dW = kit_output_matrix(4, 1), db = kit_output_matrix(1, 1);
+    mse_gradient(&dW, &db, &X, &W, &b, &y);
+    kit_check_gradient(c, "W", &dW, &W, mse_in_double, &problem, 1e-2f, 1e-3);
+    kit_check_gradient(c, "b", &db, &b, mse_in_double, &problem, 1e-2f, 1e-3);
+    kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&y);
+    kit_matrix_free(&dW), kit_matrix_free(&db);
+}
+
 const KitCheck kit_suite_checks[] = {
+    {"gradient-numeric", "mse_gradient: dW and db against the kit's central differences of the MSE (11x4)", 2, "",
+     "The pattern line under the failure says how your gradient differs from the slope of the loss.", 5, 0,
+     check_gradient_numeric},
     {"gradient-lesson", "mse_gradient: the lesson's three points, at W = 0, at the exact fit and below it", 2, "",
      "With r_i = x_i W + b - y_i: dW[k] = (2/N) sum_i r_i X[i][k] and db = (2/N) sum_i r_i. At the exact fit "
      "every r_i is 0.",

@@ -1,0 +1,109 @@
+/* Unit tests of the grade tool's judging (Criterion): element comparisons, gradients and bars. */
+#include "grade.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+static Array array(const char *name, int rows, int cols, float *values, double abs_tol, double rel_tol)
+{
+    Array a = {(char *)name, rows, cols, abs_tol, rel_tol, values};
+    return a;
+}
+
+Test(compare, within_tolerance_passes_and_beyond_fails_with_index_and_values)
+{
+    float want[] = {1, 2, 3, 4, 5, 6}, near[] = {1, 2, 3.0002f, 4, 5, 6}, far[] = {1, 2, 3, 4, 9, 6};
+    Array expected = array("out", 2, 3, want, 1e-5, 1e-4);
+    Array got = array("out", 2, 3, near, 0, 0);
+    cr_assert_null(compare_arrays(&expected, &got));
+    got.values = far;
+    char *message = compare_arrays(&expected, &got);
+    cr_assert_not_null(message);
+    cr_assert(strstr(message, "out[1][1]: expected 5, got 9") != NULL, "%s", message);
+    cr_assert(strstr(message, "1e-05 + 0.0001 * |expected|") != NULL, "%s", message);
+    cr_assert(strstr(message, "1 of 6 elements are wrong") != NULL, "%s", message);
+}
+
+Test(compare, nan_and_inf_match_only_themselves)
+{
+    float want[] = {INFINITY, NAN, 1}, same[] = {INFINITY, NAN, 1}, nan_got[] = {INFINITY, NAN, NAN};
+    Array expected = array("v", 1, 3, want, 1e-3, 1e-3);
+    Array got = array("v", 1, 3, same, 0, 0);
+    cr_assert_null(compare_arrays(&expected, &got));
+    got.values = nan_got;
+    char *message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "v[2]: expected 1, got nan (nan: an element your code never wrote") != NULL, "%s",
+              message);
+}
+
+Test(compare, a_changed_shape_is_reported)
+{
+    float v[] = {1, 2};
+    Array expected = array("m", 1, 2, v, 0, 0), got = array("m", 2, 1, v, 0, 0);
+    cr_assert(strstr(compare_arrays(&expected, &got), "has shape 2 x 1, expected 1 x 2") != NULL);
+}
+
+/* A 2 x 2 gradient whose numeric estimate is numeric and whose analytic one is analytic. */
+static char *judge(float *analytic, float *numeric)
+{
+    Gradient g = {"W", 2, 2, 1e-3, analytic, numeric};
+    return judge_gradient(&g);
+}
+
+Test(gradient, a_correct_gradient_passes)
+{
+    float numeric[] = {0.5f, -1.25f, 3, 0.01f}, analytic[] = {0.5001f, -1.25f, 3.001f, 0.0105f};
+    cr_assert_null(judge(analytic, numeric));
+}
+
+Test(gradient, a_flipped_sign_is_named)
+{
+    float numeric[] = {0.5f, -1.25f, 3, 0.75f}, analytic[] = {-0.5f, 1.25f, -3, -0.75f};
+    char *message = judge(analytic, numeric);
+    cr_assert(strstr(message, "the gradient of W is wrong at W[0][1]: analytic 1.25, numeric -1.25") != NULL, "%s",
+              message);
+    cr_assert(strstr(message, "the sign is flipped") != NULL, "%s", message);
+}
+
+Test(gradient, a_missing_one_over_n_is_named)
+{
+    float numeric[] = {0.5f, -1.25f, 3, 0.75f}, analytic[] = {2, -5, 12, 3};
+    char *message = judge(analytic, numeric);
+    cr_assert(strstr(message, "analytic = 4 x numeric everywhere") != NULL, "%s", message);
+}
+
+Test(gradient, an_extra_factor_is_named)
+{
+    float numeric[] = {2, -4, 6, 8}, analytic[] = {1, -2, 3, 4};
+    char *message = judge(analytic, numeric);
+    cr_assert(strstr(message, "analytic = numeric / 2 everywhere") != NULL, "%s", message);
+}
+
+Test(gradient, a_transpose_is_named)
+{
+    float numeric[] = {1, 2, 3, 4}, analytic[] = {1, 3, 2, 4};
+    char *message = judge(analytic, numeric);
+    cr_assert(strstr(message, "transpose") != NULL, "%s", message);
+}
+
+Test(gradient, an_all_zero_gradient_fails)
+{
+    float numeric[] = {1, 2, 3, 4}, analytic[] = {0, 0, 0, 0};
+    char *message = judge(analytic, numeric);
+    cr_assert(strstr(message, "the gradient of W is all zero") != NULL, "%s", message);
+}
+
+Test(bar, a_figure_is_judged_against_the_bar_of_the_data_set)
+{
+    Bar expected = {"test accuracy", 0.99, 0.985, 0.95}, got = {"test accuracy", 0.96, 0, 0};
+    char *info = NULL;
+    judged_dataset = "Fashion-MNIST";
+    cr_assert_null(judge_bar(&expected, &got, &info));
+    cr_assert_str_eq(info, "test accuracy 0.9600, the bar on Fashion-MNIST is 0.9500");
+    judged_dataset = "MNIST";
+    char *message = judge_bar(&expected, &got, &info);
+    cr_assert_str_eq(message, "test accuracy is 0.9600, below the bar of 0.9850 on MNIST");
+    got.value = NAN;
+    cr_assert_not_null(judge_bar(&expected, &got, &info));
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# make watch: grades the chapter you are editing every time you save its exercise.c.
+# Uses inotifywait (inotify-tools) when it works, and looks for changes once a second when it does not.
+# With CH=x.y it watches that chapter only. Stop it with Ctrl-C.
+set -u
+cd "$(dirname "$0")/.."
+only=${1:-}
+
+latest() { # the most recently saved exercise.c under lessons/
+    ls -t lessons/*/exercise.c 2>/dev/null | head -1
+}
+chapter_of() { # lessons/<folder>/exercise.c -> chapter id
+    folder=$(basename "$(dirname "$1")")
+    awk -F' [|] ' -v f="$folder" '{gsub(/ /, "", $1); gsub(/ /, "", $2)} $2 == f {print $1}' grader/course.txt
+}
+grade_now() {
+    file=$(latest)
+    chapter=${only:-$(chapter_of "$file")}
+    [ -t 1 ] && printf '\033[2J\033[H'
+    echo "[$(date +%H:%M:%S)] $file saved: grading chapter $chapter"
+    build/grader/grade "$chapter"
+    echo "Watching lessons/*/exercise.c: save to grade again, Ctrl-C to stop."
+}
+signature() { # the modification times of every exercise.c
+    stat -c '%n %Y' lessons/*/exercise.c 2>/dev/null | cksum
+}
+
+grade_now
+# KIT_WATCH=poll forces the fallback (for file systems where inotify sees nothing, such as some mounts)
+if [ "${KIT_WATCH:-}" != poll ] && command -v inotifywait >/dev/null 2>&1 &&
+    { inotifywait -q -t 1 -e close_write lessons >/dev/null 2>&1 || [ $? -eq 2 ]; }; then
+    mode=inotify
+else
+    mode=poll
+fi
+echo "(watching with $mode)"
+before=$(signature)
+while :; do
+    if [ "$mode" = inotify ]; then
+        inotifywait -q -r -e close_write -e moved_to lessons >/dev/null 2>&1 || sleep 1
+    else
+        sleep 1
+    fi
+    now=$(signature)
+    if [ "$now" != "$before" ]; then
+        before=$now
+        grade_now
+    fi
+done
