@@ -22,7 +22,7 @@ grade_now() {
     echo "Watching lessons/*/exercise.c: save to grade again, Ctrl-C to stop."
 }
 signature() { # the modification times of every exercise.c
-    stat -c '%n %Y' lessons/*/exercise.c 2>/dev/null | cksum
+    stat -c '%n %.9Y %s' lessons/*/exercise.c 2>/dev/null | cksum
 }
 
 grade_now
@@ -33,8 +33,8 @@ if [ "${KIT_WATCH:-}" != poll ] && command -v inotifywait >/dev/null 2>&1 &&
 else
     mode=poll
 fi
-echo "(watching with $mode)"
 before=$(signature)
+echo "(watching with $mode)"
 while :; do
     if [ "$mode" = inotify ]; then
         inotifywait -q -r -e close_write -e moved_to lessons >/dev/null 2>&1 || sleep 1
