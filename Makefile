@@ -9,7 +9,8 @@
 #   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
 #   make test               the kit's own tests (instructors and CI)
 #
-# Instructors: make grade-solutions, make fixtures, make stubs, make student (see README.md).
+# Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
+# make new-lesson CH=x.y (see README.md and docs/new-lesson.md).
 
 CC ?= cc
 BASE_CFLAGS = -O2 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib libpng)
@@ -28,7 +29,7 @@ GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
 
-.PHONY: all deps datasets grade grade-solutions run hint watch test fixtures stubs student clean
+.PHONY: all deps datasets grade grade-solutions run hint watch test fixtures stubs student coverage new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -41,6 +42,7 @@ datasets: deps
 	@sh datasets/fetch-mnist.sh
 
 grade: all
+	@sh datasets/fetch-mnist.sh --once
 	@$(GRADE) $(if $(SUBMISSION),--submission $(SUBMISSION)) $(CH)
 
 grade-solutions: all
@@ -71,6 +73,12 @@ stubs:
 
 student:
 	@sh tools/student.sh $(DIR)
+
+coverage: all
+	@sh tools/coverage.sh
+
+new-lesson: all
+	@sh tools/new-lesson.sh "$(CH)" "$(FOLDER)" "$(TITLE)"
 
 clean:
 	rm -rf $(BUILD)

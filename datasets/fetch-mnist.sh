@@ -1,8 +1,21 @@
 #!/bin/sh
 # Downloads MNIST into datasets/mnist/ and checks every file's SHA-256 (datasets/SHA256SUMS).
 # Offline, says so and which data set the kit uses instead; exits 0 when some data set is usable.
+#
+# With --once (what 'make grade' runs), it tries the download only the first time, quietly: offline, the
+# report's "Data set:" line says Fashion-MNIST is used. 'make datasets' tries again and says what happened.
 set -u
 cd "$(dirname "$0")"
+if [ "${1:-}" = --once ]; then
+    [ -f mnist/.verified ] || [ -f mnist/.tried ] && exit 0
+    mkdir -p mnist
+    touch mnist/.tried
+    if ! sh ./fetch-mnist.sh >mnist/fetch.log 2>&1; then
+        exit 0
+    fi
+    grep -q '^downloaded' mnist/fetch.log && echo "Downloaded MNIST into datasets/mnist/ (SHA-256 verified)."
+    exit 0
+fi
 mirrors="https://ossci-datasets.s3.amazonaws.com/mnist https://storage.googleapis.com/cvdf-datasets/mnist"
 fashion=/usr/share/datasets/fashion-mnist
 mkdir -p mnist
@@ -48,6 +61,7 @@ done
 status=$?
 
 if [ "$status" -eq 0 ]; then
+    touch mnist/.verified
     echo "MNIST is ready in datasets/mnist/: the kit grades and trains on it."
     exit 0
 fi

@@ -129,6 +129,7 @@ typedef struct {
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
     int hidden;              /* also run the hidden cases (grader/hidden) */
+    int coverage;            /* build the checks with gcc's --coverage (make coverage) */
     int color;
     char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
     char *use_chapter[MAX_CHAPTERS];

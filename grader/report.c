@@ -317,7 +317,7 @@ void write_results(const Report *report, const char *path)
         }
         for (int k = 0; k <= r->check_count; k++) {
             const CheckResult *c = k < r->check_count ? &r->checks[k] : &r->memory;
-            const char *message = c->message ? c->message : "";
+            const char *message = c->message ? c->message : c->info ? c->info : "";
             fprintf(f, "%s\t%s\t%s\t%d\t%d\t%.*s\n", r->chapter->id, c->id, verdict_word(c->verdict), c->points,
                     c->max_points, (int)strcspn(message, "\n\t"), message);
         }

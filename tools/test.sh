@@ -150,6 +150,53 @@ else
     fail "lessons/0-introduction/README.md does not match the report of the stubs" "$SCRATCH/lesson-0.log"
 fi
 
+# 7b. The accuracy bars hold on several seeds: on the installed data set, and on real MNIST digits
+#     (the shared t10k split: its first 8,000 digits as the training set, the last 2,000 as the test set).
+accuracy_on_seeds() { # label, then the environment to grade with
+    local label=$1 seeds_passed=0 figures=""
+    shift
+    for seed in 1 2 3 4 5; do
+        env "$@" $GRADE --from solutions --no-memcheck --seed "$seed" --build "$SCRATCH/seeds" \
+            --results "$SCRATCH/seeds.tsv" --color never 2.3 >"$SCRATCH/seeds.log" 2>&1
+        v=$(verdict "$SCRATCH/seeds.tsv" 2.3 accuracy)
+        figure=$(awk -F'\t' '$1 == "2.3" && $2 == "accuracy" {print $6}' "$SCRATCH/seeds.tsv" | grep -o 'accuracy [0-9.]*')
+        figures="$figures ${figure#accuracy }"
+        [ "$v" = pass ] && seeds_passed=$((seeds_passed + 1))
+    done
+    if [ "$seeds_passed" = 5 ]; then
+        pass "2.3's accuracy bar holds on 5 seeds on $label (test accuracies:$figures)"
+    else
+        fail "2.3's accuracy bar on $label: $seeds_passed of 5 seeds pass (test accuracies:$figures)" "$SCRATCH/seeds.log"
+    fi
+}
+if grep -q "^2.3 .*| written" grader/course.txt; then
+    accuracy_on_seeds "the installed data set ($(build/grader/grade --from solutions --no-memcheck --color never 2.3 | sed -n 's/^Data set: \([^,]*\),.*/\1/p'))"
+    t10k=../shared/datasets/mnist-t10k
+    if [ -f "$t10k/t10k-images-idx3-ubyte.gz" ]; then
+        real="$SCRATCH/real-mnist"
+        mkdir -p "$real"
+        # an IDX header: the magic number's last byte, then big-endian 32-bit sizes
+        be32() { printf "\\$(printf %03o $(($1 >> 24 & 255)))\\$(printf %03o $(($1 >> 16 & 255)))\\$(printf %03o $(($1 >> 8 & 255)))\\$(printf %03o $(($1 & 255)))"; }
+        split_idx() { # kind (images or labels), first, count, output
+            local skip size
+            if [ "$1" = images ]; then skip=16 size=784; else skip=8 size=1; fi
+            {
+                if [ "$1" = images ]; then printf '\000\000\010\003'; be32 "$3"; be32 28; be32 28
+                else printf '\000\000\010\001'; be32 "$3"; fi
+                gzip -dc "$t10k/t10k-$1-idx$([ "$1" = images ] && echo 3 || echo 1)-ubyte.gz" |
+                    tail -c +$((skip + $2 * size + 1)) | head -c $(($3 * size))
+            } >"$4"
+        }
+        split_idx images 0 8000 "$real/train-images-idx3-ubyte"
+        split_idx labels 0 8000 "$real/train-labels-idx1-ubyte"
+        split_idx images 8000 2000 "$real/t10k-images-idx3-ubyte"
+        split_idx labels 8000 2000 "$real/t10k-labels-idx1-ubyte"
+        accuracy_on_seeds "real MNIST digits (t10k split 8,000 / 2,000)" MNIST_DIR="$real"
+    else
+        pass "real MNIST digits: skipped, $t10k is not beside this checkout (the kit never requires it)"
+    fi
+fi
+
 # 8. The README's course map is the one in grader/course.txt.
 $GRADE --map >"$SCRATCH/map.md"
 if awk '/<!-- course map begin -->/{on=1; next} /<!-- course map end -->/{on=0} on' README.md |
@@ -277,6 +324,53 @@ else
 fi
 expect_error "a submission that does not exist is named" "SUBMISSION=$SCRATCH/nothing: no such file or folder" \
     $GRADE --submission "$SCRATCH/nothing"
+
+# 10b. Coverage: the checks execute (nearly) every line of every reference solution.
+if sh tools/coverage.sh >"$SCRATCH/coverage.log" 2>&1; then
+    pass "$(tail -1 "$SCRATCH/coverage.log" | sed 's/ (details.*//') ($(grep '^TOTAL' build/coverage/summary.txt | awk '{print $4}') of all lines)"
+else
+    fail "coverage of the reference solutions is below the floor" "$SCRATCH/coverage.log"
+fi
+
+# 10c. make new-lesson scaffolds a chapter the kit accepts at once as coming, and which becomes a graded
+#      lesson (full marks for its solution, 0 for its stub, its lesson and mutants checked) once written.
+scaffold="$SCRATCH/scaffold"
+mkdir -p "$scaffold"
+git ls-files --cached --others --exclude-standard | tar -cf - -T - | tar -xf - -C "$scaffold"
+if (cd "$scaffold" && make --no-print-directory -s new-lesson CH=9.1 FOLDER=9.1-example TITLE="An Example Chapter" &&
+    build/grader/grade --color never | grep -q '9.1  An Example Chapter .* coming' &&
+    sed -i 's/^9.1 | 9.1-example | coming /9.1 | 9.1-example | written/' grader/course.txt &&
+    build/grader/grade --record 9.1 && build/grader/grade --from solutions --hidden 9.1 &&
+    ! build/grader/grade 9.1 && build/grader/grade --check-lesson 9.1 &&
+    for m in $(build/grader/grade --mutants 9.1 | cut -f1); do
+        build/grader/grade --write-mutant "$m" "build/$m.c" 9.1 &&
+            ! build/grader/grade --from solutions --use "9.1=build/$m.c" --build "build/$m" 9.1 || exit 1
+    done) >"$SCRATCH/scaffold.log" 2>&1; then
+    pass "make new-lesson scaffolds a chapter listed as coming; marked written, it grades (solution full, stub 0, lesson, mutants)"
+else
+    fail "make new-lesson" "$SCRATCH/scaffold.log"
+fi
+
+# 11. The Gradescope bundle's scripts, run as Gradescope would, against a sample submission in a scratch
+#     folder: a copy of the kit as source/, one chapter's reference solution as the learner's work.
+autograder="$SCRATCH/autograder"
+mkdir -p "$autograder/source" "$autograder/submission/lessons/1.1-arrays"
+git ls-files --cached --others --exclude-standard | tar -cf - -T - | tar -xf - -C "$autograder/source"
+cp solutions/1.1-arrays/exercise.c "$autograder/submission/lessons/1.1-arrays/exercise.c"
+if AUTOGRADER_ROOT="$autograder" sh "$autograder/source/ci/gradescope/setup.sh" >"$SCRATCH/gradescope.log" 2>&1 &&
+    AUTOGRADER_ROOT="$autograder" sh "$autograder/source/ci/gradescope/run_autograder" >>"$SCRATCH/gradescope.log" 2>&1; then
+    results="$autograder/results/results.json"
+    first_max=$(awk -F'\t' 'NR > 1 && $1 == "1.1" {s += $5} END {print s}' "$autograder/results/kit/results.tsv" 2>/dev/null)
+    score=$(sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$results" 2>/dev/null)
+    if [ -n "$score" ] && [ "$score" = "$first_max" ] && grep -q '"name": "1.1 ' "$results" &&
+        grep -q 'ci/grade-one.sh' ci/github-actions/grade-submissions.yml; then
+        pass "the Gradescope bundle grades a sample submission: $score points, chapter 1.1's full marks, in results/results.json"
+    else
+        fail "the Gradescope bundle: score '$score', expected chapter 1.1's '$first_max'" "$SCRATCH/gradescope.log"
+    fi
+else
+    fail "the Gradescope bundle's scripts" "$SCRATCH/gradescope.log"
+fi
 
 echo
 echo "$passed passed, $failed failed"
