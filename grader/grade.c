@@ -763,6 +763,8 @@ int main(int argc, char **argv)
             options.junit = argv[++i];
         else if (strcmp(a, "--gradescope") == 0 && i + 1 < argc)
             options.gradescope = argv[++i];
+        else if (strcmp(a, "--html") == 0 && i + 1 < argc)
+            options.html = argv[++i];
         else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
             options.seed = argv[++i];
         else if (strcmp(a, "--no-memcheck") == 0)
@@ -883,7 +885,8 @@ int main(int argc, char **argv)
             grade_chapter(&course.chapters[i]);
 
     Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
-                     options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden};
+                     options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden,
+                     options.html ? options.html : format_string("%s/report.html", options.build)};
     int all_passed = print_report(&report);
     if (options.results)
         write_results(&report, options.results);
@@ -891,5 +894,6 @@ int main(int argc, char **argv)
         write_junit(&report, options.junit);
     if (options.gradescope)
         write_gradescope(&report, options.gradescope, now_seconds() - started_at);
+    write_html(&report, report.html_path);
     return all_passed ? 0 : 1;
 }

@@ -124,6 +124,7 @@ typedef struct {
     const char *results;
     const char *junit;       /* JUnit XML */
     const char *gradescope;  /* Gradescope's results.json */
+    const char *html;        /* the HTML report (build/report.html unless told otherwise) */
     char *seed;
     const char *root;
     const char *fixtures;   /* where --record writes */
@@ -146,6 +147,7 @@ typedef struct {
     int color;
     const char *dataset_name, *dataset_dir, *dataset_problem;
     int hidden;          /* the hidden cases were run */
+    const char *html_path;
 } Report;
 
 typedef struct {
@@ -198,5 +200,6 @@ int print_report(const Report *report);
 void write_results(const Report *report, const char *path);
 void write_junit(const Report *report, const char *path);
 void write_gradescope(const Report *report, const char *path, double seconds);
+void write_html(const Report *report, const char *path);
 
 #endif

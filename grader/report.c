@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "grade.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,8 @@ int print_report(const Report *report)
     char coming_text[32] = "";
     if (coming && !report->detailed)
         snprintf(coming_text, sizeof coming_text, " (%d coming)", coming);
+    if (report->html_path)
+        printf("The same report with pictures: %s\n", report->html_path);
     if (!report->hidden)
         printf("Hidden cases: not run here; CI grading runs them too (make grade SUBMISSION=...).\n");
     printf("%sScore %d/%d%s · chapters passed %d/%d%s · next: %s\n", BOLD, points, max_points, RESET, passed,
@@ -509,6 +512,156 @@ void write_gradescope(const Report *report, const char *path, double seconds)
     WriterState state = {f, NULL, 1};
     visit_checks(report, gradescope_test, &state);
     fputs("\n  ]\n}\n", f);
+    if (fclose(f) != 0 || rename(temporary, path) != 0)
+        die("cannot write %s", path);
+    free(temporary);
+}
+
+/* ---- the HTML report ---------------------------------------------------- */
+
+static void put_base64(FILE *f, const unsigned char *data, size_t size)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < size; i += 3) {
+        unsigned v = (unsigned)data[i] << 16 | (i + 1 < size ? (unsigned)data[i + 1] << 8 : 0) |
+                     (i + 2 < size ? data[i + 2] : 0);
+        fputc(alphabet[v >> 18 & 63], f);
+        fputc(alphabet[v >> 12 & 63], f);
+        fputc(i + 1 < size ? alphabet[v >> 6 & 63] : '=', f);
+        fputc(i + 2 < size ? alphabet[v & 63] : '=', f);
+    }
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Embeds every picture the demos wrote (the PNG files in build/pictures) into the page, so it stands alone. */
+static void put_pictures(FILE *f)
+{
+    DIR *folder = opendir("build/pictures");
+    if (folder == NULL) {
+        fputs("<p class=\"quiet\">No pictures yet: the demos of the training chapters draw them "
+              "(for example <code>make run CH=2.2</code>).</p>\n", f);
+        return;
+    }
+    char *names[256];
+    int count = 0;
+    for (struct dirent *e; (e = readdir(folder)) != NULL && count < 256;) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".png") == 0)
+            names[count++] = format_string("%s", e->d_name);
+    }
+    closedir(folder);
+    qsort(names, (size_t)count, sizeof *names, compare_names);
+    fputs("<div class=\"pictures\">\n", f);
+    for (int i = 0; i < count; i++) {
+        char *path = format_string("build/pictures/%s", names[i]);
+        FILE *png = fopen(path, "rb");
+        if (png != NULL) {
+            unsigned char *data = allocate(8 << 20);
+            size_t size = fread(data, 1, 8 << 20, png);
+            fclose(png);
+            fputs("<figure><img alt=\"", f);
+            put_xml(f, names[i]);
+            fputs("\" src=\"data:image/png;base64,", f);
+            put_base64(f, data, size);
+            fputs("\"><figcaption>", f);
+            put_xml(f, names[i]);
+            fputs("</figcaption></figure>\n", f);
+            free(data);
+        }
+        free(path);
+        free(names[i]);
+    }
+    fputs("</div>\n", f);
+    if (count == 0)
+        fputs("<p class=\"quiet\">No pictures yet.</p>\n", f);
+}
+
+void write_html(const Report *report, const char *path)
+{
+    char *temporary = format_string("%s.partial", path);
+    FILE *f = fopen(temporary, "w");
+    if (f == NULL)
+        die("cannot write %s", temporary);
+    int points = 0, max_points = 0, passed = 0, graded = 0;
+    for (int i = 0; i < report->course->count; i++) {
+        const ChapterResult *r = report->results[i];
+        if (r && report->graded[i])
+            points += r->points, max_points += r->max_points, passed += r->passed, graded++;
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<title>Learn Deep Learning with C: report</title>\n<style>\n"
+          "body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#222}\n"
+          "table{border-collapse:collapse;width:100%}td,th{padding:.3em .6em;border-bottom:1px solid #ddd;"
+          "text-align:left;vertical-align:top}\n"
+          ".pass{color:#1a7f37}.fail{color:#c62828}.todo{color:#9a6700}.quiet{color:#777}\n"
+          "pre{white-space:pre-wrap;margin:.2em 0;font-size:.85em}\n"
+          ".bar{background:#eee;height:.6em;width:10em;display:inline-block}"
+          ".bar span{background:#1a7f37;height:100%;display:block}\n"
+          ".pictures{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}img{max-width:28em;border:1px solid #ddd}\n"
+          "</style></head><body>\n<h1>Learn Deep Learning with C</h1>\n", f);
+    fprintf(f, "<p>The code in <code>");
+    put_xml(f, report->from);
+    fprintf(f, "/</code>: <strong>%d/%d</strong> points, %d of %d chapters passed.", points, max_points, passed,
+            graded);
+    if (report->dataset_name) {
+        fputs(" Data set: ", f);
+        put_xml(f, report->dataset_name);
+        fputs(".", f);
+    }
+    fputs(report->hidden ? " Hidden cases included." : " Hidden cases: not run here.", f);
+    fputs("</p>\n<h2>Chapters</h2>\n<table>\n<tr><th>Chapter</th><th>Title</th><th>Points</th><th>State</th></tr>\n",
+          f);
+    for (int i = 0; i < report->course->count; i++) {
+        const Chapter *ch = &report->course->chapters[i];
+        const ChapterResult *r = report->results[i];
+        if (ch->is_intro)
+            continue;
+        fprintf(f, "<tr><td>%s</td><td>", ch->id);
+        put_xml(f, ch->title);
+        if (!ch->written || r == NULL || !report->graded[i]) {
+            fprintf(f, "</td><td></td><td class=\"quiet\">%s</td></tr>\n", ch->written ? "not graded" : "coming");
+            continue;
+        }
+        const char *state = chapter_state(r);
+        int percent = r->max_points ? 100 * r->points / r->max_points : 0;
+        fprintf(f, "</td><td><span class=\"bar\"><span style=\"width:%d%%\"></span></span> %d/%d</td>"
+                   "<td class=\"%s\">%s", percent, r->points, r->max_points,
+                r->passed ? "pass" : strcmp(state, "not started") == 0 ? "todo" : "fail", state);
+        if (!r->passed) {
+            char *problem = first_problem(r);
+            fputs("<pre>", f);
+            put_xml(f, problem);
+            fputs("</pre>", f);
+            free(problem);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n<h2>Pictures</h2>\n", f);
+    put_pictures(f);
+    fputs("<h2>Every check</h2>\n<table>\n<tr><th>Chapter</th><th>Check</th><th>Verdict</th><th>Points</th></tr>\n", f);
+    for (int i = 0; i < report->course->count; i++) {
+        const ChapterResult *r = report->results[i];
+        if (r == NULL || !report->graded[i])
+            continue;
+        for (int k = 0; r->compiled && k <= r->check_count; k++) {
+            const CheckResult *c = k < r->check_count ? &r->checks[k] : &r->memory;
+            fprintf(f, "<tr><td>%s</td><td>", r->chapter->id);
+            put_xml(f, c->title);
+            if (c->info || (c->verdict != VERDICT_PASS && c->message)) {
+                fputs("<pre>", f);
+                put_xml(f, c->verdict != VERDICT_PASS && c->message ? c->message : c->info);
+                fputs("</pre>", f);
+            }
+            fprintf(f, "</td><td class=\"%s\">%s</td><td>%d/%d</td></tr>\n",
+                    c->verdict == VERDICT_PASS ? "pass" : c->verdict == VERDICT_TODO ? "todo" : "fail",
+                    verdict_word(c->verdict), c->points, c->max_points);
+        }
+    }
+    fputs("</table>\n</body></html>\n", f);
     if (fclose(f) != 0 || rename(temporary, path) != 0)
         die("cannot write %s", path);
     free(temporary);

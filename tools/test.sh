@@ -93,7 +93,7 @@ fi
 
 # 5. The untouched stubs (lessons/, which step 2 showed are the generated stubs) score zero:
 #    every check "not implemented" (or blocked), nothing crashes.
-$GRADE --build "$SCRATCH/stubs-build" --results "$SCRATCH/stubs.tsv" --color never >"$SCRATCH/stubs.log" 2>&1
+$GRADE --results "$SCRATCH/stubs.tsv" --color never >"$SCRATCH/stubs.log" 2>&1
 status=$?
 bad=$(awk -F'\t' 'NR > 1 && ($4 != 0 || ($3 != "todo" && $3 != "blocked"))' "$SCRATCH/stubs.tsv" 2>/dev/null)
 unnamed=$(awk -F'\t' 'NR > 1 && $2 != "memory" && $3 == "todo" && $6 !~ /^not implemented: [a-z_]+\(\) in /' \
@@ -349,6 +349,32 @@ if (cd "$scaffold" && make --no-print-directory -s new-lesson CH=9.1 FOLDER=9.1-
     pass "make new-lesson scaffolds a chapter listed as coming; marked written, it grades (solution full, stub 0, lesson, mutants)"
 else
     fail "make new-lesson" "$SCRATCH/scaffold.log"
+fi
+
+# 10d. The HTML report opens in headless Chromium: a screenshot that is not blank, no console errors.
+if command -v chromium >/dev/null 2>&1; then
+    $GRADE --demo 2.2 --from solutions >/dev/null 2>&1 # it draws build/pictures/2.2-learning-rates.png
+    $GRADE --from solutions --no-memcheck --html "$SCRATCH/report.html" --color never >/dev/null 2>&1
+    chromium_flags="--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run
+        --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
+        --user-data-dir=$SCRATCH/chromium-profile --enable-logging=stderr --v=0"
+    # shellcheck disable=SC2086
+    timeout 120 chromium $chromium_flags --window-size=1280,2400 --screenshot="$SCRATCH/report.png" \
+        "file://$(pwd)/$SCRATCH/report.html" >"$SCRATCH/chromium.log" 2>&1
+    # shellcheck disable=SC2086
+    timeout 120 chromium $chromium_flags --dump-dom "file://$(pwd)/$SCRATCH/report.html" >"$SCRATCH/dom.html" 2>>"$SCRATCH/chromium.log"
+    size=$(stat -c %s "$SCRATCH/report.png" 2>/dev/null || echo 0)
+    console=$(grep -Ei 'CONSOLE|Uncaught|ERR_FILE' "$SCRATCH/chromium.log" | head -3)
+    if [ "$size" -gt 30000 ] && [ -z "$console" ] && grep -q 'Getting Started with Arrays' "$SCRATCH/dom.html" &&
+        grep -q '<img alt="2.2-learning-rates.png"' "$SCRATCH/dom.html"; then
+        pass "the HTML report renders in headless Chromium: a $size-byte screenshot, its pictures, no console errors"
+    else
+        fail "the HTML report in Chromium: screenshot $size bytes; console: $console" "$SCRATCH/chromium.log"
+    fi
+elif [ "${CI:-}" = true ]; then
+    fail "chromium is not installed, so the HTML report cannot be checked (.ci/run installs it)"
+else
+    pass "the HTML report in Chromium: skipped, chromium is not installed (apt-get install chromium; CI runs it)"
 fi
 
 # 11. The Gradescope bundle's scripts, run as Gradescope would, against a sample submission in a scratch
