@@ -799,6 +799,8 @@ int main(int argc, char **argv)
             output_file = argv[++i];
         else if (strcmp(a, "--mutants") == 0)
             mutants = 1;
+        else if (strcmp(a, "--mutants-file") == 0 && i + 1 < argc)
+            mutants_file = argv[++i];
         else if (strcmp(a, "--write-mutant") == 0 && i + 2 < argc) {
             mutant_name = argv[++i];
             mutant_out = argv[++i];
@@ -809,6 +811,7 @@ int main(int argc, char **argv)
             requested[requested_count++] = a;
     }
     double started_at = now_seconds();
+    setenv("LC_ALL", "C", 1); /* the compiler's messages in plain ASCII, the same on every machine */
     course_read(&course, "grader/course.txt");
     if (map) {
         print_course_map(&course);

@@ -185,6 +185,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
                  const ChapterResult *chapter_result, CheckResult *result);
 
 /* instructor.c */
+extern const char *mutants_file;
 char *mask_measurements(const char *line);
 int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output);
 int list_mutants(const Chapter *chapter);

@@ -234,10 +234,18 @@ static int read_mutants(const char *path, Mutant **mutants)
     return n;
 }
 
+/* The mutants file of a chapter: grader/mutants/<chapter>.txt, unless another is given (the hostile cases). */
+const char *mutants_file;
+
+static char *mutants_path(const Chapter *chapter)
+{
+    return mutants_file ? format_string("%s", mutants_file) : format_string("grader/mutants/%s.txt", chapter->id);
+}
+
 /* Lists a chapter's mutants: one line each, "NAME<TAB>CAUGHT-BY<TAB>WHY". */
 int list_mutants(const Chapter *chapter)
 {
-    char *path = format_string("grader/mutants/%s.txt", chapter->id);
+    char *path = mutants_path(chapter);
     Mutant *mutants;
     int n = read_mutants(path, &mutants);
     if (n < 0)
@@ -251,7 +259,7 @@ int list_mutants(const Chapter *chapter)
 /* Writes the reference solution with one mutant applied to out_path; the replaced text must occur exactly once. */
 int write_mutant(const Chapter *chapter, const char *name, const char *out_path)
 {
-    char *path = format_string("grader/mutants/%s.txt", chapter->id);
+    char *path = mutants_path(chapter);
     Mutant *mutants;
     int n = read_mutants(path, &mutants);
     if (n < 0)

@@ -291,8 +291,10 @@ char *compare_arrays(const Array *expected, const Array *got)
     float g = got->values[first];
     const char *nan_note = isnan(g) ? " (nan: an element your code never wrote, or a 0/0 or inf - inf)" : "";
     char *count = n > 1 ? format_string("; %zu of %zu elements are wrong", wrong, n) : format_string("%s", "");
+    /* a NaN prints as nan whatever its sign bit */
+    double shown = isnan(g) ? (double)NAN : (double)g;
     char *message = format_string("%s%s: expected %.7g, got %.7g%s\n  tolerance: %s%s", expected->name, where,
-                                  (double)expected->values[first], (double)g, nan_note, tolerance, count);
+                                  (double)expected->values[first], shown, nan_note, tolerance, count);
     free(where);
     free(tolerance);
     free(count);

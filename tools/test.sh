@@ -286,6 +286,42 @@ else
     fi
 fi
 
+# 9d. Hostile and broken code (grader/hostile/1.1.txt): each gets its verdict, with the report saying what
+#     happened; chapter 1.1 never passes; chapter 1.3, which does not link 1.1, is graded as usual.
+hostile_cases=0
+false_passes=0
+while IFS=$'\t' read -r name expectation why; do
+    hostile_cases=$((hostile_cases + 1))
+    dir="$SCRATCH/hostile/$name"
+    mkdir -p "$dir"
+    set -- $expectation
+    check=$1 want=$2
+    shift 2
+    text="$*"
+    if ! $GRADE --mutants-file grader/hostile/1.1.txt --write-mutant "$name" "$dir/exercise.c" 1.1 >"$dir/write.log" 2>&1; then
+        fail "hostile code '$name' cannot be applied" "$dir/write.log"
+        continue
+    fi
+    $GRADE --from solutions --use "1.1=$dir/exercise.c" --build "$dir/build" --results "$dir/results.tsv" \
+        --no-memcheck --color never 1.1 1.3 >"$dir/report.log" 2>&1
+    got=$(verdict "$dir/results.tsv" 1.1 "$check")
+    passes_1_1=$(awk -F'\t' 'NR > 1 && $1 == "1.1" && $2 != "memory" && $3 != "pass"' "$dir/results.tsv" | wc -l)
+    others=$(awk -F'\t' 'NR > 1 && $1 == "1.3" && $2 != "memory" && $3 != "pass"' "$dir/results.tsv" | wc -l)
+    [ "$passes_1_1" = 0 ] && false_passes=$((false_passes + 1))
+    if [ "$got" = "$want" ] && grep -qF -- "$text" "$dir/report.log" && [ "$passes_1_1" -gt 0 ] && [ "$others" = 0 ] &&
+        [ "$(awk -F'\t' '$1 == "1.3"' "$dir/results.tsv" | wc -l)" -gt 1 ]; then
+        pass "hostile code, $why: $check is $want ('$text'); chapter 1.3 graded as usual"
+    else
+        fail "hostile code '$name' ($why): $check is '$got', expected $want with '$text'; 1.3 not passing: $others" \
+            "$dir/report.log"
+    fi
+done < <($GRADE --mutants 1.1 --mutants-file grader/hostile/1.1.txt)
+if [ "$false_passes" = 0 ] && [ "$hostile_cases" -gt 0 ]; then
+    pass "$hostile_cases hostile or broken submissions, 0 false passes"
+else
+    fail "$false_passes false passes among $hostile_cases hostile or broken submissions"
+fi
+
 # 10. CI grading of a submission: only the exercise.c files of a tarball, hidden cases, JUnit and Gradescope.
 submission="$SCRATCH/submission/learner-work"
 mkdir -p "$submission"
