@@ -108,4 +108,42 @@ void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *contex
 /* max over k of |a_k - b_k| / max(|a_k|, |b_k|, 1), the floored relative error of two gradients of the same shape; NaN if either holds a NaN or an inf. */
 float relative_error(const Matrix *a, const Matrix *b);
 
+/* ---- 3.1 Single-Layer Perceptrons (lessons/3.1-perceptron) ---- */
+
+/* A = sigmoid(XW + b) with your linear_layer and sigmoid: M sigmoid neurons; X is N x D, W is D x M, b is 1 x M, A is N x M (overwritten). */
+void forward_perceptron(Matrix *A, const Matrix *X, const Matrix *W, const Matrix *b);
+
+/* The fraction (0 to 1) of the elements of A whose prediction (1 when a >= 0.5, else 0) equals y, of the same shape. */
+float binary_accuracy(const Matrix *A, const Matrix *y);
+
+/* epochs of full-batch gradient descent on the binary cross-entropy of one neuron, W -= lr X^T (A - y) / N, b -= lr mean(A - y); losses (1 x epochs) gets each epoch's loss before its step. */
+void train_perceptron(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr, int epochs);
+
+/* ---- 3.2 Activation Functions for Neural Networks (lessons/3.2-activations) ---- */
+
+/* out = max(0, Z) element by element; out may be Z. */
+void relu(Matrix *out, const Matrix *Z);
+
+/* out = 1 where Z > 0, else 0 (the derivative of ReLU, with relu'(0) = 0 by convention); out may be Z. */
+void relu_derivative(Matrix *out, const Matrix *Z);
+
+/* out = A (1 - A) element by element, the derivative of sigmoid from its output A = sigmoid(Z); out may be A. */
+void sigmoid_derivative(Matrix *out, const Matrix *A);
+
+/* Row by row: out[i][j] = e^(Z[i][j] - m_i) / sum_k e^(Z[i][k] - m_i), with m_i the largest Z[i][k]
+ * (the max shift, so that large logits such as 1000 give no inf or NaN); each row sums to 1; out may be Z. */
+void softmax(Matrix *out, const Matrix *Z);
+
+/* ---- 3.3 Multi-Layer Perceptrons and Forward Propagation (lessons/3.3-mlp-forward) ---- */
+
+/* Y (N x C) = the one-hot rows of labels (N x 1, classes 0..C-1 as floats): Y[i][labels[i]] = 1, else 0; overwrites Y. */
+void one_hot(Matrix *Y, const Matrix *labels);
+
+/* Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x C), A2 = softmax(Z2); X is N x D, W1 D x H, b1 1 x H, W2 H x C, b2 1 x C; the caller allocates the four outputs. */
+void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
+                 const Matrix *b1, const Matrix *W2, const Matrix *b2);
+
+/* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x C), in double; never NaN or inf. */
+float cross_entropy(const Matrix *A, const Matrix *Y);
+
 #endif

@@ -124,7 +124,8 @@ typedef struct {
     Matrix test_labels;    /* 10000 x 1 */
 } KitDataset;
 
-/* Finds the data set: the folder MNIST_DIR names, else datasets/mnist, else Debian's Fashion-MNIST.
+/* Finds the data set: the folder MNIST_DIR names, else datasets/mnist, else Debian's Fashion-MNIST
+ * (KIT_DATASET=fashion-mnist in the environment picks Fashion-MNIST in any case).
  * Returns 0, or -1 with a message that says what is missing and how to get it. */
 int kit_dataset_find(KitDatasetPlace *place, char *error, size_t error_size);
 
