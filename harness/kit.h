@@ -173,6 +173,11 @@ extern const char *const kit_people_columns[KIT_PEOPLE_COLS];
 /* Allocates the 8 x 4 people data set (free it with kit_matrix_free). */
 Matrix kit_people_dataset(void);
 
+/* ---- demos -------------------------------------------------------------- */
+
+/* Prints a blank line and "== title ==": the heading of a part of a demo. */
+void kit_section(const char *title);
+
 /* ---- errors and placeholders ------------------------------------------- */
 
 /* Prints "error: " and the formatted message to stderr, then exits with status 1. */

@@ -13,6 +13,11 @@ double kit_seconds(void)
     return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
 }
 
+void kit_section(const char *title)
+{
+    printf("\n== %s ==\n", title);
+}
+
 void kit_fatal(const char *format, ...)
 {
     va_list args;

@@ -79,7 +79,7 @@ cat >"lessons/$folder/demo.c" <<EOC
 
 int main(void)
 {
-    printf("\n== The example function: $function ==\n");
+    kit_section("The example function: $function");
     const float values[] = {1, 2, 3, 4};
     Matrix X = kit_matrix_from(2, 2, values), out = kit_matrix_create(2, 2);
     $function(&out, &X, 0.5f);

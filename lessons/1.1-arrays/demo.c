@@ -9,14 +9,9 @@
 #include <math.h>
 #include <stdio.h>
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 int main(void)
 {
-    section("Creating matrices");
+    kit_section("Creating matrices");
     const float values[] = {1, 2, 3, 4, 5, 6};
     Matrix X = kit_matrix_from(2, 3, values);
     Matrix zeros = kit_matrix_create(2, 3);
@@ -28,13 +23,13 @@ int main(void)
     kit_matrix_print("zeros", &zeros, 1);
     kit_matrix_print("W, normal numbers from seed 42", &W, 4);
 
-    section("Shape and memory");
+    kit_section("Shape and memory");
     printf("X has %d rows and %d columns: %d floats in one row-major array\n", X.rows, X.cols, X.rows * X.cols);
     printf("X[1][2] is data[1 * %d + 2] = data[%d] = %.0f\n", X.cols, 1 * X.cols + 2, X.data[1 * X.cols + 2]);
     Matrix reshaped = {3, 2, X.data}; /* the same six floats, read as 3 rows of 2 */
     kit_matrix_print("X read as 3 rows of 2", &reshaped, 0);
 
-    section("Element-wise operations");
+    kit_section("Element-wise operations");
     Matrix result = kit_matrix_create(2, 3);
     for (int k = 0; k < 6; k++)
         result.data[k] = X.data[k] + 5;
@@ -46,14 +41,14 @@ int main(void)
         result.data[k] = X.data[k] * X.data[k];
     kit_matrix_print("X * X (element by element)", &result, 0);
 
-    section("Broadcasting a row vector: add_row_vector");
+    kit_section("Broadcasting a row vector: add_row_vector");
     const float bias_values[] = {10, 20, 30};
     Matrix bias = kit_matrix_from(1, 3, bias_values);
     add_row_vector(&result, &X, &bias);
     kit_matrix_print("bias", &bias, 0);
     kit_matrix_print("X + bias", &result, 0);
 
-    section("Slicing the people data set: slice");
+    kit_section("Slicing the people data set: slice");
     Matrix people = kit_people_dataset();
     kit_matrix_print("people (age, salary, experience, promoted)", &people, 0);
     Matrix features = kit_matrix_create(8, 3), labels = kit_matrix_create(8, 1);
@@ -68,7 +63,7 @@ int main(void)
         printf(" %.0f", labels.data[i]);
     printf("\n");
 
-    section("normalize: the whole matrix to mean 0 and std 1");
+    kit_section("normalize: the whole matrix to mean 0 and std 1");
     Matrix normalized = kit_matrix_create(3, 2);
     normalize(&normalized, &W);
     kit_matrix_print("W", &W, 4);
@@ -80,7 +75,7 @@ int main(void)
     float mean_shown = fabsf(mean.data[0]) < 0.00005f ? 0.0f : mean.data[0];
     printf("after normalize: mean %.4f, std %.4f over all %d elements\n", mean_shown, std.data[0], flat.cols);
 
-    section("column_stats: statistics of every column");
+    kit_section("column_stats: statistics of every column");
     Matrix means = kit_matrix_create(1, 4), stds = kit_matrix_create(1, 4);
     Matrix mins = kit_matrix_create(1, 4), maxs = kit_matrix_create(1, 4);
     column_stats(&means, &stds, &mins, &maxs, &people);
@@ -89,7 +84,7 @@ int main(void)
         printf("%-12s %10.2f %10.2f %8.0f %8.0f\n", kit_people_columns[j], means.data[j], stds.data[j],
                mins.data[j], maxs.data[j]);
 
-    section("normalize_columns: every feature on the same scale");
+    kit_section("normalize_columns: every feature on the same scale");
     Matrix features_normalized = kit_matrix_create(8, 3);
     normalize_columns(&features_normalized, &features);
     slice(&first_rows, &features_normalized, 0, 0);

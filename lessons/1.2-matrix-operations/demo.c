@@ -11,11 +11,6 @@
 
 #define PI 3.14159265358979323846
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* The angle between a and b in degrees, from your cosine_similarity. */
 static double angle_degrees(const Matrix *a, const Matrix *b)
 {
@@ -39,7 +34,7 @@ static double largest_difference(const Matrix *a, const Matrix *b)
 
 int main(void)
 {
-    section("Three listeners as vectors");
+    kit_section("Three listeners as vectors");
     const char *genres[] = {"jazz", "pop", "rock", "classical", "blues"};
     const float taste_a[] = {9, 2, 8, 1, 7}, taste_b[] = {8, 1, 9, 2, 6}, taste_c[] = {1, 9, 2, 8, 1};
     Matrix A = kit_matrix_from(1, 5, taste_a), B = kit_matrix_from(1, 5, taste_b), C = kit_matrix_from(1, 5, taste_c);
@@ -56,13 +51,13 @@ int main(void)
         printf("\n");
     }
 
-    section("The dot product: dot_product");
+    kit_section("The dot product: dot_product");
     printf("A . B = %.0f\n", dot_product(&A, &B));
     printf("A . C = %.0f\n", dot_product(&A, &C));
     printf("B . C = %.0f\n", dot_product(&B, &C));
     printf("A . A = %.0f\n", dot_product(&A, &A));
 
-    section("The sign of a dot product is the angle");
+    kit_section("The sign of a dot product is the angle");
     const float east[] = {1, 0}, others[][2] = {{2, 1}, {0, 3}, {-1, 1}, {-2, 0}};
     Matrix u = kit_matrix_from(1, 2, east);
     printf("u = [1, 0]\n");
@@ -74,7 +69,7 @@ int main(void)
         kit_matrix_free(&v);
     }
 
-    section("Lengths and cosine similarity: vector_norm, cosine_similarity");
+    kit_section("Lengths and cosine similarity: vector_norm, cosine_similarity");
     printf("|A| = %.4f   |B| = %.4f   |C| = %.4f\n", vector_norm(&A), vector_norm(&B), vector_norm(&C));
     const Matrix *pair_a[] = {&A, &A, &B}, *pair_b[] = {&B, &C, &C};
     const char *pair_names[] = {"A, B", "A, C", "B, C"};
@@ -89,7 +84,7 @@ int main(void)
     printf("cos(A, zero vector) = %.4f (our convention: a zero vector has no direction)\n",
            cosine_similarity(&A, &zero));
 
-    section("Matrix multiplication with three loops: matrix_multiply_loops");
+    kit_section("Matrix multiplication with three loops: matrix_multiply_loops");
     const float x_values[] = {1, 2, 3, 4, 5, 6}, w_values[] = {7, 8, 9, 10, 11, 12};
     Matrix X = kit_matrix_from(2, 3, x_values), W = kit_matrix_from(3, 2, w_values);
     Matrix Z_loops = kit_matrix_create(2, 2), Z_blas = kit_matrix_create(2, 2);
@@ -98,7 +93,7 @@ int main(void)
     matrix_multiply_loops(&Z_loops, &X, &W);
     kit_matrix_print("Z = XW", &Z_loops, 0);
 
-    section("Every element of Z is a dot product: transpose");
+    kit_section("Every element of Z is a dot product: transpose");
     Matrix WT = kit_matrix_create(2, 3);
     transpose(&WT, &W);
     kit_matrix_print("W^T (its rows are the columns of W)", &WT, 0);
@@ -115,12 +110,12 @@ int main(void)
     kit_matrix_print("(XW)^T", &ZT, 0);
     kit_matrix_print("W^T X^T", &WTXT, 0);
 
-    section("The same product with OpenBLAS: matrix_multiply");
+    kit_section("The same product with OpenBLAS: matrix_multiply");
     matrix_multiply(&Z_blas, &X, &W);
     kit_matrix_print("Z = XW by cblas_sgemm", &Z_blas, 0);
     printf("largest difference from the loops: %g\n", largest_difference(&Z_loops, &Z_blas));
 
-    section("Speed: a 512 x 512 by 512 x 512 product");
+    kit_section("Speed: a 512 x 512 by 512 x 512 product");
     const int n = 512;
     KitRng rng;
     kit_rng_seed(&rng, 12);
@@ -149,7 +144,7 @@ int main(void)
     double largest = largest_difference(&big_loops, &big_blas);
     printf("the two agree to within 1e-3 in all %d elements: %s\n", n * n, largest < 1e-3 ? "yes" : "no");
 
-    section("A layer: Z = XW + b, linear_layer");
+    kit_section("A layer: Z = XW + b, linear_layer");
     const float inputs[] = {1, 2, 0, -1, 3, 0.5f, -2, 1};
     const float weights[] = {0.5f, -1, 0.2f, 1.5f, 0.5f, -0.4f}, biases[] = {0.1f, -0.2f, 0.3f};
     Matrix layer_X = kit_matrix_from(4, 2, inputs), layer_W = kit_matrix_from(2, 3, weights);

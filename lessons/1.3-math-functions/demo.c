@@ -12,11 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* Formats one float with 6 significant digits; nan prints as "nan" whatever its sign bit. */
 static const char *show(char *buffer, size_t size, float value)
 {
@@ -31,7 +26,7 @@ int main(void)
 {
     char a[32], b[32], c[32], d[32];
 
-    section("The exponential, element by element: elementwise_exp");
+    kit_section("The exponential, element by element: elementwise_exp");
     const float z_values[] = {-2, -1, 0, 1, 2};
     Matrix z = kit_matrix_from(1, 5, z_values), exp_z = kit_matrix_create(1, 5);
     elementwise_exp(&exp_z, &z);
@@ -41,7 +36,7 @@ int main(void)
            exp_z.data[4]);
     printf("exp(-1) * exp(1) = %.4f: e^-z = 1 / e^z\n", exp_z.data[1] * exp_z.data[3]);
 
-    section("Where float's exponential runs out");
+    kit_section("Where float's exponential runs out");
     const float probes[] = {10, 50, 88, 88.7f, 88.8f, 100, 1000, -10, -50, -87, -100, -103.5f, -104, -1000};
     printf("%10s  %s\n", "z", "expf(z)");
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
@@ -57,7 +52,7 @@ int main(void)
     printf("smallest float z with expf(z) > 0:    %.5f, expf(z) = %s (the smallest float above 0)\n", bottom,
            show(a, sizeof a, expf(bottom)));
 
-    section("Two formulas for sigmoid, equal on paper");
+    kit_section("Two formulas for sigmoid, equal on paper");
     const float s_values[] = {-1000, -100, -88.8f, -20, -2, 0, 2, 20, 88.8f, 100, 1000};
     int count = (int)(sizeof s_values / sizeof s_values[0]);
     Matrix s_in = kit_matrix_from(1, count, s_values), s_out = kit_matrix_create(1, count);
@@ -74,7 +69,7 @@ int main(void)
     printf("your sigmoid: %d of %d values outside [0, 1] or NaN; sigmoid(-1000) = %s, sigmoid(1000) = %s\n", bad,
            count, show(a, sizeof a, s_out.data[0]), show(b, sizeof b, s_out.data[count - 1]));
 
-    section("sigmoid of a 3x2 matrix");
+    kit_section("sigmoid of a 3x2 matrix");
     const float m_values[] = {-3.0f, -0.5f, 0.0f, 0.5f, 2.0f, 6.0f};
     Matrix Z = kit_matrix_from(3, 2, m_values), S = kit_matrix_create(3, 2);
     sigmoid(&S, &Z);
@@ -103,7 +98,7 @@ int main(void)
     printf("sigmoid(Z, Z) in place gives the same values: %s\n",
            memcmp(in_place.data, S.data, sizeof(float) * 6) == 0 ? "yes" : "no");
 
-    section("ReLU and other floors: elementwise_maximum");
+    kit_section("ReLU and other floors: elementwise_maximum");
     KitRng rng;
     kit_rng_seed(&rng, 13);
     Matrix H = kit_matrix_create(3, 4), relu = kit_matrix_create(3, 4), clipped = kit_matrix_create(3, 4);

@@ -12,11 +12,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* Formats one number with the given printf format; nan prints as "nan" whatever its sign bit. */
 static const char *show(char *buffer, size_t size, const char *format, double value)
 {
@@ -55,7 +50,7 @@ int main(void)
 {
     char a_text[32], b_text[32], c_text[32];
 
-    section("What a loss measures: mse_loss");
+    kit_section("What a loss measures: mse_loss");
     const float truth_values[] = {3.0f, -0.5f, 2.0f, 7.0f};
     const float model_a_values[] = {2.5f, 0.0f, 2.1f, 7.8f}, model_b_values[] = {3.0f, -0.5f, 2.0f, 4.0f};
     Matrix truth = kit_matrix_from(1, 4, truth_values);
@@ -78,7 +73,7 @@ int main(void)
     }
     printf("MSE of y against itself: %.4f\n", mse_loss(&truth, &truth));
 
-    section("MSE for regression: y = 2x + 1, y_pred = X @ W");
+    kit_section("MSE for regression: y = 2x + 1, y_pred = X @ W");
     enum { POINTS = 10 };
     Matrix X = kit_matrix_create(POINTS, 2), y = kit_matrix_create(POINTS, 1), y_pred = kit_matrix_create(POINTS, 1);
     double mean_x_squared = 0.0;
@@ -106,7 +101,7 @@ int main(void)
         kit_matrix_free(&W);
     }
 
-    section("Binary cross-entropy: binary_cross_entropy");
+    kit_section("Binary cross-entropy: binary_cross_entropy");
     const float score_values[] = {2.2f, -1.4f, 0.3f, 3.0f, -0.6f, -2.5f}, label_values[] = {1, 0, 1, 1, 1, 0};
     Matrix scores = kit_matrix_from(6, 1, score_values), labels = kit_matrix_from(6, 1, label_values);
     Matrix probabilities = kit_matrix_create(6, 1);
@@ -123,7 +118,7 @@ int main(void)
     printf("binary_cross_entropy(A, y):     %.4f\n", binary_cross_entropy(&probabilities, &labels));
     printf("mse_loss(A, y) on the same:     %.4f\n", mse_loss(&probabilities, &labels));
 
-    section("Confident and wrong: the loss of one example with label y = 1");
+    kit_section("Confident and wrong: the loss of one example with label y = 1");
     const float predictions[] = {0.99f, 0.9f, 0.7f, 0.5f, 0.3f, 0.1f, 0.01f, 0.001f, 1e-5f, 1e-7f, 0.0f};
     printf("%10s %14s %14s\n", "a", "cross-entropy", "squared error");
     for (size_t k = 0; k < sizeof predictions / sizeof predictions[0]; k++)
@@ -159,7 +154,7 @@ int main(void)
         printf("no picture: %s\n", error);
     }
 
-    section("Why log(0) must be avoided");
+    kit_section("Why log(0) must be avoided");
     const float certain_a[] = {1, 0, 0, 1}, certain_y[] = {1, 0, 1, 0};
     const char *verdicts[] = {"right", "right", "wrong", "wrong"};
     printf("%4s %4s %7s %22s %22s\n", "a", "y", "answer", "formula, no clipping", "binary_cross_entropy");
@@ -189,7 +184,7 @@ int main(void)
                  bce_unprotected(far_a.data[2], 1) + bce_unprotected(far_a.data[3], 0)) / 4),
            show(c_text, sizeof c_text, "%.4f", binary_cross_entropy(&far_a, &far_y)));
 
-    section("Residuals of a fitted line: y = 3.5 x + 7.2 + noise");
+    kit_section("Residuals of a fitted line: y = 3.5 x + 7.2 + noise");
     enum { N = 100 };
     KitRng rng;
     kit_rng_seed(&rng, 42);

@@ -12,11 +12,6 @@
 
 #define STUDY_RATES 4
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* Formats one number with the given format; nan prints as "nan" whatever its sign bit. */
 static const char *show(char *buffer, size_t size, const char *format, double value)
 {
@@ -83,7 +78,7 @@ int main(void)
 {
     char a[32];
 
-    section("Derivatives as slopes: f(x) = (x - 3)^2");
+    kit_section("Derivatives as slopes: f(x) = (x - 3)^2");
     printf("%6s  %8s  %14s  %30s\n", "x", "f(x)", "f'(x) = 2(x-3)", "(f(x+h) - f(x-h)) / 2h, h=0.001");
     const double points[] = {0, 1, 2.5, 3, 4, 6};
     for (int k = 0; k < 6; k++) {
@@ -91,7 +86,7 @@ int main(void)
         printf("%6.1f  %8.4f  %14.4f  %30.4f\n", x, f(x), f_slope(x), (f(x + h) - f(x - h)) / (2 * h));
     }
 
-    section("Gradient descent in one dimension: x <- x - lr f'(x), lr = 0.1");
+    kit_section("Gradient descent in one dimension: x <- x - lr f'(x), lr = 0.1");
     double x = 0.0, lr_1d = 0.1;
     int reached = -1;
     printf("%5s  %10s  %10s  %10s\n", "step", "x", "f(x)", "f'(x)");
@@ -105,7 +100,7 @@ int main(void)
     printf("|x - 3| first fell below 0.001 at step %d; each step multiplies x - 3 by 1 - 2 lr = %.1f\n", reached,
            1.0 - 2.0 * lr_1d);
 
-    section("The step size decides: x after 20 steps from 0");
+    kit_section("The step size decides: x after 20 steps from 0");
     const double rates_1d[] = {0.01, 0.1, 0.5, 0.9, 1.0, 1.1};
     printf("%5s  %10s  %12s\n", "lr", "1 - 2 lr", "x after 20");
     for (int k = 0; k < 6; k++) {
@@ -122,7 +117,7 @@ int main(void)
         printf("%5.2f  %10.2f  %12.4f  %s\n", lr, factor, xt, what);
     }
 
-    section("The gradient of the MSE: mse_gradient on three points of y = 2x + 1");
+    kit_section("The gradient of the MSE: mse_gradient on three points of y = 2x + 1");
     const float line_x[] = {1, 2, 3}, line_y[] = {3, 5, 7}, zero = 0.0f;
     Matrix X3 = kit_matrix_from(3, 1, line_x), y3 = kit_matrix_from(3, 1, line_y), y_pred3 = kit_matrix_create(3, 1);
     Matrix W = kit_matrix_from(1, 1, &zero), b = kit_matrix_from(1, 1, &zero);
@@ -147,7 +142,7 @@ int main(void)
     printf("at W = 0, b = 0 the outline's X^T (y_pred - y) / N = %.4f: half of dW = %.4f\n", dW.data[0] / 2.0,
            dW.data[0]);
 
-    section("Two steps by hand: gradient_descent on the three points, lr = 0.05");
+    kit_section("Two steps by hand: gradient_descent on the three points, lr = 0.05");
     Matrix losses2 = kit_matrix_create(1, 2);
     W.data[0] = 0, b.data[0] = 0;
     gradient_descent(&W, &b, &losses2, &X3, &y3, 0.05f, 1);
@@ -157,7 +152,7 @@ int main(void)
     printf("after step 2: W = %.4f, b = %.4f (losses %.4f, %.4f)\n", W.data[0], b.data[0], losses2.data[0],
            losses2.data[1]);
 
-    section("Linear regression: y = 3.5 x + 7.2 + noise (std 0.8), x standard normal, 100 points");
+    kit_section("Linear regression: y = 3.5 x + 7.2 + noise (std 0.8), x standard normal, 100 points");
     KitRng rng;
     kit_rng_seed(&rng, 42);
     int N = 100;
@@ -179,7 +174,7 @@ int main(void)
     printf("%-38s slope %.4f  intercept %.4f  loss %.4f\n", "the true line", 3.5, 7.2,
            line_loss(&X, &y, 3.5f, 7.2f, &y_pred));
 
-    section("A second data set: y = 2x + 3 + noise (std 1), x uniform in [-5, 5], 100 points");
+    kit_section("A second data set: y = 2x + 3 + noise (std 1), x uniform in [-5, 5], 100 points");
     kit_rng_seed(&rng, 7);
     Matrix U = kit_matrix_create(N, 1), v = kit_matrix_create(N, 1);
     kit_matrix_fill_uniform(&U, &rng, -5, 5);
@@ -195,7 +190,7 @@ int main(void)
            intercept2, best_loss);
     printf("%-38s slope %.4f  intercept %.4f\n", "the true line", 2.0, 3.0);
 
-    section("The learning rate: four runs of 200 steps on the second data set");
+    kit_section("The learning rate: four runs of 200 steps on the second data set");
     const float rates[STUDY_RATES] = {0.001f, 0.01f, 0.1f, 0.5f};
     int steps = 200;
     Matrix study[STUDY_RATES], plotted[STUDY_RATES];

@@ -16,11 +16,6 @@
 #define STUDY_SIZES 4
 #define STUDY_EPOCHS 10
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 static void print_order(const char *label, const int *order, int n)
 {
     printf("%s [", label);
@@ -75,7 +70,7 @@ static void starting_weights(Matrix *W, Matrix *b)
 
 int main(void)
 {
-    section("A new order for every epoch: shuffle_indices");
+    kit_section("A new order for every epoch: shuffle_indices");
     KitRng rng;
     kit_rng_seed(&rng, 1);
     int order[10], sorted[10];
@@ -104,7 +99,7 @@ int main(void)
     for (int i = 0; i < 4; i++)
         printf("  index %d: %5d %5d %5d %5d\n", i, places[i][0], places[i][1], places[i][2], places[i][3]);
 
-    section("The batches of one epoch: gather_rows");
+    kit_section("The batches of one epoch: gather_rows");
     float x_values[20], y_values[10];
     for (int i = 0; i < 10; i++) {
         x_values[2 * i] = (float)(10 * i);
@@ -127,7 +122,7 @@ int main(void)
     printf("batch_size %d over N = 10 rows: %d steps per epoch, the last batch holds %d rows\n", batch_size,
            (10 + batch_size - 1) / batch_size, 10 % batch_size);
 
-    section("The gradient of logistic regression: logistic_gradient");
+    kit_section("The gradient of logistic regression: logistic_gradient");
     const float xg[] = {1, 2, -1, 0, 0, 1}, wg[] = {0.5f, -0.5f}, bg[] = {0}, yg[] = {1, 0, 1};
     Matrix Xg = kit_matrix_from(3, 2, xg), Wg = kit_matrix_from(2, 1, wg), b_g = kit_matrix_from(1, 1, bg);
     Matrix y_g = kit_matrix_from(3, 1, yg);
@@ -157,7 +152,7 @@ int main(void)
     printf("central differences of the loss (h = 0.01): dL/dW = [%.4f, %.4f], dL/db = %.4f\n", numeric[0],
            numeric[1], numeric[2]);
 
-    section("The data set");
+    kit_section("The data set");
     KitDatasetPlace place;
     KitDataset data;
     char error[1024];
@@ -183,7 +178,7 @@ int main(void)
            train_counts[1], D);
     printf("test images:     %d (%d of class 0, %d of class 1)\n", X_test.rows, test_counts[0], test_counts[1]);
 
-    section("Training: batch_size 32, lr 0.1, 5 epochs");
+    kit_section("Training: batch_size 32, lr 0.1, 5 epochs");
     Matrix W = kit_matrix_create(D, 1), b = kit_matrix_create(1, 1), one_loss = kit_matrix_create(1, 1);
     Matrix test_scores = kit_matrix_create(X_test.rows, 1);
     starting_weights(&W, &b);
@@ -199,7 +194,7 @@ int main(void)
                one_loss.data[0], 100 * accuracy(&test_scores, &X_test, &y_test, &W, &b), 1000 * seconds);
     }
 
-    section("Batch sizes: 1, 32, 256 and the full batch, 10 epochs each, lr 0.1");
+    kit_section("Batch sizes: 1, 32, 256 and the full batch, 10 epochs each, lr 0.1");
     const int sizes[STUDY_SIZES] = {1, 32, 256, N};
     Matrix study_losses[STUDY_SIZES];
     KitCurve curves[STUDY_SIZES];

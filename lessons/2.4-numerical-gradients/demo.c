@@ -14,11 +14,6 @@
 
 #define STEP_COUNT 5
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* ---- the losses, each reading its parameters through a context ---------- */
 
 /* A linear or logistic model on X (N x D) with parameters W (D x 1) and b (1 x 1), targets y (N x 1);
@@ -127,7 +122,7 @@ int main(void)
     KitRng rng;
     char text[32];
 
-    section("A wrong gradient trains without a complaint");
+    kit_section("A wrong gradient trains without a complaint");
     /* y = 3.5 x + 7.2 + noise, the data set of chapter 2.2, and three versions of its gradient */
     kit_rng_seed(&rng, 42);
     int N = 100;
@@ -161,7 +156,7 @@ int main(void)
         printf("\n");
     }
 
-    section("Forward and central differences of f(x) = e^x at x = 0.5, in double");
+    kit_section("Forward and central differences of f(x) = e^x at x = 0.5, in double");
     printf("f'(0.5) = e^0.5 = %.10f\n", exp(0.5));
     printf("%8s  %14s  %14s  %14s  %14s\n", "h", "forward error", "h f''/2", "central error", "h^2 f'''/6");
     for (int p = 1; p <= 5; p++) {
@@ -171,7 +166,7 @@ int main(void)
                h * h * slope / 6);
     }
 
-    section("The step h in float: the logistic loss of a random 40 x 4 problem");
+    kit_section("The step h in float: the logistic loss of a random 40 x 4 problem");
     kit_rng_seed(&rng, 7);
     int M = 40, D = 4;
     Matrix Xc = kit_matrix_create(M, D), yc = kit_matrix_create(M, 1), Wc = kit_matrix_create(D, 1);
@@ -213,7 +208,7 @@ int main(void)
                FLT_EPSILON * fabs(L) / h);
     }
 
-    section("Checking mse_gradient of chapter 2.2");
+    kit_section("Checking mse_gradient of chapter 2.2");
     kit_rng_seed(&rng, 11);
     int Nr = 12, Dr = 3;
     Matrix Xr = kit_matrix_create(Nr, Dr), yr = kit_matrix_create(Nr, 1), Wr = kit_matrix_create(Dr, 1);
@@ -234,7 +229,7 @@ int main(void)
     printf("db from mse_gradient: %.5f, from numerical_gradient: %.5f\n", dbr.data[0], nbr.data[0]);
     printf("relative error: dW %.2e, db %.2e\n", relative_error(&dWr, &nWr), relative_error(&dbr, &nbr));
 
-    section("What broken gradients look like: a 3 x 3 layer Z = XW, loss mse_loss(Z, T)");
+    kit_section("What broken gradients look like: a 3 x 3 layer Z = XW, loss mse_loss(Z, T)");
     kit_rng_seed(&rng, 3);
     int Nl = 8, K = 3, n = Nl * K;
     Matrix Xl = kit_matrix_create(Nl, K), Tl = kit_matrix_create(Nl, K), Wl = kit_matrix_create(K, K);
@@ -275,7 +270,7 @@ int main(void)
     transpose(&turned, &broken);
     printf("the transposed one, transposed back: relative error %.2e\n", relative_error(&turned, &numeric));
 
-    section("The floor in the relative error");
+    kit_section("The floor in the relative error");
     const float pairs[][2] = {{1e-6f, 3e-6f}, {0.0f, 0.0f}, {0.02f, 0.03f}, {0.5f, 0.0f}, {2.0f, 2.2f}, {100, 101}};
     printf("%10s  %10s  %20s  %16s\n", "a", "b", "|a-b| / max(|a|,|b|)", "relative_error");
     for (int p = 0; p < 6; p++) {

@@ -22,11 +22,6 @@
 static const float points[] = {0, 0, 0, 1, 1, 0, 1, 1};
 static const float and_labels[] = {0, 0, 0, 1}, or_labels[] = {0, 1, 1, 1}, xor_labels[] = {0, 1, 1, 0};
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* v for printing with 4 decimals: 0 when it would print as -0.0000. */
 static float tidy(float v)
 {
@@ -177,7 +172,7 @@ int main(void)
     Matrix y_and = kit_matrix_from(4, 1, and_labels), y_or = kit_matrix_from(4, 1, or_labels);
     Matrix y_xor = kit_matrix_from(4, 1, xor_labels);
 
-    section("One neuron: forward_perceptron");
+    kit_section("One neuron: forward_perceptron");
     const float w_and[] = {1, 1}, b_and[] = {-1.5f};
     Matrix W = kit_matrix_from(2, 1, w_and), b = kit_matrix_from(1, 1, b_and), A = kit_matrix_create(4, 1);
     forward_perceptron(&A, &X, &W, &b);
@@ -186,7 +181,7 @@ int main(void)
     print_boundary(&W, &b);
     printf("binary_accuracy against AND: %.2f\n", binary_accuracy(&A, &y_and));
 
-    section("A layer of three neurons (W is 2 x 3)");
+    kit_section("A layer of three neurons (W is 2 x 3)");
     const float w3[] = {1, 1, -1, 1, 1, -1}, b3[] = {-1.5f, -0.5f, 1.5f};
     const float labels3[] = {0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 0}; /* AND, OR, NAND of each point */
     Matrix W3 = kit_matrix_from(2, 3, w3), b3m = kit_matrix_from(1, 3, b3), A3 = kit_matrix_create(4, 3);
@@ -197,7 +192,7 @@ int main(void)
     kit_matrix_print("A = sigmoid(XW + b), one column per neuron", &A3, 4);
     printf("binary_accuracy of all 12 outputs against the three truth tables: %.2f\n", binary_accuracy(&A3, &y3));
 
-    section("Training a neuron on AND");
+    kit_section("Training a neuron on AND");
     const int report[] = {0, 1, 2, 5, 10, 16, 20, 50, 100};
     Matrix losses_and = kit_matrix_create(1, PICTURE_EPOCHS), losses_or = kit_matrix_create(1, PICTURE_EPOCHS);
     kit_matrix_fill(&W, 0.0f), kit_matrix_fill(&b, 0.0f);
@@ -206,14 +201,14 @@ int main(void)
     print_predictions(&X, &y_and, &A);
     print_boundary(&W, &b);
 
-    section("Training a neuron on OR");
+    kit_section("Training a neuron on OR");
     kit_matrix_fill(&W, 0.0f), kit_matrix_fill(&b, 0.0f);
     train_gate("OR", &W, &b, &losses_or, &X, &y_or, 1.0f, 100, report, 9);
     forward_perceptron(&A, &X, &W, &b);
     print_predictions(&X, &y_or, &A);
     print_boundary(&W, &b);
 
-    section("Training a neuron on XOR");
+    kit_section("Training a neuron on XOR");
     const int xor_report[] = {0, 1, 10, 50, 100, 200, 300, 400, 1000};
     Matrix losses_xor = kit_matrix_create(1, PICTURE_EPOCHS);
     KitRng rng;
@@ -232,7 +227,7 @@ int main(void)
     printf("from W = 0, b = 0: after 100 epochs W = [%g, %g], b = %g, loss %.4f\n", W.data[0], W.data[1], b.data[0],
            zero_start_losses.data[99]);
 
-    section("XOR: every line of a grid");
+    kit_section("XOR: every line of a grid");
     enum { STEPS = 9, LINES = STEPS * STEPS * STEPS };
     Matrix W_grid = kit_matrix_create(2, LINES), b_grid = kit_matrix_create(1, LINES);
     Matrix A_grid = kit_matrix_create(4, LINES), column = kit_matrix_create(4, 1);
@@ -263,7 +258,7 @@ int main(void)
     printf("the first line with 3 of 4 XOR points right: w1 = %.1f, w2 = %.1f, b = %.1f\n", W_grid.data[best_xor],
            W_grid.data[LINES + best_xor], b_grid.data[best_xor]);
 
-    section("Two layers solve XOR (weights set by hand)");
+    kit_section("Two layers solve XOR (weights set by hand)");
     const float w_hidden[] = {20, -20, 20, -20}, b_hidden[] = {-10, 30}, w_out[] = {20, 20}, b_out[] = {-30};
     Matrix W1 = kit_matrix_from(2, 2, w_hidden), b1 = kit_matrix_from(1, 2, b_hidden);
     Matrix W2 = kit_matrix_from(2, 1, w_out), b2 = kit_matrix_from(1, 1, b_out), H = kit_matrix_create(4, 2);
@@ -278,7 +273,7 @@ int main(void)
                H.data[2 * i], H.data[2 * i + 1], A.data[i], A.data[i] >= 0.5f, xor_labels[i]);
     printf("binary_accuracy: %.2f, loss %.6f\n", binary_accuracy(&A, &y_xor), binary_cross_entropy(&A, &y_xor));
 
-    section("Two layers trained by gradient descent");
+    kit_section("Two layers trained by gradient descent");
     printf("weights normal with std 1, biases 0, lr %g, %d epochs of the full batch, seeds 1 to %d\n",
            (double)TWO_LAYER_LR, TWO_LAYER_EPOCHS, TWO_LAYER_SEEDS);
     const int hidden_sizes[2] = {2, 4};
@@ -325,7 +320,7 @@ int main(void)
     kit_matrix_print("its hidden layer H, one row per point", &net.H, 4);
     print_predictions(&X, &y_xor, &net.A);
 
-    section("Loss curves");
+    kit_section("Loss curves");
     KitCurve curves[4] = {{losses_and.data, PICTURE_EPOCHS}, {losses_or.data, PICTURE_EPOCHS},
                           {losses_xor.data, PICTURE_EPOCHS}, {losses_net, PICTURE_EPOCHS}};
     const char *labels[4] = {"AND, one neuron", "OR, one neuron",

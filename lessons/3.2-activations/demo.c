@@ -12,11 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* Formats one number with the given format; nan prints as "nan" whatever its sign bit. */
 static const char *show(char *buffer, size_t size, const char *format, double value)
 {
@@ -70,7 +65,7 @@ int main(void)
     char a[32], b[32], c[32];
     KitRng rng;
 
-    section("Without an activation, two layers are one");
+    kit_section("Without an activation, two layers are one");
     kit_rng_seed(&rng, 32);
     Matrix W1 = kit_matrix_create(3, 5), W2 = kit_matrix_create(5, 2), W = kit_matrix_create(3, 2);
     kit_matrix_fill_normal(&W1, &rng, 0.0f, 1.0f);
@@ -104,7 +99,7 @@ int main(void)
     printf("largest |f(x1 + x2) - f(x1) - f(x2)|: %s without ReLU, %.4f with ReLU\n",
            linear_gap < 1e-5f ? "below 1e-5" : show(a, sizeof a, "%.4f", linear_gap), relu_gap);
 
-    section("ReLU and its slope: relu, relu_derivative");
+    kit_section("ReLU and its slope: relu, relu_derivative");
     const float z_values[] = {-1.5f, 2.0f, 0.0f, -0.25f, 0.5f, -3.0f};
     Matrix Z = kit_matrix_from(3, 2, z_values), R = kit_matrix_create(3, 2), dR = kit_matrix_create(3, 2);
     relu(&R, &Z);
@@ -138,7 +133,7 @@ int main(void)
     printf("a layer of 100 ReLU units on 1000 random inputs: %d of 100000 pre-activations are exactly 0, "
            "%d (%.1f%%) are active\n", exact_zeros, active, 100.0 * active / 100000.0);
 
-    section("A dying ReLU");
+    kit_section("A dying ReLU");
     /* one unit z = x w + b on 200 random inputs, with its bias pushed further and further down */
     kit_rng_seed(&rng, 11);
     Matrix x = kit_matrix_create(200, 4), w = kit_matrix_create(4, 1), unit_z = kit_matrix_create(200, 1);
@@ -160,7 +155,7 @@ int main(void)
         printf("%6g  %22d  %.4f\n", (double)biases[t], on, top);
     }
 
-    section("Slopes: sigmoid against ReLU");
+    kit_section("Slopes: sigmoid against ReLU");
     const float s_values[] = {-6, -4, -2, -1, 0, 1, 2, 4, 6};
     Matrix sz = kit_matrix_from(1, 9, s_values), sa = kit_matrix_create(1, 9), sd = kit_matrix_create(1, 9);
     Matrix rd = kit_matrix_create(1, 9);
@@ -204,7 +199,7 @@ int main(void)
         printf("no picture: %s\n", error);
     }
 
-    section("Softmax: scores into probabilities");
+    kit_section("Softmax: scores into probabilities");
     Matrix logits = kit_matrix_from(4, 10, lesson_logits), P = kit_matrix_create(4, 10);
     softmax(&P, &logits);
     kit_matrix_print("Z, the scores of 4 images over the classes 0 to 9", &logits, 2);
@@ -223,7 +218,7 @@ int main(void)
         printf("%3d  %10.6f  %23s  %11d  %21.4f\n", i, sum, chance, row_argmax(&logits, i), (double)smallest);
     }
 
-    section("Why softmax subtracts the largest score");
+    kit_section("Why softmax subtracts the largest score");
     const float rows[][3] = {{1, 2, 3}, {1000, 1001, 1002}, {-1000, -1001, -1002}, {10000, 10001, 10002}};
     Matrix trio = kit_matrix_create(4, 3), trio_out = kit_matrix_create(4, 3);
     memcpy(trio.data, rows, sizeof rows);
@@ -252,7 +247,7 @@ int main(void)
                fabs((double)shifts[t]), largest_difference(&P_shifted, &P));
     }
 
-    section("Temperature: softmax(z / T)");
+    kit_section("Temperature: softmax(z / T)");
     const float t_scores[] = {2.0f, 1.0f, 0.5f, -1.0f};
     const float temperatures[] = {0.25f, 0.5f, 1.0f, 2.0f, 10.0f};
     Matrix scaled = kit_matrix_create(1, 4), scaled_out = kit_matrix_create(1, 4);
@@ -265,7 +260,7 @@ int main(void)
                (double)scaled_out.data[1], (double)scaled_out.data[2], (double)scaled_out.data[3]);
     }
 
-    section("In place");
+    kit_section("In place");
     Matrix in_place = kit_matrix_create(4, 10), R_in_place = kit_matrix_create(3, 2);
     kit_matrix_copy(&in_place, &logits);
     softmax(&in_place, &in_place);

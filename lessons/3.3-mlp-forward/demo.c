@@ -18,11 +18,6 @@
 #define HIDDEN 256
 #define CLASSES 10
 
-static void section(const char *title)
-{
-    printf("\n== %s ==\n", title);
-}
-
 /* n with a comma between each group of three digits: 203530 -> "203,530". */
 static const char *with_commas(long n, char *buffer, size_t size)
 {
@@ -79,7 +74,7 @@ static Matrix rows_of(const Matrix *M, int start, int rows)
 
 int main(void)
 {
-    section("A forward pass by hand: forward_mlp");
+    kit_section("A forward pass by hand: forward_mlp");
     const float x[] = {1, 0, 2, 0, -1, 1};
     const float w1[] = {0.5f, -1, 0, 1, 1, 0.5f, -0.5f, 0, 0, 1, 0.5f, -1}, bias1[] = {0, 0.5f, -0.5f, 0.25f};
     const float w2[] = {1, 0, -1, 0.5f, 1, 0, 0, -1, 1, 2, 2, 2}, bias2[] = {0, 0.5f, -0.5f};
@@ -100,14 +95,14 @@ int main(void)
     printf("row sums of A2: %.4f and %.4f\n", A2.data[0] + A2.data[1] + A2.data[2],
            A2.data[3] + A2.data[4] + A2.data[5]);
 
-    section("Targets as rows: one_hot");
+    kit_section("Targets as rows: one_hot");
     const float class_values[] = {3, 0, 2};
     Matrix labels_small = kit_matrix_from(3, 1, class_values), Y_small = kit_matrix_create(3, 4);
     one_hot(&Y_small, &labels_small);
     printf("labels = [3, 0, 2], C = 4 classes\n");
     kit_matrix_print("Y = one_hot(labels)", &Y_small, 0);
 
-    section("Cross-entropy: cross_entropy");
+    kit_section("Cross-entropy: cross_entropy");
     const float a_lesson[] = {0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f}, y_lesson[] = {1, 0, 0, 0, 1, 0};
     Matrix A_lesson = kit_matrix_from(2, 3, a_lesson), Y_lesson = kit_matrix_from(2, 3, y_lesson);
     kit_matrix_print("A", &A_lesson, 1);
@@ -139,7 +134,7 @@ int main(void)
         kit_matrix_free(&A_uniform), kit_matrix_free(&labels), kit_matrix_free(&Y_uniform);
     }
 
-    section("The 8 people: an untrained 3 -> 8 -> 2 network");
+    kit_section("The 8 people: an untrained 3 -> 8 -> 2 network");
     Matrix people = kit_people_dataset();
     Matrix features = kit_matrix_create(8, 3), promoted = kit_matrix_create(8, 1), P = kit_matrix_create(8, 3);
     slice(&features, &people, 0, 0);
@@ -179,7 +174,7 @@ int main(void)
     printf("right: %d of 8; cross_entropy(A2, one_hot(promoted)) = %.4f (log 2 = %.4f)\n", people_right,
            cross_entropy(&PA2, &PY), log(2.0));
 
-    section("The data set");
+    kit_section("The data set");
     KitDatasetPlace place;
     KitDataset data;
     char error[1024], count_text[32];
@@ -195,7 +190,7 @@ int main(void)
     printf("training images %d x %d, test images %d x %d, pixels in [0, 1], classes 0 to 9\n",
            data.train_images.rows, data.train_images.cols, data.test_images.rows, data.test_images.cols);
 
-    section("Shapes through a 784 -> 256 -> 10 network, a batch of 64");
+    kit_section("Shapes through a 784 -> 256 -> 10 network, a batch of 64");
     int D = data.train_images.cols, T = data.test_images.rows;
     Matrix Xb = rows_of(&data.train_images, 0, BATCH), labels_b = rows_of(&data.train_labels, 0, BATCH);
     Matrix NW1 = kit_matrix_create(D, HIDDEN), Nb1 = kit_matrix_create(1, HIDDEN);
@@ -216,7 +211,7 @@ int main(void)
     printf("            total %s floats, %.2f MB\n", with_commas(parameters, count_text, sizeof count_text),
            parameters * 4.0 / 1e6);
 
-    section("An untrained network's predictions");
+    kit_section("An untrained network's predictions");
     kit_rng_seed(&rng, 33);
     kit_matrix_fill_normal(&NW1, &rng, 0.0f, 0.01f);
     kit_matrix_fill_normal(&NW2, &rng, 0.0f, 0.01f);
@@ -245,7 +240,7 @@ int main(void)
         printf(" %d", guesses[j]);
     printf("\n");
 
-    section("The scale of the starting weights");
+    kit_section("The scale of the starting weights");
     const char *scale_names[] = {"0.01", "0.1", "He", "1"};
     float largest_logit = 0.0f;
     printf("%-26s %10s %10s %12s %10s %9s %10s\n", "std of W1 and W2", "std of Z1", "std of Z2", "mean max P",
@@ -277,7 +272,7 @@ int main(void)
 
     printf("the largest |logit| with std 1: %.1f (e^z overflows a float above z = 88.72)\n", largest_logit);
 
-    section("Timing the forward pass");
+    kit_section("Timing the forward pass");
     kit_rng_seed(&rng, 33);
     kit_matrix_fill_normal(&NW1, &rng, 0.0f, 0.01f);
     kit_matrix_fill_normal(&NW2, &rng, 0.0f, 0.01f);
