@@ -65,6 +65,10 @@ typedef double (*KitLoss)(void *context);
 void kit_check_gradient(KitCase *c, const char *parameter, const Matrix *analytic, Matrix *params, KitLoss loss,
                         void *context, float h, double rel_tol);
 
+/* Allocates a rows x cols matrix of normal numbers (mean, std) drawn from the case's seed plus salt:
+ * the same numbers for the same seed, other numbers for the hidden cases' seed. */
+Matrix kit_case_normal_matrix(const KitCase *c, uint64_t salt, int rows, int cols, float mean, float std);
+
 /* The seed of this run: fixed for the public cases; the same check may be run with other seeds. */
 uint64_t kit_case_seed(const KitCase *c);
 

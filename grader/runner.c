@@ -129,6 +129,15 @@ void kit_check_gradient(KitCase *c, const char *parameter, const Matrix *analyti
 
 uint64_t kit_case_seed(const KitCase *c) { return c->seed; }
 
+Matrix kit_case_normal_matrix(const KitCase *c, uint64_t salt, int rows, int cols, float mean, float std)
+{
+    KitRng rng;
+    kit_rng_seed(&rng, c->seed + salt);
+    Matrix m = kit_matrix_create(rows, cols);
+    kit_matrix_fill_normal(&m, &rng, mean, std);
+    return m;
+}
+
 int kit_case_under_memcheck(const KitCase *c) { return c->under_memcheck; }
 
 /* Every call the learner's code makes to cblas_sgemm passes through here (linked with --wrap=cblas_sgemm). */

@@ -18,16 +18,6 @@ static const float extreme_values[] = {
 };
 #define EXTREME_COUNT ((int)(sizeof extreme_values / sizeof extreme_values[0]))
 
-/* Fills a rows x cols matrix with normal numbers (mean 0, the given std) from the case's seed plus salt. */
-static Matrix random_matrix(KitCase *c, uint64_t salt, int rows, int cols, float std)
-{
-    KitRng rng;
-    kit_rng_seed(&rng, kit_case_seed(c) + salt);
-    Matrix Z = kit_matrix_create(rows, cols);
-    kit_matrix_fill_normal(&Z, &rng, 0.0f, std);
-    return Z;
-}
-
 /* ---- elementwise_exp --------------------------------------------------- */
 
 static void check_exp_lesson(KitCase *c)
@@ -42,7 +32,7 @@ static void check_exp_lesson(KitCase *c)
 
 static void check_exp_random(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 301, 9, 7, 5.0f), out = kit_output_matrix(9, 7);
+    Matrix Z = kit_case_normal_matrix(c, 301, 9, 7, 0.0f, 5.0f), out = kit_output_matrix(9, 7);
     kit_show_input(c, "Z", &Z);
     elementwise_exp(&out, &Z);
     kit_emit(c, "elementwise_exp(out, Z)", &out, ABS_TOL, REL_TOL);
@@ -61,7 +51,7 @@ static void check_exp_extremes(KitCase *c)
 
 static void check_exp_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 302, 4, 6, 2.0f);
+    Matrix Z = kit_case_normal_matrix(c, 302, 4, 6, 0.0f, 2.0f);
     kit_show_input(c, "Z", &Z);
     elementwise_exp(&Z, &Z);
     kit_emit(c, "Z after elementwise_exp(Z, Z)", &Z, ABS_TOL, REL_TOL);
@@ -82,7 +72,7 @@ static void check_maximum_relu(KitCase *c)
 
 static void check_maximum_floors(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 303, 9, 7, 5.0f), out = kit_output_matrix(9, 7);
+    Matrix Z = kit_case_normal_matrix(c, 303, 9, 7, 0.0f, 5.0f), out = kit_output_matrix(9, 7);
     kit_show_input(c, "Z", &Z);
     const float floors[] = {-1.5f, 2.0f, 0.0f};
     const char *names[] = {"elementwise_maximum(out, Z, -1.5)", "elementwise_maximum(out, Z, 2)",
@@ -98,7 +88,7 @@ static void check_maximum_floors(KitCase *c)
 
 static void check_maximum_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 304, 5, 3, 1.0f);
+    Matrix Z = kit_case_normal_matrix(c, 304, 5, 3, 0.0f, 1.0f);
     kit_show_input(c, "Z", &Z);
     elementwise_maximum(&Z, &Z, 0.25f);
     kit_emit(c, "Z after elementwise_maximum(Z, Z, 0.25)", &Z, 0, 0);
@@ -119,7 +109,7 @@ static void check_sigmoid_lesson(KitCase *c)
 
 static void check_sigmoid_random(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 305, 9, 7, 5.0f), out = kit_output_matrix(9, 7);
+    Matrix Z = kit_case_normal_matrix(c, 305, 9, 7, 0.0f, 5.0f), out = kit_output_matrix(9, 7);
     kit_show_input(c, "Z", &Z);
     sigmoid(&out, &Z);
     kit_emit(c, "sigmoid(out, Z)", &out, ABS_TOL, REL_TOL);
@@ -138,7 +128,7 @@ static void check_sigmoid_extremes(KitCase *c)
 
 static void check_sigmoid_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 306, 6, 4, 3.0f);
+    Matrix Z = kit_case_normal_matrix(c, 306, 6, 4, 0.0f, 3.0f);
     kit_show_input(c, "Z", &Z);
     sigmoid(&Z, &Z);
     kit_emit(c, "Z after sigmoid(Z, Z)", &Z, ABS_TOL, REL_TOL);

@@ -12,16 +12,6 @@ const char kit_suite_chapter[] = "2.1";
 /* share_within is a count divided by n: exact up to the rounding of one division. */
 #define SHARE_TOL 1e-6
 
-/* A rows x cols matrix of normal numbers (the given mean and std) from the case's seed plus salt. */
-static Matrix random_normal(KitCase *c, uint64_t salt, int rows, int cols, float mean, float std)
-{
-    KitRng rng;
-    kit_rng_seed(&rng, kit_case_seed(c) + salt);
-    Matrix m = kit_matrix_create(rows, cols);
-    kit_matrix_fill_normal(&m, &rng, mean, std);
-    return m;
-}
-
 /* ---- mse_loss ------------------------------------------------------------ */
 
 static void check_mse_lesson(KitCase *c)
@@ -40,8 +30,8 @@ static void check_mse_lesson(KitCase *c)
 
 static void check_mse_random(KitCase *c)
 {
-    Matrix y_pred = random_normal(c, 401, 7, 3, 1.0f, 2.0f), y = random_normal(c, 402, 7, 3, 0.0f, 3.0f);
-    Matrix wide_pred = random_normal(c, 403, 2, 9, 5.0f, 1.0f), wide = random_normal(c, 404, 2, 9, 4.0f, 2.0f);
+    Matrix y_pred = kit_case_normal_matrix(c, 401, 7, 3, 1.0f, 2.0f), y = kit_case_normal_matrix(c, 402, 7, 3, 0.0f, 3.0f);
+    Matrix wide_pred = kit_case_normal_matrix(c, 403, 2, 9, 5.0f, 1.0f), wide = kit_case_normal_matrix(c, 404, 2, 9, 4.0f, 2.0f);
     kit_show_input(c, "y_pred", &y_pred);
     kit_show_input(c, "y", &y);
     kit_show_input(c, "wide_pred", &wide_pred);
@@ -55,7 +45,7 @@ static void check_mse_random(KitCase *c)
 
 static void check_mse_identical(KitCase *c)
 {
-    Matrix y = random_normal(c, 405, 5, 4, 10.0f, 50.0f), copy = kit_matrix_create(5, 4);
+    Matrix y = kit_case_normal_matrix(c, 405, 5, 4, 10.0f, 50.0f), copy = kit_matrix_create(5, 4);
     kit_matrix_copy(&copy, &y);
     kit_show_input(c, "y", &y);
     kit_emit_scalar(c, "mse_loss(copy of y, y)", mse_loss(&copy, &y), ABS_TOL, 0);
@@ -178,7 +168,7 @@ static void check_share_within_boundary(KitCase *c)
 
 static void check_share_within_random(KitCase *c)
 {
-    Matrix z = random_normal(c, 421, 9, 5, 0.0f, 1.0f);
+    Matrix z = kit_case_normal_matrix(c, 421, 9, 5, 0.0f, 1.0f);
     kit_show_input(c, "z", &z);
     kit_emit_scalar(c, "share_within(z, 0.5)", share_within(&z, 0.5f), SHARE_TOL, 0);
     kit_emit_scalar(c, "share_within(z, 1)", share_within(&z, 1.0f), SHARE_TOL, 0);

@@ -17,16 +17,6 @@ const char kit_suite_chapter[] = "3.2";
 /* Each row of a softmax sums to 1; the sum is taken in double over the learner's floats. */
 #define ROW_SUM_TOL 1e-6
 
-/* Fills a rows x cols matrix with normal numbers (mean 0, the given std) from the case's seed plus salt. */
-static Matrix random_matrix(KitCase *c, uint64_t salt, int rows, int cols, float std)
-{
-    KitRng rng;
-    kit_rng_seed(&rng, kit_case_seed(c) + salt);
-    Matrix Z = kit_matrix_create(rows, cols);
-    kit_matrix_fill_normal(&Z, &rng, 0.0f, std);
-    return Z;
-}
-
 /* A random rows x cols matrix whose elements are at least 0.2 away from 0 (|z| in [0.2, 2.2), either
  * sign): central differences with h = 0.01 never cross ReLU's kink there. */
 static Matrix away_from_zero(KitCase *c, uint64_t salt, int rows, int cols)
@@ -82,7 +72,7 @@ static void check_relu_edges(KitCase *c)
 
 static void check_relu_random(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 321, 9, 7, 3.0f), out = kit_output_matrix(9, 7);
+    Matrix Z = kit_case_normal_matrix(c, 321, 9, 7, 0.0f, 3.0f), out = kit_output_matrix(9, 7);
     kit_show_input(c, "Z", &Z);
     relu(&out, &Z);
     kit_emit(c, "relu(out, Z)", &out, EXACT, EXACT);
@@ -92,7 +82,7 @@ static void check_relu_random(KitCase *c)
 
 static void check_relu_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 322, 5, 4, 1.0f);
+    Matrix Z = kit_case_normal_matrix(c, 322, 5, 4, 0.0f, 1.0f);
     kit_show_input(c, "Z", &Z);
     relu(&Z, &Z);
     kit_emit(c, "Z after relu(Z, Z)", &Z, EXACT, EXACT);
@@ -121,7 +111,7 @@ static void check_relu_derivative_edges(KitCase *c)
 
 static void check_relu_derivative_random(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 323, 9, 7, 3.0f), out = kit_output_matrix(9, 7);
+    Matrix Z = kit_case_normal_matrix(c, 323, 9, 7, 0.0f, 3.0f), out = kit_output_matrix(9, 7);
     kit_show_input(c, "Z", &Z);
     relu_derivative(&out, &Z);
     kit_emit(c, "relu_derivative(out, Z)", &out, EXACT, EXACT);
@@ -131,7 +121,7 @@ static void check_relu_derivative_random(KitCase *c)
 
 static void check_relu_derivative_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 324, 6, 3, 1.0f);
+    Matrix Z = kit_case_normal_matrix(c, 324, 6, 3, 0.0f, 1.0f);
     kit_show_input(c, "Z", &Z);
     relu_derivative(&Z, &Z);
     kit_emit(c, "Z after relu_derivative(Z, Z)", &Z, EXACT, EXACT);
@@ -154,7 +144,7 @@ static double weighted_relu_sum(void *context)
 
 static void check_relu_derivative_numeric(KitCase *c)
 {
-    Matrix Z = away_from_zero(c, 325, 4, 5), v = random_matrix(c, 326, 4, 5, 1.0f);
+    Matrix Z = away_from_zero(c, 325, 4, 5), v = kit_case_normal_matrix(c, 326, 4, 5, 0.0f, 1.0f);
     Matrix slope = kit_output_matrix(4, 5), grad = kit_matrix_create(4, 5);
     kit_show_input(c, "Z", &Z);
     kit_show_input(c, "v", &v);
@@ -186,7 +176,7 @@ static void check_sigmoid_derivative_lesson(KitCase *c)
 
 static void check_sigmoid_derivative_random(KitCase *c)
 {
-    Matrix A = random_matrix(c, 327, 6, 5, 3.0f), out = kit_output_matrix(6, 5);
+    Matrix A = kit_case_normal_matrix(c, 327, 6, 5, 0.0f, 3.0f), out = kit_output_matrix(6, 5);
     for (int k = 0; k < 30; k++)
         A.data[k] = sigmoid_of(A.data[k]);
     kit_show_input(c, "A", &A);
@@ -211,7 +201,7 @@ static double weighted_sigmoid_sum(void *context)
 
 static void check_sigmoid_derivative_numeric(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 328, 3, 6, 2.0f), v = random_matrix(c, 329, 3, 6, 1.0f);
+    Matrix Z = kit_case_normal_matrix(c, 328, 3, 6, 0.0f, 2.0f), v = kit_case_normal_matrix(c, 329, 3, 6, 0.0f, 1.0f);
     Matrix A = kit_matrix_create(3, 6), slope = kit_output_matrix(3, 6), grad = kit_matrix_create(3, 6);
     for (int k = 0; k < 18; k++)
         A.data[k] = sigmoid_of(Z.data[k]);
@@ -264,7 +254,7 @@ static void check_softmax_shapes(KitCase *c)
     };
     for (int s = 0; s < 4; s++) {
         int rows = shapes[s][0], cols = shapes[s][1];
-        Matrix Z = random_matrix(c, 330 + (uint64_t)s, rows, cols, stds[s]), out = kit_output_matrix(rows, cols);
+        Matrix Z = kit_case_normal_matrix(c, 330 + (uint64_t)s, rows, cols, 0.0f, stds[s]), out = kit_output_matrix(rows, cols);
         if (s == 1 || s == 3)
             kit_show_input(c, s == 1 ? "the 5x3 Z" : "the 6x1 Z", &Z);
         softmax(&out, &Z);
@@ -295,7 +285,7 @@ static void check_softmax_large(KitCase *c)
 
 static void check_softmax_shift(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 334, 4, 6, 2.0f), shifted = kit_matrix_create(4, 6), out = kit_output_matrix(4, 6);
+    Matrix Z = kit_case_normal_matrix(c, 334, 4, 6, 0.0f, 2.0f), shifted = kit_matrix_create(4, 6), out = kit_output_matrix(4, 6);
     kit_show_input(c, "Z", &Z);
     softmax(&out, &Z);
     emit_softmax(c, "softmax(Z)", "the sum of each row of softmax(Z)", &out, ABS_TOL, REL_TOL);
@@ -313,7 +303,7 @@ static void check_softmax_shift(KitCase *c)
 
 static void check_softmax_in_place(KitCase *c)
 {
-    Matrix Z = random_matrix(c, 335, 5, 7, 3.0f);
+    Matrix Z = kit_case_normal_matrix(c, 335, 5, 7, 0.0f, 3.0f);
     kit_show_input(c, "Z", &Z);
     softmax(&Z, &Z);
     emit_softmax(c, "Z after softmax(Z, Z)", "the sum of each row of Z", &Z, ABS_TOL, REL_TOL);
