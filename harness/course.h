@@ -146,4 +146,130 @@ void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X
 /* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x C), in double; never NaN or inf. */
 float cross_entropy(const Matrix *A, const Matrix *Y);
 
+/* ---- 3.4 Backpropagation for Training MLPs (lessons/3.4-backpropagation) ---- */
+
+/* The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N, dW2 = A1^T dZ2, db2 = column sums of dZ2,
+ * dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of dZ1; all six outputs overwritten (dZ2 N x C, dZ1 N x H). */
+void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
+                  const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2);
+
+/* One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp, cross_entropy, backward_mlp,
+ * then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step. */
+float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr);
+
+/* One epoch: shuffle_indices(work->order), then train_mlp_step on each batch of batch_size rows (the last one shorter),
+ * reporting each step to progress (may be NULL); returns the mean of the batch losses weighted by their rows. */
+float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
+                      KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress);
+
+/* ---- 4.1 Deeper MLPs and Vanishing Gradients (lessons/4.1-deeper-mlp) ---- */
+
+/* Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3 + b3, A3 = softmax(Z3) (N x C);
+ * W1 D x H1, W2 H1 x H2, W3 H2 x C, biases 1 x their layer's width; the caller allocates the six outputs. */
+void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
+                  const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
+                  const Matrix *b3);
+
+/* The gradients of the mean cross-entropy of forward_mlp3's output: dZ3 = (A3 - Y) / N, dW3 = A2^T dZ3, db3 = column sums,
+ * dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1; all nine outputs overwritten. */
+void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dW3, Matrix *db3, Matrix *dZ3,
+                   Matrix *dZ2, Matrix *dZ1, const Matrix *X, const Matrix *Y, const Matrix *Z1, const Matrix *A1,
+                   const Matrix *Z2, const Matrix *A2, const Matrix *A3, const Matrix *W2, const Matrix *W3);
+
+/* ---- 4.2 Convolutional Layers for CNNs (lessons/4.2-convolution) ---- */
+
+/* The shape of a convolution: images are rows of a Matrix, channel by channel (index c*H*W + y*W + x); filters W are
+ * F x (C*k*k) in the same order; the output is N x (F*OH*OW), filter by filter (index f*OH*OW + y*OW + x). */
+typedef struct {
+    int channels, height, width; /* of each input image: C, H and W */
+    int kernel, stride;          /* square k x k filters, moved by the same stride along both axes */
+} ConvShape;
+
+/* (size - kernel) / stride + 1: the output's height (from the input's height) or width ("valid": no padding). */
+static inline int conv_output_size(int size, int kernel, int stride) { return (size - kernel) / stride + 1; }
+
+/* out = the true 2D convolution of image (H x W) with kernel (k x k), valid mode: the kernel flipped in both axes, as in scipy.signal.convolve2d(image, kernel, mode='valid'); out is (H-k+1) x (W-k+1). */
+void convolve2d(Matrix *out, const Matrix *image, const Matrix *kernel);
+
+/* out[n][f][y][x] = b[f] + sum_{c,i,j} X[n][c][y*s+i][x*s+j] W[f][c][i][j] (cross-correlation) with direct loops; X is N x (C*H*W), W is F x (C*k*k), b is 1 x F, out is N x (F*OH*OW), overwritten. */
+void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s);
+
+/* columns ((N*OH*OW) x (C*k*k), overwritten): row n*OH*OW + y*OW + x holds the patch of image n under output position (y, x), in W's order. */
+void im2col(Matrix *columns, const Matrix *X, ConvShape s);
+
+/* The same out as conv2d, by im2col into columns (caller-allocated scratch of im2col's shape) and cblas_sgemm. */
+void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s);
+
+/* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*H*W) overwritten unless it is NULL; columns is scratch of im2col's shape. */
+void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
+                     Matrix *columns, ConvShape s);
+
+/* ---- 4.3 Pooling and CNN Architecture (lessons/4.3-pooling-cnn) ---- */
+
+/* A CNN: convolution (F filters of k x k, stride 1) -> ReLU -> 2x2 max pooling -> dense -> softmax over K classes, computed
+ * as convolution -> pooling -> ReLU (the same numbers: ReLU and max commute). With OH = H - k + 1, OW = W - k + 1 and
+ * PH = OH / 2, PW = OW / 2 (rounded down), the pooled maps are F*PH*PW values. */
+typedef struct {
+    ConvShape shape; /* the input images, C x H x W, and the filters' side k; shape.stride must be 1 */
+    Matrix W1, b1;   /* the filters, F x (C*k*k) in conv2d's order, and their biases, 1 x F */
+    Matrix W2, b2;   /* the dense layer, (F*PH*PW) x K, and its biases, 1 x K */
+} Cnn;
+
+/* out (N x C*(H/2)*(W/2)) = the largest value of every 2x2 window (stride 2) of every channel of X (N x C*H*W), an odd
+ * last row or column dropped; argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties). */
+void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width);
+
+/* dX (N x C*H*W) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes to the element that was
+ * its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is max_pool's. */
+void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax);
+
+/* The forward pass of the batch in work->X: Z1 = conv2d_im2col(X, W1, b1) (with work->columns), pooled = max_pool(Z1)
+ * (with work->argmax), A1 = relu(pooled), Z2 = linear_layer(A1, W2, b2), A2 = softmax(Z2); all into work. */
+void forward_cnn(KitCnnWork *work, const Cnn *cnn);
+
+/* From forward_cnn's cache and work->Y: dZ2 = (A2 - Y) / m, dW2 = A1^T dZ2, db2, dpooled = (dZ2 W2^T) * relu'(pooled),
+ * dZ1 = max_pool_backward(dpooled), then dW1 and db1 by conv2d_backward (dX NULL); all overwritten. */
+void backward_cnn(KitCnnWork *work, const Cnn *cnn);
+
+/* One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_cnn, cross_entropy,
+ * backward_cnn, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step. */
+float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr);
+
+/* One epoch: shuffle_indices(work->order), then train_cnn_step on each batch of batch_size rows (the last one shorter),
+ * reporting each step to progress (may be NULL); returns the mean of the batch losses weighted by their rows. */
+float train_cnn_epoch(Cnn *cnn, const Matrix *X, const Matrix *labels, KitCnnWork *work, float lr, KitRng *rng,
+                      KitProgress *progress);
+
+/* ---- 4.4 Regularization Techniques (lessons/4.4-regularization) ---- */
+
+/* Returns lambda * sum W^2 (summed in double) and adds its gradient 2 lambda W to dW (accumulates; dW may be NULL: penalty only). */
+float l2_regularization(Matrix *dW, const Matrix *W, float lambda);
+
+/* Inverted dropout: in training, one kit_rng_uniform draw u per element in row-major order, mask = (u >= rate ? 1 / (1 - rate) : 0),
+ * out = A * mask; in evaluation (training 0) out = A and mask = 1, rng unused; out and mask overwritten, out may be A; rate in [0, 1). */
+void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int training, KitRng *rng);
+
+/* train_mlp_step with dropout (rate) on the hidden activations and L2 (lambda) on W1 and W2, the step's mask in the first m rows of
+ * mask (at least m x H); returns the batch's cross-entropy plus the penalty, before the update. */
+float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, Matrix *mask,
+                                 float lr, float lambda, float rate, KitRng *rng);
+
+/* ---- 4.5 Advanced Optimization and Capstone (lessons/4.5-momentum-capstone) ---- */
+
+/* One step of classical momentum, element by element: V = beta V - lr dW, then W += V; W, V (the caller's velocity, kept between steps) and dW have one shape. */
+void momentum_update(Matrix *W, Matrix *V, const Matrix *dW, float lr, float beta);
+
+/* The fraction (0 to 1) of the N rows of probabilities (N x K) whose largest element (the first on ties) is at the column labels (N x 1) names. */
+float accuracy(const Matrix *probabilities, const Matrix *labels);
+
+/* counts (K x K, overwritten)[t][p] = the number of rows of label t predicted p (accuracy's prediction); probabilities N x K, labels N x 1. */
+void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix *labels);
+
+/* train_cnn_step with momentum_update(lr, beta) for W1, b1, W2, b2 and their velocities in velocity (the same shapes); returns the loss before the step. */
+float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float lr, float beta);
+
+/* train_cnn_epoch with train_cnn_step_momentum: one shuffle, then the batches; returns the mean of the batch losses weighted by their rows. */
+float train_cnn_epoch_momentum(Cnn *cnn, Cnn *velocity, const Matrix *X, const Matrix *labels, KitCnnWork *work,
+                               float lr, float beta, KitRng *rng, KitProgress *progress);
+
 #endif

@@ -160,8 +160,95 @@ extern const char *const kit_plot_color_names[KIT_PLOT_MAX_CURVES];
 int kit_plot_curves(const char *path, const KitCurve *curves, int curve_count, int log_scale,
                     char *error, size_t error_size);
 
+/* Draws count grayscale pictures of height x width values side by side, columns_per_row to a row, and writes
+ * them as one PNG: picture t is the height * width floats at images->data + t * height * width (row-major), so
+ * the rows of a data set (28 x 28 = 784 values each) or the F feature maps of one row of a convolution's output
+ * can be drawn as they are. Each picture is scaled on its own, its smallest value black and its largest white
+ * (a constant picture is mid grey; NaN and inf are drawn red), every value becomes a scale x scale square, and
+ * a 1-pixel blue line separates the pictures and frames the grid.
+ * Returns 0, or -1 with a message in error that names the file (or the argument that is wrong). */
+int kit_plot_images(const char *path, const Matrix *images, int count, int height, int width, int columns_per_row,
+                    int scale, char *error, size_t error_size);
+
 /* The path build/pictures/<file_name>, where demos write their pictures (the folder is made if needed). */
 const char *kit_picture_path(const char *file_name);
+
+/* ---- training ------------------------------------------------------------ */
+
+/* The scratch of two-layer network training (chapter 3.4), allocated once before the first epoch so that
+ * no training step allocates. The batch matrices (X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1) have batch_size
+ * rows; kit_mlp_work_rows sets how many of them the current batch uses. The gradients have the shapes of
+ * the parameters: dW1 D x H, db1 1 x H, dW2 H x C, db2 1 x C. order holds the examples' order (N ints). */
+typedef struct {
+    int batch_size;
+    Matrix X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1;
+    Matrix dW1, db1, dW2, db2;
+    int *order;
+    int examples;
+} KitMlpWork;
+
+/* Allocates the scratch for N examples of D inputs, H hidden units and C classes, in batches of batch_size. */
+KitMlpWork kit_mlp_work_create(int examples, int batch_size, int inputs, int hidden, int classes);
+
+/* Makes the batch matrices of work m rows tall (1 <= m <= batch_size), for a batch of m examples; no allocation. */
+void kit_mlp_work_rows(KitMlpWork *work, int m);
+
+/* Frees what kit_mlp_work_create allocated. */
+void kit_mlp_work_free(KitMlpWork *work);
+
+/* The scratch of training chapter 4.3's CNN (convolution of F filters k x k, stride 1 -> 2x2 max pooling -> ReLU ->
+ * dense -> softmax over K classes), allocated once before the first epoch so that no training step allocates.
+ * For images of C x H x W: OH = H - k + 1 and OW = W - k + 1 (the feature maps), PH = OH / 2 and PW = OW / 2
+ * (the pooled maps, rounded down). With m the rows of the current batch (kit_cnn_work_rows):
+ *   X m x (C*H*W), labels m x 1, Y m x K                 the batch, its classes and their one-hot rows
+ *   columns (m*OH*OW) x (C*k*k)                          im2col's scratch (chapter 4.2)
+ *   Z1, dZ1 m x (F*OH*OW)                                the convolution's output and its gradient
+ *   pooled, A1, dpooled m x (F*PH*PW)                    the pooled maps, after ReLU, and the pooled maps' gradient
+ *   argmax m*F*PH*PW ints                                where in Z1 each pooled value came from
+ *   Z2, A2, dZ2 m x K                                    the dense layer's scores, the probabilities, dL/dZ2
+ *   dW1 F x (C*k*k), db1 1 x F, dW2 (F*PH*PW) x K, db2 1 x K   the gradients of the parameters
+ * order holds the examples' order (N ints). */
+typedef struct {
+    int batch_size, examples;
+    int map_size; /* OH * OW: the rows of columns per example */
+    Matrix X, labels, Y, columns, Z1, pooled, A1, Z2, A2, dZ2, dpooled, dZ1;
+    Matrix dW1, db1, dW2, db2;
+    int *argmax;
+    int *order;
+} KitCnnWork;
+
+/* Allocates the scratch for N examples of C x H x W, F filters of k x k and K classes, in batches of batch_size. */
+KitCnnWork kit_cnn_work_create(int examples, int batch_size, int channels, int height, int width, int kernel,
+                               int filters, int classes);
+
+/* Makes the batch matrices of work m rows tall (columns m*OH*OW rows), for a batch of m examples; no allocation. */
+void kit_cnn_work_rows(KitCnnWork *work, int m);
+
+/* Frees what kit_cnn_work_create allocated. */
+void kit_cnn_work_free(KitCnnWork *work);
+
+/* A progress bar for one epoch of training. On a terminal it redraws one line (epoch, step, running loss and
+ * accuracy, time spent and time left) at most ten times a second; elsewhere it prints only the epoch's line. */
+typedef struct {
+    int epoch, epochs, steps, step;
+    double loss_sum;   /* sum over the steps so far of loss * batch rows */
+    long right, seen;  /* examples whose largest probability was their label, examples seen */
+    double started, drawn;
+    int terminal;
+    float *step_losses; /* NULL, or where step k's loss is stored at [k - 1] (set it after kit_progress_begin) */
+} KitProgress;
+
+/* Starts epoch (1-based) of epochs, made of steps batches. */
+void kit_progress_begin(KitProgress *p, int epoch, int epochs, int steps);
+
+/* Records one training step: its mean loss and the batch's probabilities (m x C) and labels (m x 1). p may be NULL. */
+void kit_progress_step(KitProgress *p, float loss, const Matrix *probabilities, const Matrix *labels);
+
+/* Ends the epoch: prints "epoch e/E  S steps  loss L  train accuracy A%  T s" on a line of its own. */
+void kit_progress_end(KitProgress *p);
+
+/* The fraction of rows of probabilities (N x C) whose largest element is at the column labels (N x 1) names. */
+double kit_argmax_accuracy(const Matrix *probabilities, const Matrix *labels);
 
 /* ---- the course's small data set --------------------------------------- */
 

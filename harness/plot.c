@@ -1,4 +1,4 @@
-/* plot.c: line charts written as PNG pictures (with libpng), for loss and accuracy curves. */
+/* plot.c: PNG pictures (with libpng): line charts of loss and accuracy curves, and grids of grayscale images. */
 #include "kit.h"
 
 #include <errno.h>
@@ -68,7 +68,9 @@ static int fail(char *error, size_t error_size, const char *format, ...)
     return -1;
 }
 
-static int write_png(const char *path, const Canvas *c, char *error, size_t error_size)
+/* Writes width x height RGB pixels (3 bytes each, row by row) as a PNG file. */
+static int write_png(const char *path, const unsigned char *pixels, int width, int height, char *error,
+                     size_t error_size)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
@@ -81,11 +83,11 @@ static int write_png(const char *path, const Canvas *c, char *error, size_t erro
         return fail(error, error_size, "%s: libpng could not write the picture", path);
     }
     png_init_io(png, f);
-    png_set_IHDR(png, info, WIDTH, HEIGHT, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
-    for (int y = 0; y < HEIGHT; y++)
-        png_write_row(png, c->pixels + 3 * (size_t)y * WIDTH);
+    for (int y = 0; y < height; y++)
+        png_write_row(png, pixels + 3 * (size_t)y * (size_t)width);
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     if (fclose(f) != 0)
@@ -155,8 +157,74 @@ int kit_plot_curves(const char *path, const KitCurve *curves, int curve_count, i
             previous_x = x, previous_y = y, have_previous = 1;
         }
     }
-    int status = write_png(path, &c, error, error_size);
+    int status = write_png(path, c.pixels, WIDTH, HEIGHT, error, error_size);
     free(c.pixels);
+    return status;
+}
+
+/* The largest picture kit_plot_images draws, in pixels along either side. */
+#define IMAGES_MAX_SIDE 16384
+
+int kit_plot_images(const char *path, const Matrix *images, int count, int height, int width, int columns_per_row,
+                    int scale, char *error, size_t error_size)
+{
+    if (images == NULL || images->data == NULL)
+        return fail(error, error_size, "%s: no images to draw", path);
+    if (count < 1 || height < 1 || width < 1 || columns_per_row < 1 || scale < 1)
+        return fail(error, error_size,
+                    "%s: count %d, height %d, width %d, columns_per_row %d and scale %d must all be at least 1", path,
+                    count, height, width, columns_per_row, scale);
+    size_t tile = (size_t)height * (size_t)width;
+    size_t available = (size_t)images->rows * (size_t)images->cols;
+    if ((size_t)count * tile > available)
+        return fail(error, error_size,
+                    "%s: count %d of %d x %d pictures needs %zu values, the %d x %d matrix holds %zu", path, count,
+                    height, width, (size_t)count * tile, images->rows, images->cols, available);
+    int columns = count < columns_per_row ? count : columns_per_row;
+    int rows = (count + columns - 1) / columns;
+    /* one picture is scale * width pixels wide; 1-pixel lines between the pictures and around the grid */
+    long long picture_width = (long long)columns * width * scale + columns + 1;
+    long long picture_height = (long long)rows * height * scale + rows + 1;
+    if (picture_width > IMAGES_MAX_SIDE || picture_height > IMAGES_MAX_SIDE)
+        return fail(error, error_size, "%s: the picture would be %lld x %lld pixels, more than %d along a side",
+                    path, picture_width, picture_height, IMAGES_MAX_SIDE);
+    int full_width = (int)picture_width, full_height = (int)picture_height;
+    unsigned char *pixels = malloc((size_t)full_width * (size_t)full_height * 3);
+    if (pixels == NULL)
+        return fail(error, error_size, "%s: out of memory", path);
+    const unsigned char gap[3] = {70, 130, 180}, bad[3] = {220, 30, 30};
+    for (size_t p = 0; p < (size_t)full_width * (size_t)full_height; p++)
+        memcpy(pixels + 3 * p, gap, 3);
+    for (int t = 0; t < count; t++) {
+        const float *values = images->data + (size_t)t * tile;
+        float low = INFINITY, high = -INFINITY;
+        for (size_t k = 0; k < tile; k++)
+            if (isfinite(values[k])) {
+                low = fminf(low, values[k]);
+                high = fmaxf(high, values[k]);
+            }
+        int left = 1 + (t % columns) * (width * scale + 1), top = 1 + (t / columns) * (height * scale + 1);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) {
+                float v = values[(size_t)y * width + x];
+                unsigned char rgb[3];
+                if (!isfinite(v)) {
+                    memcpy(rgb, bad, 3);
+                } else {
+                    /* low -> 0 (black), high -> 255 (white); a constant picture is mid grey */
+                    double shade = high > low ? 255.0 * ((double)v - low) / ((double)high - low) : 128.0;
+                    rgb[0] = rgb[1] = rgb[2] = (unsigned char)lround(shade);
+                }
+                for (int dy = 0; dy < scale; dy++) {
+                    unsigned char *square_row =
+                        pixels + 3 * ((size_t)(top + y * scale + dy) * full_width + (size_t)(left + x * scale));
+                    for (int dx = 0; dx < scale; dx++)
+                        memcpy(square_row + 3 * dx, rgb, 3);
+                }
+            }
+    }
+    int status = write_png(path, pixels, full_width, full_height, error, error_size);
+    free(pixels);
     return status;
 }
 

@@ -1,0 +1,91 @@
+/*
+ * Chapter 3.4: Backpropagation for Training MLPs — your exercise.
+ *
+ * Write the three functions below, one at a time. After each one, run
+ *     make grade CH=3.4
+ * to see which checks pass, and
+ *     make run CH=3.4
+ * to train your network on the image data set with a progress bar. The lesson is
+ * lessons/3.4-backpropagation/README.md.
+ *
+ * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (C classes).
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C, Y (one-hot targets) is N x C.
+ * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
+ * The caller allocates every output; your functions only fill it, and a training step allocates
+ * nothing: its scratch is a KitMlpWork (harness/kit.h), made once before training.
+ * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm with CblasTrans, as in chapter 1.2),
+ * the kit's helpers and your functions of earlier chapters: shuffle_indices and gather_rows (2.3),
+ * relu_derivative (3.2), one_hot, forward_mlp and cross_entropy (3.3).
+ */
+#include "kit.h"
+#include "course.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+
+/*
+ * backward_mlp: the gradients of the mean cross-entropy L of forward_mlp's output with respect to
+ * every parameter, from the forward pass's cache (Z1, A1, A2), by the chain rule, layer by layer
+ * from the output back:
+ *   dZ2 = (A2 - Y) / N          (N x C)  softmax and cross-entropy together: dL/dZ2
+ *   dW2 = A1^T dZ2              (H x C)
+ *   db2 = sum over rows of dZ2  (1 x C)
+ *   dZ1 = (dZ2 W2^T) * relu'(Z1) (N x H) the error sent back through W2, kept where the unit was on
+ *   dW1 = X^T dZ1               (D x H)
+ *   db1 = sum over rows of dZ1  (1 x H)
+ * N is the number of rows of X (the batch). "*" is the element-wise product, and relu'(z) is 1 for
+ * z > 0, else 0 (your relu_derivative of 3.2). W2^T means W2 read transposed: let cblas_sgemm do it
+ * (CblasTrans) rather than copying it. dZ2 and dZ1 are outputs too (the caller's scratch): write
+ * them. All six outputs are overwritten; the inputs do not change.
+ * Example: X = [[1, 0, 2], [0, -1, 1]], the parameters of 3.3's example, Y = [[0, 1, 0], [0, 0, 1]]
+ *          (labels 1 and 2): A2 = [[0.4069, 0.5224, 0.0707], [0.3072, 0.5065, 0.1863]],
+ *          dZ2 = [[0.2034, -0.2388, 0.0353], [0.1536, 0.2533, -0.4069]],
+ *          db2 = [0.3570, 0.0145, -0.3715], db1 = [0.2034, 0.3617, -0.4419, 0]
+ *          (the fourth hidden unit was off for both examples, so nothing flows back through it).
+ */
+void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
+                  const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=3.4. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * train_mlp_step: one step of gradient descent on one batch.
+ * The batch is in work->X (m x D) and work->labels (m x 1, class numbers), where m = work->X.rows
+ * (the caller has set it with kit_mlp_work_rows). In order:
+ *   1. work->Y = one_hot(work->labels)                            (m x C)
+ *   2. forward_mlp into work->Z1, A1, Z2, A2
+ *   3. loss = cross_entropy(work->A2, work->Y)                    (before the step)
+ *   4. backward_mlp into work->dW1, db1, dW2, db2 (with work->dZ2, dZ1 as its scratch)
+ *   5. W1 -= lr dW1, b1 -= lr db1, W2 -= lr dW2, b2 -= lr db2    (all four, after every gradient is known)
+ * Returns the loss of step 3. The forward pass's cache (work->A2 and the rest) is left as it was
+ * before the update: train_mlp_epoch reports its A2 to the progress bar.
+ * Example: in the demo, the first step on 64 images of the data set from He-initialised weights
+ *          has a loss near log 10 = 2.30 (ten classes, nothing learned yet).
+ */
+float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=3.4. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * train_mlp_epoch: one pass over the N examples of X (N x D) and labels (N x 1) in a new random order.
+ *   shuffle_indices(work->order, N, rng)
+ *   for start = 0, B, 2B, ... below N (B = work->batch_size):
+ *       m = min(B, N - start)                   the last batch is shorter when B does not divide N
+ *       kit_mlp_work_rows(work, m)
+ *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
+ *       loss = train_mlp_step(W1, b1, W2, b2, work, lr)
+ *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
+ * work was made for N examples (work->examples) and this network's shapes; the caller calls
+ * kit_progress_begin before and kit_progress_end after.
+ */
+float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
+                      KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=3.4. */
+    KIT_NOT_IMPLEMENTED();
+}
