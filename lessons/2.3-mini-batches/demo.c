@@ -50,7 +50,7 @@ static void select_two_classes(Matrix *X, Matrix *y, int counts[2], const Matrix
 
 /* The share of rows whose predicted class (1 when XW + b > 0, that is sigmoid > 0.5) is their label.
  * scores is N x 1 scratch, filled by your linear_layer. */
-static double accuracy(Matrix *scores, const Matrix *X, const Matrix *y, const Matrix *W, const Matrix *b)
+static double share_correct(Matrix *scores, const Matrix *X, const Matrix *y, const Matrix *W, const Matrix *b)
 {
     linear_layer(scores, X, W, b);
     int right = 0;
@@ -183,7 +183,7 @@ int main(void)
     Matrix test_scores = kit_matrix_create(X_test.rows, 1);
     starting_weights(&W, &b);
     printf("W: %d x 1 normal numbers with std 0.01 (seed 23), b = 0; the shuffles use seed 2302\n", D);
-    printf("before training: test accuracy %.2f%%\n", 100 * accuracy(&test_scores, &X_test, &y_test, &W, &b));
+    printf("before training: test accuracy %.2f%%\n", 100 * share_correct(&test_scores, &X_test, &y_test, &W, &b));
     KitRng shuffle_rng;
     kit_rng_seed(&shuffle_rng, 2302);
     for (int epoch = 1; epoch <= 5; epoch++) {
@@ -191,7 +191,7 @@ int main(void)
         minibatch_gradient_descent(&W, &b, &one_loss, &X_train, &y_train, 0.1f, 1, 32, &shuffle_rng);
         double seconds = kit_seconds() - started;
         printf("epoch %d: %d steps, mean loss %.4f, test accuracy %.2f%%, %.1f ms\n", epoch, (N + 31) / 32,
-               one_loss.data[0], 100 * accuracy(&test_scores, &X_test, &y_test, &W, &b), 1000 * seconds);
+               one_loss.data[0], 100 * share_correct(&test_scores, &X_test, &y_test, &W, &b), 1000 * seconds);
     }
 
     kit_section("Batch sizes: 1, 32, 256 and the full batch, 10 epochs each, lr 0.1");
@@ -210,7 +210,7 @@ int main(void)
         char time_text[32];
         snprintf(time_text, sizeof time_text, "%.1f ms", 1000 * per_epoch);
         printf("%10d %12d %15s %12.4f %13.2f%%\n", sizes[s], (N + sizes[s] - 1) / sizes[s], time_text,
-               study_losses[s].data[STUDY_EPOCHS - 1], 100 * accuracy(&test_scores, &X_test, &y_test, &W, &b));
+               study_losses[s].data[STUDY_EPOCHS - 1], 100 * share_correct(&test_scores, &X_test, &y_test, &W, &b));
         curves[s] = (KitCurve){study_losses[s].data, STUDY_EPOCHS};
     }
     printf("the last batch of an epoch with batch_size 256: %d rows (%d full batches before it)\n", N % 256,

@@ -44,7 +44,7 @@ static int predicted_class(const Matrix *A, int i)
 }
 
 /* The share of rows of A whose predicted class is their label. */
-static double accuracy(const Matrix *A, const Matrix *labels)
+static double share_correct(const Matrix *A, const Matrix *labels)
 {
     int right = 0;
     for (int i = 0; i < A->rows; i++)
@@ -224,14 +224,14 @@ int main(void)
         printf("%-6d %6d %10d %14.4f %14.4f\n", i, label, guess, BA2.data[i * CLASSES + guess],
                BA2.data[i * CLASSES + label]);
     }
-    printf("the batch of 64: accuracy %.2f%%, loss %.4f (log 10 = %.4f)\n", 100 * accuracy(&BA2, &labels_b),
+    printf("the batch of 64: accuracy %.2f%%, loss %.4f (log 10 = %.4f)\n", 100 * share_correct(&BA2, &labels_b),
            cross_entropy(&BA2, &BY), log(10.0));
     Matrix TZ1 = kit_matrix_create(T, HIDDEN), TA1 = kit_matrix_create(T, HIDDEN);
     Matrix TZ2 = kit_matrix_create(T, CLASSES), TA2 = kit_matrix_create(T, CLASSES), TY = kit_matrix_create(T, CLASSES);
     one_hot(&TY, &data.test_labels);
     forward_mlp(&TZ1, &TA1, &TZ2, &TA2, &data.test_images, &NW1, &Nb1, &NW2, &Nb2);
     printf("the %s test images: accuracy %.2f%%, loss %.4f\n", with_commas(T, count_text, sizeof count_text),
-           100 * accuracy(&TA2, &data.test_labels), cross_entropy(&TA2, &TY));
+           100 * share_correct(&TA2, &data.test_labels), cross_entropy(&TA2, &TY));
     int guesses[CLASSES] = {0};
     for (int i = 0; i < T; i++)
         guesses[predicted_class(&TA2, i)]++;
@@ -267,7 +267,7 @@ int main(void)
         else
             snprintf(name, sizeof name, "%s", scale_names[s]);
         printf("%-26s %10.4f %10.4f %12.4f %10.4f %8.2f%% %10d\n", name, spread(&TZ1), spread(&TZ2), top / T,
-               cross_entropy(&TA2, &TY), 100 * accuracy(&TA2, &data.test_labels), zero);
+               cross_entropy(&TA2, &TY), 100 * share_correct(&TA2, &data.test_labels), zero);
     }
 
     printf("the largest |logit| with std 1: %.1f (e^z overflows a float above z = 88.72)\n", largest_logit);

@@ -1,0 +1,158 @@
+/*
+ * Chapter 4.3: Pooling and CNN Architecture — your exercise.
+ *
+ * Write the six functions below, one at a time. After each one, run
+ *     make grade CH=4.3
+ * to see which checks pass, and
+ *     make run CH=4.3
+ * to train your CNN on the image data set with a progress bar. The lesson is
+ * lessons/4.3-pooling-cnn/README.md.
+ *
+ * The network (a Cnn, see course.h): X -> convolution W1, b1 -> ReLU -> 2x2 max pooling -> dense W2, b2 -> softmax.
+ * Letters used in the shape comments:
+ *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
+ *   H, W    height and width of an image     k  the side of the square filters (stride 1)
+ *   F       filters (W1->rows)               K  classes (W2->cols)
+ *   OH = H - k + 1, OW = W - k + 1: the feature maps' height and width
+ *   PH = OH / 2, PW = OW / 2 (rounded down): the pooled maps' height and width
+ * Layouts, all row-major floats, as in chapter 4.2: an image is a row of C*H*W values, channel by channel
+ * (value (c, y, x) at c*H*W + y*W + x); the F feature maps of an image are a row of F*OH*OW values, map by map;
+ * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map.
+ * The caller allocates every output; your functions only fill it, and a training step allocates nothing:
+ * its scratch is a KitCnnWork (harness/kit.h), made once before training.
+ * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
+ * earlier chapters: linear_layer (1.2), shuffle_indices and gather_rows (2.3), relu and softmax (3.2),
+ * one_hot and cross_entropy (3.3), conv2d_im2col and conv2d_backward (4.2).
+ */
+#include "kit.h"
+#include "course.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * max_pool: 2x2 max pooling with stride 2, for every image and every channel.
+ *   out[n][c][py][px] = max of X[n][c][2py + i][2px + j] over i, j in {0, 1}
+ * X is N x (C*H*W), out is N x (C*PH*PW) with PH = H / 2 and PW = W / 2 rounded down: when H
+ * (or W) is odd, the last row (or column) of every channel is in no window and is ignored.
+ * argmax (N * C*PH*PW ints, like out) records where each maximum came from:
+ *   argmax[n*out->cols + o] = the index in row n of X of the value written to out[n][o],
+ * that is c*H*W + (2py + i)*W + (2px + j). Visit each window in the order (0,0), (0,1), (1,0),
+ * (1,1) and replace the best only by a strictly larger value, so that a tie keeps the first
+ * (a window of four zeros, common after ReLU, points at its top-left corner).
+ * out and argmax are overwritten; X does not change.
+ * Example: one image, C = 1, 4 x 4:  X = [[1, 3, 2, 0],
+ *                                          [4, 2, 1, 5],
+ *                                          [0, 0, 7, 1],
+ *                                          [0, 0, 2, 3]]
+ *          out = [[4, 5], [0, 7]] (1 x 4: [4, 5, 0, 7]), argmax = [4, 7, 8, 10]
+ *          (4 is at row 1, column 0: index 1*4 + 0; the bottom-left window is all zeros: its first, 8).
+ *          A 5 x 5 image gives the same 2 x 2 out: its last row and column are dropped.
+ */
+void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * max_pool_backward: the gradient of a loss L through max_pool, given dout = dL/dout.
+ * Each output is a copy of one element of its window, the one argmax names; the other three
+ * elements do not affect it at all. So:
+ *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
+ * dout is N x (C*PH*PW) like max_pool's out, argmax is what max_pool recorded, dX is N x (C*H*W)
+ * like its X, overwritten: every element that was not a window's maximum (and every element of a
+ * dropped odd row or column) gets 0. The size of X's rows is dX->cols.
+ * Example: the 4 x 4 example of max_pool, dout = [0.1, 0.2, 0.3, 0.4], argmax = [4, 7, 8, 10]:
+ *          dX = [[0, 0, 0, 0], [0.1, 0, 0, 0.2], [0.3, 0, 0.4, 0], [0, 0, 0, 0]].
+ */
+void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*H*W, m = work->X.rows):
+ *   Z1     = conv2d_im2col(X, W1, b1, cnn->shape)   m x (F*OH*OW)   with work->columns as scratch (4.2)
+ *   pooled = max_pool(Z1), argmax in work->argmax    m x (F*PH*PW)   F channels of OH x OW
+ *   A1     = relu(pooled)                            m x (F*PH*PW)   (3.2)
+ *   Z2     = linear_layer(A1, W2, b2)                m x K           (1.2)
+ *   A2     = softmax(Z2)                             m x K           (3.2)
+ * The network is conv -> ReLU -> pool -> dense; pooling before ReLU gives the same A1, since
+ * max(relu(a), relu(b)) = relu(max(a, b)), and applies ReLU to 4 times fewer values.
+ * Every result goes into the matrix of work with the same name (work->Z1, ->pooled, ->argmax, ->A1,
+ * ->Z2, ->A2): backward_cnn needs them. F = cnn->W1.rows; OH = conv_output_size(H, k, 1) and OW
+ * likewise: 26 for the course's 28 x 28 images and 3 x 3 filters, so PH = PW = 13.
+ * Example: in the demo, one 28 x 28 image through 8 filters gives 8 maps of 26 x 26 (5,408 values),
+ *          pooled to 8 x 13 x 13 = 1,352 values, then 10 scores and 10 probabilities that sum to 1.
+ */
+void forward_cnn(KitCnnWork *work, const Cnn *cnn)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * backward_cnn: the gradients of the mean cross-entropy L of forward_cnn's output against the one-hot
+ * targets work->Y (m x K), from the cache that forward_cnn left in work, layer by layer from the output back:
+ *   dZ2     = (A2 - Y) / m                          m x K          softmax and cross-entropy together (3.4)
+ *   dW2     = A1^T dZ2                              (F*PH*PW) x K
+ *   db2     = the column sums of dZ2                1 x K
+ *   dpooled = (dZ2 W2^T) * relu'(pooled)            m x (F*PH*PW)  back through the dense layer, then ReLU
+ *   dZ1     = max_pool_backward(dpooled, argmax)    m x (F*OH*OW)  each gradient to its window's max, 0 elsewhere
+ *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns, cnn->shape)   (4.2; no dX for a first layer)
+ * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. Into work->dZ2, ->dW2, ->db2, ->dpooled,
+ * ->dZ1, ->dW1, ->db1, all overwritten. Use cblas_sgemm for the two products of the dense layer (CblasTrans
+ * reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
+ * Example: with every parameter at 0, every probability is 1/K; for one image of class 0 (m = 1, K = 10),
+ *          dZ2 = db2 = [-0.9, 0.1, ..., 0.1], and dW2, dW1, db1 are 0 (A1 = 0, and nothing flows back
+ *          through W2 = 0).
+ */
+void backward_cnn(KitCnnWork *work, const Cnn *cnn)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * train_cnn_step: one step of gradient descent on one batch, as train_mlp_step of chapter 3.4.
+ * The batch is in work->X (m x C*H*W) and work->labels (m x 1, class numbers), where m = work->X.rows
+ * (the caller has set it with kit_cnn_work_rows). In order:
+ *   1. work->Y = one_hot(work->labels)                       (m x K)
+ *   2. forward_cnn(work, cnn)
+ *   3. loss = cross_entropy(work->A2, work->Y)               (before the step)
+ *   4. backward_cnn(work, cnn)
+ *   5. W1 -= lr dW1, b1 -= lr db1, W2 -= lr dW2, b2 -= lr db2   (the gradients in work->dW1, ...)
+ * Returns the loss of step 3. The forward pass's cache (work->A2 and the rest) is left as it was
+ * before the update: train_cnn_epoch reports its A2 to the progress bar.
+ * Example: in the demo, the first step on 64 images from He-initialised weights has a loss near
+ *          log 10 = 2.30 (ten classes, nothing learned yet).
+ */
+float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}
+
+/*
+ * train_cnn_epoch: one pass over the N examples of X (N x C*H*W) and labels (N x 1) in a new random
+ * order, as train_mlp_epoch of chapter 3.4:
+ *   shuffle_indices(work->order, N, rng)
+ *   for start = 0, B, 2B, ... below N (B = work->batch_size):
+ *       m = min(B, N - start)                   the last batch is shorter when B does not divide N
+ *       kit_cnn_work_rows(work, m)
+ *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
+ *       loss = train_cnn_step(cnn, work, lr)
+ *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
+ * work was made for N examples (work->examples) and this CNN's shapes; the caller calls
+ * kit_progress_begin before and kit_progress_end after.
+ */
+float train_cnn_epoch(Cnn *cnn, const Matrix *X, const Matrix *labels, KitCnnWork *work, float lr, KitRng *rng,
+                      KitProgress *progress)
+{
+    /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
+    KIT_NOT_IMPLEMENTED();
+}

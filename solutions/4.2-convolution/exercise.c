@@ -1,0 +1,239 @@
+/*
+ * Chapter 4.2: Convolutional Layers for CNNs — your exercise.
+ *
+ * Write the five functions below, one at a time. After each one, run
+ *     make grade CH=4.2
+ * to see which checks pass, and
+ *     make run CH=4.2
+ * to run the chapter's demo with your code. The lesson is lessons/4.2-convolution/README.md.
+ *
+ * Letters used in the shape comments (the sizes arrive in a ConvShape s, see course.h):
+ *   N  images in the batch (X->rows)          C  channels of each image (s.channels; 1 for gray pixels)
+ *   H, W  height and width of each image      k  the side of the square filters (s.kernel)
+ *         (s.height, s.width)                 s  the stride (s.stride): how far a filter moves per step
+ *   F  filters (the rows of the weights)
+ *   OH = (H - k) / s + 1 and OW = (W - k) / s + 1: the output's height and width (conv_output_size)
+ * Layouts, all row-major floats (in the code the weight matrix is W, so call the width something else):
+ *   X    N x (C*H*W): row n is image n, channel by channel; pixel (c, y, x) is at c*H*W + y*W + x.
+ *   W    F x (C*k*k): row f is filter f, its C kernels of k x k in the same order: (c, i, j) at c*k*k + i*k + j.
+ *   b    1 x F: one bias per filter.
+ *   out  N x (F*OH*OW): row n holds image n's F feature maps, one after the other: (f, y, x) at f*OH*OW + y*OW + x.
+ * "Valid" convolution: no padding, a filter only visits positions where it lies wholly inside the image.
+ * The caller allocates every output and every scratch matrix; your functions only fill them.
+ * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm) and the kit's helpers (harness/kit.h).
+ */
+#include "kit.h"
+#include "course.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * convolve2d: the true 2D convolution of one single-channel image, as in mathematics, signal
+ * processing and scipy.signal.convolve2d(image, kernel, mode='valid').
+ *   out[y][x] = sum_{i,j} image[y + i][x + j] * kernel[k-1-i][k-1-j]      for i, j < k
+ * The kernel is flipped in both axes (rotated by 180 degrees) before it slides over the image.
+ * image is H x W, kernel is k x k (k = kernel->rows), out is (H-k+1) x (W-k+1), overwritten.
+ * Accumulate each sum in double.
+ * Example: image = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel = [[1, 2], [3, 4]]:
+ *          out[0][0] = 1*4 + 2*3 + 4*2 + 5*1 = 23;  out = [[23, 33], [53, 63]].
+ *          (Without the flip, out[0][0] would be 1*1 + 2*2 + 4*3 + 5*4 = 37: that is cross-correlation.)
+ */
+void convolve2d(Matrix *out, const Matrix *image, const Matrix *kernel)
+{
+    /* SOLUTION BEGIN */
+    int width = image->cols, k = kernel->rows;
+    int out_height = image->rows - k + 1, out_width = width - k + 1;
+    for (int y = 0; y < out_height; y++)
+        for (int x = 0; x < out_width; x++) {
+            double sum = 0.0;
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++)
+                    sum += (double)image->data[(y + i) * width + (x + j)] *
+                           kernel->data[(k - 1 - i) * k + (k - 1 - j)];
+            out->data[y * out_width + x] = (float)sum;
+        }
+    /* SOLUTION END */
+}
+
+/*
+ * conv2d: the convolutional layer of deep learning, with direct loops (the clear version).
+ *   out[n][f][y][x] = b[f] + sum_{c,i,j} X[n][c][y*s + i][x*s + j] * W[f][c][i][j]
+ *   for every image n < N, filter f < F, output position y < OH, x < OW; c < C, i, j < k.
+ * This is cross-correlation, as in every deep-learning library: the filter is NOT flipped.
+ * Shapes: X is N x (C*H*W), W is F x (C*k*k), b is 1 x F, out is N x (F*OH*OW), overwritten
+ * (see the layouts at the top of the file). F is W->rows and N is X->rows; C, H, W, k and s
+ * come from the ConvShape s. Take OH and OW from conv_output_size(s.height, s.kernel, s.stride)
+ * and conv_output_size(s.width, s.kernel, s.stride). Accumulate each sum in double.
+ * Do not call cblas_sgemm here: this is the reference the fast version is tested against.
+ * Example: N = 1 image of C = 1 channel, 3 x 4: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]];
+ *          F = 2 filters of 2 x 2, W = [[0, 1, 2, 0], [-1, 0, 0, 1]] (filter 0 is [[0, 1], [2, 0]],
+ *          filter 1 is [[-1, 0], [0, 1]]), b = [0, 1], stride 1: OH = 2, OW = 3, out is 1 x 12:
+ *          out[0][0][0][0] = 0 + 2*1 + 5*2 = 12;  out[0][1][0][0] = 1 - 1*1 + 6*1 = 6;
+ *          out = [[12, 15, 18, 24, 27, 30,   6, 6, 6, 6, 6, 6]]  (filter 0's 2 x 3 map, then filter 1's).
+ *          With stride 2: OH = 1, OW = 2, out = [[12, 18, 6, 6]]; the image's last column is never used.
+ */
+void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s)
+{
+    /* SOLUTION BEGIN */
+    int N = X->rows, F = W->rows, C = s.channels, height = s.height, width = s.width, k = s.kernel;
+    int out_height = conv_output_size(height, k, s.stride), out_width = conv_output_size(width, k, s.stride);
+    size_t image_size = (size_t)C * height * width, map_size = (size_t)out_height * out_width;
+    int filter_size = C * k * k;
+    for (int n = 0; n < N; n++) {
+        const float *image = X->data + n * image_size;
+        float *maps = out->data + n * F * map_size;
+        for (int f = 0; f < F; f++) {
+            const float *filter = W->data + (size_t)f * filter_size;
+            for (int y = 0; y < out_height; y++)
+                for (int x = 0; x < out_width; x++) {
+                    double sum = b->data[f];
+                    for (int c = 0; c < C; c++)
+                        for (int i = 0; i < k; i++)
+                            for (int j = 0; j < k; j++)
+                                sum += (double)image[(size_t)c * height * width + (y * s.stride + i) * width +
+                                                     (x * s.stride + j)] *
+                                       filter[c * k * k + i * k + j];
+                    maps[f * map_size + y * out_width + x] = (float)sum;
+                }
+        }
+    }
+    /* SOLUTION END */
+}
+
+/*
+ * im2col: copy every patch a filter visits into a row of its own, so that a convolution
+ * becomes one matrix product.
+ *   columns[n*OH*OW + y*OW + x][c*k*k + i*k + j] = X[n][c][y*s + i][x*s + j]
+ * X is N x (C*H*W); columns is (N*OH*OW) x (C*k*k), overwritten. Row (n, y, x) holds the
+ * C*k*k pixels under output position (y, x) of image n, in the same order as a row of W,
+ * so that conv2d's sum is the dot product of that row with the filter's row.
+ * A pixel appears in as many rows as patches cover it (up to k*k times with stride 1).
+ * Example: one 1-channel 3 x 3 image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 2, stride 1:
+ *          columns (4 x 4) = [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8], [5, 6, 8, 9]].
+ */
+void im2col(Matrix *columns, const Matrix *X, ConvShape s)
+{
+    /* SOLUTION BEGIN */
+    int N = X->rows, C = s.channels, height = s.height, width = s.width, k = s.kernel;
+    int out_height = conv_output_size(height, k, s.stride), out_width = conv_output_size(width, k, s.stride);
+    size_t image_size = (size_t)C * height * width;
+    int patch_size = C * k * k;
+    float *row = columns->data;
+    for (int n = 0; n < N; n++) {
+        const float *image = X->data + n * image_size;
+        for (int y = 0; y < out_height; y++)
+            for (int x = 0; x < out_width; x++, row += patch_size)
+                for (int c = 0; c < C; c++)
+                    for (int i = 0; i < k; i++) {
+                        /* the k pixels of row y*s + i of channel c that the patch covers, from column x*s on */
+                        const float *pixels = image + (size_t)c * height * width +
+                                              (size_t)(y * s.stride + i) * width + (size_t)x * s.stride;
+                        for (int j = 0; j < k; j++)
+                            row[c * k * k + i * k + j] = pixels[j];
+                    }
+    }
+    /* SOLUTION END */
+}
+
+/*
+ * conv2d_im2col: the same layer as conv2d, computed the fast way.
+ *   1. im2col(columns, X, s): the patches of all images, (N*OH*OW) x (C*k*k);
+ *   2. for each image n, its F x (OH*OW) block of out is  W (F x C*k*k) times columns_n^T,
+ *      where columns_n is the OH*OW rows of image n: one cblas_sgemm per image, with
+ *      CblasTrans for the second matrix, that writes straight into out's row n
+ *      (leading dimensions: C*k*k for W and columns, OH*OW for the output block);
+ *   3. add b[f] to every element of feature map f.
+ * columns is scratch that the caller allocates with im2col's shape; out is N x (F*OH*OW),
+ * overwritten, equal to conv2d's output up to float rounding (the grader compares them).
+ * Example: the same as conv2d's.
+ */
+void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s)
+{
+    /* SOLUTION BEGIN */
+    int N = X->rows, F = W->rows, k = s.kernel;
+    int map_size = conv_output_size(s.height, k, s.stride) * conv_output_size(s.width, k, s.stride);
+    int patch_size = s.channels * k * k;
+    im2col(columns, X, s);
+    for (int n = 0; n < N; n++) {
+        float *maps = out->data + (size_t)n * F * map_size;
+        for (int f = 0; f < F; f++) /* the bias first, then beta = 1 adds the product to it */
+            for (int p = 0; p < map_size; p++)
+                maps[f * map_size + p] = b->data[f];
+        /* maps (F x OH*OW) += W (F x C*k*k) columns_n^T (C*k*k x OH*OW) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, F, map_size, patch_size, 1.0f, W->data, patch_size,
+                    columns->data + (size_t)n * map_size * patch_size, patch_size, 1.0f, maps, map_size);
+    }
+    /* SOLUTION END */
+}
+
+/*
+ * conv2d_backward: the gradients of a loss L through conv2d, given dout = dL/dout.
+ *   db[f]          = sum_{n,y,x} dout[n][f][y][x]
+ *   dW[f][c][i][j] = sum_{n,y,x} dout[n][f][y][x] * X[n][c][y*s + i][x*s + j]
+ *                  that is, per image: dW += dout_n (F x OH*OW) times columns_n (OH*OW x C*k*k)
+ *   dX[n][c][p][q] = sum over (f, y, x, i, j) with y*s + i = p and x*s + j = q of dout[n][f][y][x] * W[f][c][i][j]
+ *                  that is: dcolumns_n = dout_n^T (OH*OW x F) times W (F x C*k*k), then "col2im":
+ *                  add each element of row (n, y, x) of dcolumns back onto the pixel it was copied
+ *                  from, X[n][c][y*s + i][x*s + j] (a pixel covered by several patches gets several terms).
+ * Shapes: dout is N x (F*OH*OW) like out, X is N x (C*H*W), W is F x (C*k*k); dW (F x C*k*k) and
+ * db (1 x F) are overwritten; dX (N x C*H*W) is overwritten (every element, also the pixels no
+ * filter visits, which get 0), or skipped when dX is NULL (the first layer needs no dX).
+ * columns is scratch of im2col's shape: fill it with im2col(columns, X, s) for dW; once dW is done you
+ * may reuse it for dcolumns. Use cblas_sgemm for the products (per image), not loops over everything.
+ * Example: one 1-channel 3 x 3 image X = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], one 2 x 2 filter
+ *          W = [[1, 2], [3, 4]], stride 1, dout = [[1, 0], [0, 0]] (only out[0][0] matters):
+ *          db = [1], dW = [[1, 2], [4, 5]] (the patch under out[0][0]),
+ *          dX = [[1, 2, 0], [3, 4, 0], [0, 0, 0]] (the filter, placed where that patch was).
+ */
+void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
+                     Matrix *columns, ConvShape s)
+{
+    /* SOLUTION BEGIN */
+    int N = X->rows, F = W->rows, C = s.channels, height = s.height, width = s.width, k = s.kernel;
+    int out_height = conv_output_size(height, k, s.stride), out_width = conv_output_size(width, k, s.stride);
+    int map_size = out_height * out_width, patch_size = C * k * k;
+
+    /* db[f] = the sum of feature map f's gradient over every image and position, in 4 interleaved partial
+     * sums so that each addition need not wait for the one before (4 times faster than one chain) */
+    for (int f = 0; f < F; f++) {
+        float partial[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int n = 0; n < N; n++) {
+            const float *map = dout->data + ((size_t)n * F + f) * map_size;
+            int p = 0;
+            for (; p + 4 <= map_size; p += 4)
+                for (int q = 0; q < 4; q++)
+                    partial[q] += map[p + q];
+            for (; p < map_size; p++)
+                partial[0] += map[p];
+        }
+        db->data[f] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+    }
+
+    /* dW = sum_n dout_n (F x OH*OW) columns_n (OH*OW x C*k*k): beta 0 for the first image, then 1 */
+    im2col(columns, X, s);
+    for (int n = 0; n < N; n++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, F, patch_size, map_size, 1.0f,
+                    dout->data + (size_t)n * F * map_size, map_size, columns->data + (size_t)n * map_size * patch_size,
+                    patch_size, n == 0 ? 0.0f : 1.0f, dW->data, patch_size);
+    if (dX == NULL)
+        return;
+
+    /* dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im */
+    memset(dX->data, 0, (size_t)dX->rows * dX->cols * sizeof *dX->data);
+    for (int n = 0; n < N; n++) {
+        float *dcolumns = columns->data + (size_t)n * map_size * patch_size;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
+                    dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
+        float *image_gradient = dX->data + (size_t)n * C * height * width;
+        for (int y = 0; y < out_height; y++)
+            for (int x = 0; x < out_width; x++, dcolumns += patch_size)
+                for (int c = 0; c < C; c++)
+                    for (int i = 0; i < k; i++)
+                        for (int j = 0; j < k; j++)
+                            image_gradient[(size_t)c * height * width + (y * s.stride + i) * width +
+                                           (x * s.stride + j)] += dcolumns[c * k * k + i * k + j];
+    }
+    /* SOLUTION END */
+}
