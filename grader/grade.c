@@ -3,14 +3,17 @@
  * learner's code, runs it, judges what it emitted against the chapter's
  * fixture, runs it again under Valgrind memcheck, and prints the report.
  *
- * It never links learner code itself: verdicts come from files the check
- * program writes and from the fixture recorded from the reference solution.
+ * It never links learner code itself: verdicts come from what each check
+ * emitted, from how its process ended as the supervisor saw it (each check
+ * runs on its own, limited, sandboxed where bubblewrap works: sandbox.c), and
+ * from the fixture recorded from the reference solution.
  *
  * Usage (the Makefile builds it with the compiler and flags it uses, KIT_CC, KIT_CFLAGS and KIT_LDLIBS):
  *   grade [--from DIR] [--use CH=FILE]... [--build DIR] [--results FILE]
  *         [--no-memcheck] [--color auto|always|never] [CHAPTER...]
  *   grade --map            the course map as a Markdown table
  *   grade --chapters       the written chapters, one per line: id folder
+ *   grade --sandbox        how the learner's code runs here (sandbox.c; KIT_SANDBOX=auto|bubblewrap|none)
  */
 #define _GNU_SOURCE
 #include "grade.h"
@@ -37,31 +40,18 @@
 
 static Course course;
 static Options options;
+/* The program of lessons/<folder>/ that --demo builds and runs: "demo", or another one named by --program
+ * (make run CH=4.5 DEMO=final_exam). */
+static const char *demo_program = "demo";
+/* The chapters named on the command line (--only applies to them, not to the chapters they link). */
+static int named_chapter[MAX_CHAPTERS];
 
 /* ---- small helpers (the rest are in util.c) ------------------------------ */
 
-static void make_dirs(const char *path)
-{
-    char *copy = format_string("%s", path);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(copy, 0755);
-            *p = '/';
-        }
-    }
-    if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-        die("cannot make the folder %s: %s", copy, strerror(errno));
-    free(copy);
-}
-
-/* Removes the files directly inside dir (the scratch folders of a run). */
+/* Empties a folder (the scratch folders of a run), making it when it is not there. */
 static void clear_dir(const char *dir)
 {
-    char *command = format_string("rm -rf '%s'", dir);
-    if (system(command) != 0)
-        die("cannot clear %s", dir);
-    free(command);
+    remove_tree(dir);
     make_dirs(dir);
 }
 
@@ -80,55 +70,6 @@ static void args_free(Args *args)
         free(args->items[i]);
     free(args->items);
     memset(args, 0, sizeof *args);
-}
-
-/*
- * Runs argv with stdin from /dev/null, stdout and stderr into log_path,
- * in a process group of its own, killed after limit_seconds.
- * Returns the wait status, or -1 when it timed out.
- */
-static int run_process(char **argv, char **envp, const char *log_path, double limit_seconds)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("cannot start %s: %s", argv[0], strerror(errno));
-    if (pid == 0) {
-        setpgid(0, 0);
-        int null_fd = open("/dev/null", O_RDONLY);
-        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null_fd < 0 || log_fd < 0)
-            _exit(126);
-        dup2(null_fd, 0);
-        dup2(log_fd, 1);
-        dup2(log_fd, 2);
-        if (envp)
-            execve(argv[0], argv, envp);
-        else
-            execvp(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    struct timespec started;
-    clock_gettime(CLOCK_MONOTONIC, &started);
-    for (;;) {
-        int status;
-        pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid) {
-            kill(-pid, SIGKILL);
-            return status;
-        }
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double elapsed = (double)(now.tv_sec - started.tv_sec) + 1e-9 * (double)(now.tv_nsec - started.tv_nsec);
-        if (elapsed > limit_seconds) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        struct timespec pause = {0, 3000000};
-        nanosleep(&pause, NULL);
-    }
 }
 
 static int file_exists(const char *path)
@@ -257,7 +198,24 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
     append_words(&args, KIT_LDLIBS);
 
     char *log_path = format_string("%s/compile.log", dir);
-    int status = run_process(args.items, NULL, log_path, 120);
+    int status;
+    if (options.submission) {
+        /* a submission is compiled where it sees only what it needs: no #include reaches solutions/ or grader/hidden/ */
+        const char **reads = allocate((size_t)(result->source_count + 8) * sizeof *reads);
+        int n = 0;
+        reads[n++] = "harness";
+        reads[n++] = "grader/check.h";
+        reads[n++] = "build/grader/runner.o";
+        reads[n++] = suite;
+        reads[n++] = "build/kit/libkit.a";
+        for (int i = 0; i < result->source_count; i++)
+            reads[n++] = result->sources[i];
+        const char *writes[] = {dir, NULL};
+        status = run_isolated(args.items, log_path, 120, reads, writes);
+        free(reads);
+    } else {
+        status = run_process(args.items, NULL, log_path, 120);
+    }
     int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok) {
         char *log = read_file(log_path, 1 << 20);
@@ -296,7 +254,10 @@ static void choose_dataset(void)
     options.dataset_name = format_string("%s", place.name);
     options.dataset_dir = format_string("%s", place.dir);
     judged_dataset = options.dataset_name;
-    clean_environment[4] = format_string("KIT_DATASET_DIR=%s", place.dir);
+    /* absolute: the checks run where only the folders they need are mounted, at the same places */
+    char *where = realpath(place.dir, NULL);
+    clean_environment[4] = format_string("KIT_DATASET_DIR=%s", where ? where : place.dir);
+    free(where);
     clean_environment[5] = format_string("KIT_DATASET_NAME=%s", place.name);
     clean_environment[6] = NULL;
 }
@@ -317,45 +278,93 @@ static double total_timeout(const Fixture *fixture, double factor)
     return total;
 }
 
-/* Runs the check program natively with one seed into <dir>/<name>. */
-static void run_check_program(const Fixture *fixture, const char *dir, const char *name, const char *seed,
-                              ChapterResult *result)
+/* What judging a check as soon as its results are there needs. */
+typedef struct {
+    const Chapter *chapter;
+    const Fixture *fixture;
+    const char *dir;
+    ChapterResult *result;
+    const int *selected; /* job k runs the fixture's check selected[k] */
+} RunContext;
+
+/* 1 when --only is not given or names id (a hidden case "hidden-x" goes with x). */
+static int only_selects(const char *id)
 {
-    char *run_dir = format_string("%s/%s", dir, name);
-    clear_dir(run_dir);
-    char *program = format_string("%s/check", dir);
-    char *log_path = format_string("%s/%s.log", dir, name);
-    char *argv[] = {program, "--run", run_dir, "--seed", (char *)seed, NULL};
-    double started = now_seconds();
-    int status = run_process(argv, clean_environment, log_path, total_timeout(fixture, 1));
-    result->run_seconds += now_seconds() - started;
-    if (status == -1)
-        result->runner_problem = format_string("the check program ran past its overall time limit");
-    else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-        char *log = read_file(log_path, 4096);
-        result->runner_problem = format_string("the check program itself failed (%s): %s",
-                                               describe_wait_status(status), log ? log : "");
-        free(log);
+    if (options.only == NULL)
+        return 1;
+    if (strncmp(id, "hidden-", 7) == 0)
+        id += 7;
+    size_t n = strlen(id);
+    for (const char *p = options.only; *p;) {
+        const char *end = strchr(p, ',');
+        size_t length = end ? (size_t)(end - p) : strlen(p);
+        if (length == n && strncmp(p, id, n) == 0)
+            return 1;
+        p += length + (end != NULL);
     }
-    free(run_dir);
-    free(program);
-    free(log_path);
+    return 0;
 }
 
-/* Runs the check program natively (and again with the hidden seed) and judges every check. */
+static void judge_when_done(int i, const char *problem, void *context)
+{
+    RunContext *run = context;
+    i = run->selected[i];
+    const FixtureCheck *check = &run->fixture->checks[i];
+    if (problem && run->result->runner_problem == NULL)
+        run->result->runner_problem = format_string("%s", problem);
+    char *results = format_string("%s/%s", run->dir, check->hidden ? "run-hidden" : "run");
+    judge_check(run->chapter, check, results, run->result, &run->result->checks[i]);
+    free(results);
+}
+
+/* Runs every check (and every hidden case) as a process of its own, under the supervisor of sandbox.c,
+ * and judges each one as soon as it has ended. */
 static void run_checks(const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result,
                        const char *hidden_seed)
 {
-    run_check_program(fixture, dir, "run", options.seed, result);
-    if (hidden_seed)
-        run_check_program(fixture, dir, "run-hidden", hidden_seed, result);
     char *run_dir = format_string("%s/run", dir), *hidden_dir = format_string("%s/run-hidden", dir);
-    for (int i = 0; i < fixture->check_count; i++)
-        judge_check(chapter, &fixture->checks[i], fixture->checks[i].hidden ? hidden_dir : run_dir, result,
-                    &result->checks[i]);
+    clear_dir(run_dir);
+    if (hidden_seed)
+        clear_dir(hidden_dir);
+    char *program = format_string("%s/check", dir);
+    Job *jobs = allocate((size_t)fixture->check_count * sizeof *jobs);
+    int *selected = allocate((size_t)fixture->check_count * sizeof *selected), job_count = 0;
+    for (int i = 0; i < fixture->check_count; i++) {
+        const FixtureCheck *check = &fixture->checks[i];
+        if (named_chapter[chapter->index] && !only_selects(check->id)) {
+            CheckResult *skipped = &result->checks[i];
+            *skipped = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
+                                     .verdict = VERDICT_SKIPPED, .message = format_string("not run (--only)")};
+            continue;
+        }
+        char **argv = allocate(8 * sizeof *argv);
+        const char *words[] = {program, "--run", "{work}", "--one", check->file_id, "--seed",
+                               check->hidden ? hidden_seed : options.seed};
+        for (int k = 0; k < 7; k++)
+            argv[k] = (char *)words[k];
+        selected[job_count] = i;
+        jobs[job_count++] = (Job){check->file_id, check->hidden ? "run-hidden" : "run", check->timeout, 1, argv};
+    }
+    const char *binds[] = {program, result->uses_data ? options.dataset_dir : NULL, NULL};
+    RunContext context = {chapter, fixture, dir, result, selected};
     result->check_count = fixture->check_count;
+    double started = now_seconds();
+    run_jobs(dir, jobs, job_count, binds, clean_environment, judge_when_done, &context);
+    result->run_seconds += now_seconds() - started;
+    for (int k = 0; k < job_count; k++)
+        free(jobs[k].argv);
+    free(jobs);
+    free(selected);
+    free(program);
     free(run_dir);
     free(hidden_dir);
+}
+
+static void ignore_done(int i, const char *problem, void *context)
+{
+    (void)i;
+    (void)problem;
+    (void)context;
 }
 
 /* Runs the check program under Valgrind memcheck and reads its logs. */
@@ -389,12 +398,12 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
     char *vg_dir = format_string("%s/memcheck", dir);
     clear_dir(vg_dir);
     char *program = format_string("%s/check", dir);
-    char *log_option = format_string("--log-file=%s/vg.%%p.log", vg_dir);
+    char *log_option = format_string("%s", "--log-file={work}/vg.%p.log");
     char *path_option = format_string("--fullpath-after=%s/", options.root);
-    /* checks that timed out natively would only time out again, 30 times slower */
+    /* checks that timed out natively would only time out again, 30 times slower; a fork bomb is not run twice */
     char *skip = format_string("%s", "-");
     for (int i = 0; i < result->check_count; i++) {
-        if (result->checks[i].verdict != VERDICT_TIMEOUT)
+        if (result->checks[i].verdict != VERDICT_TIMEOUT && result->checks[i].processes_left == 0)
             continue;
         char *longer = format_string("%s,%s", skip, result->checks[i].id);
         free(skip);
@@ -402,26 +411,44 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
     }
     char *argv[] = {valgrind_path, "--tool=memcheck", "--leak-check=full",
                     "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
-                    "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", vg_dir,
+                    "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", "{work}",
                     "--memcheck", "--seed", options.seed, "--skip", skip, NULL};
-    char *log_path = format_string("%s/memcheck.log", dir);
+    Job job = {"memcheck", "memcheck", total_timeout(fixture, 30), 0, argv};
+    const char *binds[] = {program, result->uses_data ? options.dataset_dir : NULL, NULL};
     double started = now_seconds();
-    int status = run_process(argv, clean_environment, log_path, total_timeout(fixture, 30));
+    char *problem = run_jobs(dir, &job, 1, binds, clean_environment, ignore_done, NULL);
     result->memcheck_seconds = now_seconds() - started;
-    if (status == -1) {
+    char *status_path = format_string("%s/memcheck.status", vg_dir);
+    char *status = read_file(status_path, 256);
+    if (problem || status == NULL) {
+        memory->verdict = VERDICT_FAIL;
+        memory->message = format_string("the run under Valgrind did not happen: %s",
+                                        problem ? problem : "it left no status");
+    } else if (strncmp(status, "timeout", 7) == 0) {
         memory->verdict = VERDICT_TIMEOUT;
         memory->message = format_string("the run under Valgrind went past its time limit of %.0f s",
                                         total_timeout(fixture, 30));
+    } else if (strncmp(status, "exited 0\n", 9) != 0 || strstr(status, "\nprocesses 0 ") == NULL) {
+        char *log_path = format_string("%s/memcheck.log", vg_dir);
+        char *log = read_file(log_path, 2048);
+        memory->verdict = VERDICT_FAIL;
+        memory->message = format_string("the run under Valgrind did not end normally (%.*s)%s%.*s",
+                                        (int)strcspn(status, "\n"), status, log && log[0] ? ": " : "",
+                                        (int)strcspn(log ? log : "", "\n"), log ? log : "");
+        free(log);
+        free(log_path);
     } else {
         read_memcheck_logs(vg_dir, result);
     }
+    free(problem);
+    free(status);
+    free(status_path);
     free(skip);
     free(valgrind_path);
     free(vg_dir);
     free(program);
     free(log_option);
     free(path_option);
-    free(log_path);
 }
 
 /* ---- grading one chapter ----------------------------------------------- */
@@ -541,7 +568,9 @@ static void prepare_submission(const char *path)
         make_dirs("build/submission/unpacked");
         char *argv[] = {"tar", "-xf", (char *)path, "-C", "build/submission/unpacked", "--no-same-owner",
                         "--no-same-permissions", NULL};
-        int status = run_process(argv, NULL, "build/submission/unpack.log", 120);
+        /* unpacked where it can write nothing but build/submission/unpacked */
+        const char *reads[] = {path, NULL}, *writes[] = {"build/submission/unpacked", NULL};
+        int status = run_isolated(argv, "build/submission/unpack.log", 120, reads, writes);
         if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             char *log = read_file("build/submission/unpack.log", 2048);
             die("SUBMISSION=%s: cannot unpack it as a tar archive: %s", path, log ? log : "");
@@ -576,6 +605,7 @@ static void prepare_submission(const char *path)
     options.from = "build/submission/src";
     options.build = "build/submission/build";
     options.hidden = 1;
+    options.submission = 1;
     if (!options.results)
         options.results = "build/submission/results.tsv";
     if (!options.junit)
@@ -631,10 +661,12 @@ static char *build_demo(const Chapter *chapter)
     char *dir = format_string("build/demo/%s/%s", strcmp(options.from, "solutions") ? "lessons" : "solutions",
                               chapter->id);
     make_dirs(dir);
-    char *program = format_string("%s/demo", dir);
+    char *program = format_string("%s/%s", dir, demo_program);
     args_add(&args, "-o");
     args_add(&args, program);
-    char *demo_source = format_string("lessons/%s/demo.c", chapter->folder);
+    char *demo_source = format_string("lessons/%s/%s.c", chapter->folder, demo_program);
+    if (!file_exists(demo_source))
+        die("%s is missing: chapter %s has no program called %s", demo_source, chapter->id, demo_program);
     args_add(&args, demo_source);
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
@@ -664,8 +696,8 @@ static char *build_demo(const Chapter *chapter)
     free(demo_source);
     free(dir);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "\nThe demo of chapter %s does not build: the compiler's messages above name the file "
-                        "and line.\n", chapter->id);
+        fprintf(stderr, "\nThe %s of chapter %s does not build: the compiler's messages above name the file "
+                        "and line.\n", demo_program, chapter->id);
         free(program);
         return NULL;
     }
@@ -696,20 +728,33 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
     } else if (chapter->written) {
         options.from = "solutions";
         setenv("KIT_DATASET", "fashion-mnist", 1); /* the lessons' figures were measured on Fashion-MNIST */
-        char *program = build_demo(chapter);
-        if (program == NULL)
-            return 0;
-        char *log_path = format_string("build/demo/solutions/%s/output.txt", chapter->id);
-        char *argv[] = {program, NULL};
-        int status = run_process(argv, NULL, log_path, 600);
-        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            printf("%s: the demo of chapter %s failed with the reference solution (%s); its output is in %s\n",
-                   path, chapter->id, describe_wait_status(status), log_path);
-            return 0;
+        setenv("OPENBLAS_NUM_THREADS", "1", 1);     /* with one thread, as sums split over threads round otherwise */
+        /* the demo, then the chapter's other program when it has one: the lesson quotes them in that order */
+        const char *programs[] = {"demo", "final_exam"};
+        for (int k = 0; k < 2; k++) {
+            char *source = format_string("lessons/%s/%s.c", chapter->folder, programs[k]);
+            int exists = k == 0 || file_exists(source);
+            free(source);
+            if (!exists)
+                continue;
+            demo_program = programs[k];
+            char *program = build_demo(chapter);
+            if (program == NULL)
+                return 0;
+            char *log_path = format_string("build/demo/solutions/%s/%soutput.txt", chapter->id,
+                                           k == 0 ? "" : "final_exam-");
+            char *argv[] = {program, NULL};
+            int status = run_process(argv, NULL, log_path, 600);
+            if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                printf("%s: the %s of chapter %s failed with the reference solution (%s); its output is in %s\n",
+                       path, programs[k], chapter->id, describe_wait_status(status), log_path);
+                return 0;
+            }
+            char *more = read_file(log_path, 0);
+            char *joined = format_string("%s%s", output ? output : "", more ? more : "");
+            free(output), free(more), free(log_path), free(program);
+            output = joined;
         }
-        output = read_file(log_path, 0);
-        free(log_path);
-        free(program);
     }
     int ok = check_lesson_text(chapter, path, output);
     free(output);
@@ -724,24 +769,27 @@ static void usage(void)
     fprintf(stderr,
             "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
             "             [--junit FILE] [--gradescope FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL]\n"
-            "             [--seed N] [--no-memcheck] [--color auto|always|never] [CHAPTER...]\n"
-            "       grade --demo CHAPTER [--from DIR]\n"
+            "             [--seed N] [--no-memcheck] [--only ID,ID...] [--color auto|always|never] [CHAPTER...]\n"
+            "       grade --demo CHAPTER [--from DIR] [--program NAME]   (NAME.c beside the demo, e.g. final_exam)\n"
             "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"
             "       grade --check-lesson CHAPTER [--output-of FILE]\n"
             "       grade --mutants CHAPTER | --write-mutant NAME FILE CHAPTER\n"
-            "       grade --map | --chapters\n");
+            "       grade --map | --chapters\n"
+            "       grade --sandbox          how the learner's code would run here (KIT_SANDBOX=auto|bubblewrap|none)\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--contain") == 0)
+        return contain_main(argc, argv); /* the supervisor of the checks, in the sandbox (sandbox.c) */
     options.from = "lessons";
     options.build = NULL;
     options.seed = format_string("%s", "1");
     options.fixtures = "grader/fixtures";
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
-    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0;
+    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0, show_sandbox = 0;
     const char *submission = NULL;
     const char *output_file = NULL, *mutant_name = NULL, *mutant_out = NULL;
     for (int i = 1; i < argc; i++) {
@@ -770,6 +818,8 @@ int main(int argc, char **argv)
             options.seed = argv[++i];
         else if (strcmp(a, "--no-memcheck") == 0)
             options.no_memcheck = 1;
+        else if (strcmp(a, "--only") == 0 && i + 1 < argc)
+            options.only = argv[++i];
         else if (strcmp(a, "--hidden") == 0)
             options.hidden = 1;
         else if (strcmp(a, "--coverage") == 0)
@@ -788,8 +838,12 @@ int main(int argc, char **argv)
             map = 1;
         else if (strcmp(a, "--chapters") == 0)
             list = 1;
+        else if (strcmp(a, "--sandbox") == 0)
+            show_sandbox = 1;
         else if (strcmp(a, "--demo") == 0)
             demo = 1;
+        else if (strcmp(a, "--program") == 0 && i + 1 < argc)
+            demo_program = argv[++i];
         else if (strcmp(a, "--record") == 0)
             record = 1;
         else if (strcmp(a, "--fixtures") == 0 && i + 1 < argc)
@@ -828,8 +882,18 @@ int main(int argc, char **argv)
     if (getcwd(cwd, sizeof cwd) == NULL || !file_exists("grader/course.txt"))
         die("run me from the kit's top folder (where grader/course.txt is)");
     options.root = cwd;
-    if (submission)
+    if (show_sandbox) {
+        sandbox_choose(".", "build", 0);
+        printf("Sandbox: %s\n", sandbox_description());
+        return 0;
+    }
+    int grading = !map && !list && !demo && !record && !lesson && !mutants && !mutant_name;
+    if (grading)
+        sandbox_choose(".", "build", options.coverage);
+    if (submission) {
         prepare_submission(submission);
+        sandbox_hide_references();
+    }
     if (options.build == NULL)
         options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0 ? "lessons"
                                                         : strcmp(options.from, "solutions") == 0 ? "solutions"
@@ -873,6 +937,7 @@ int main(int argc, char **argv)
             die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
                 chapter->title, course_written_list(&course));
         graded[chapter->index] = 1;
+        named_chapter[chapter->index] = 1;
     }
     if (requested_count == 0)
         for (int i = 0; i < course.count; i++)
@@ -890,7 +955,8 @@ int main(int argc, char **argv)
 
     Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
                      options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden,
-                     options.html ? options.html : format_string("%s/report.html", options.build)};
+                     options.html ? options.html : format_string("%s/report.html", options.build),
+                     sandbox_description()};
     int all_passed = print_report(&report);
     if (options.results)
         write_results(&report, options.results);

@@ -97,6 +97,7 @@ typedef struct {
     const char *blocked_by;
     char *printed;       /* the first lines the learner's code printed, or NULL */
     int pid;             /* of the process that ran it under memcheck */
+    int processes_left;  /* processes its code started and left running (a fork bomb, say) */
 } CheckResult;
 
 typedef struct {
@@ -129,8 +130,10 @@ typedef struct {
     const char *root;
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
+    const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */
     int hidden;              /* also run the hidden cases (grader/hidden) */
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
+    int submission;          /* grading a submission (CI): it is also compiled and unpacked in the sandbox */
     int color;
     char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
     char *use_chapter[MAX_CHAPTERS];
@@ -148,6 +151,7 @@ typedef struct {
     const char *dataset_name, *dataset_dir, *dataset_problem;
     int hidden;          /* the hidden cases were run */
     const char *html_path;
+    const char *sandbox; /* how learner code was run (shown in detailed reports and CI grading) */
 } Report;
 
 typedef struct {
@@ -159,11 +163,32 @@ typedef struct {
 _Noreturn void die(const char *format, ...) __attribute__((format(printf, 1, 2)));
 char *format_string(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void *allocate(size_t size);
+void make_dirs(const char *path);
+void remove_tree(const char *path);
 char *read_file(const char *path, size_t cap);
 void args_add(Args *args, const char *word);
 double now_seconds(void);
 char *find_program(const char *name);
 const char *describe_wait_status(int status);
+
+/* sandbox.c: how learner code runs (see the README's "Threat model") */
+typedef struct {
+    const char *name;     /* the check's id, or "memcheck": its files are <name>.out, .log and .status */
+    const char *results;  /* the subfolder of the chapter's folder that gets them: "run", "run-hidden", ... */
+    double timeout;       /* wall-clock seconds */
+    int capped;           /* memory and CPU time capped (not under Valgrind, which needs more of both) */
+    char **argv;          /* NULL-terminated; "{work}" in an argument stands for the job's scratch folder */
+} Job;
+void sandbox_choose(const char *root, const char *build, int coverage);
+const char *sandbox_description(void);
+int sandbox_is_bubblewrap(void);
+void sandbox_hide_references(void);
+int run_process(char **argv, char **envp, const char *log_path, double limit_seconds);
+int run_isolated(char **argv, const char *log_path, double limit_seconds, const char *const *reads,
+                 const char *const *writes);
+char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *binds, char **envp,
+               void (*done)(int job, const char *problem, void *context), void *context);
+int contain_main(int argc, char **argv);
 
 /* course.c */
 void course_read(Course *course, const char *path);

@@ -449,13 +449,27 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
     char *log = read_file(log_path, 1 << 16);
     result->printed = printed_lines(log);
 
-    int code = 0;
+    int code = 0, left = 0, process_limit = 0;
     double seconds = 0;
+    const char *processes = status ? strstr(status, "\nprocesses ") : NULL;
+    if (processes == NULL || sscanf(processes, "\nprocesses %d of %d", &left, &process_limit) != 2)
+        left = 0;
+    result->processes_left = left;
     if (status == NULL) {
         result->verdict = VERDICT_CRASH;
         result->message = format_string("did not run: %s", chapter_result->runner_problem
                                                                ? chapter_result->runner_problem
                                                                : "the check program stopped before it");
+    } else if (left > 0 && 2 * left >= process_limit) {
+        result->verdict = VERDICT_CRASH;
+        result->message = format_string("crashed: it started processes until it hit the process limit (%d at a "
+                                        "time), a fork bomb; the checks call your functions in one process: your "
+                                        "code should not call fork()", process_limit);
+    } else if (left > 0) {
+        result->verdict = VERDICT_CRASH;
+        result->message = format_string("crashed: it left %d process%s running after the check ended (the process "
+                                        "limit is %d); the checks call your functions in one process: your code "
+                                        "should not call fork()", left, left == 1 ? "" : "es", process_limit);
     } else if (sscanf(status, "timeout %lf", &seconds) == 1) {
         result->verdict = VERDICT_TIMEOUT;
         result->message = format_string("timed out: still running after %g s (an endless loop?)", seconds);

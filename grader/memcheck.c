@@ -185,7 +185,7 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
 {
     CheckResult *memory = &result->memory;
     MemoryError *errors = NULL;
-    int count = 0;
+    int count = 0, logs = 0;
     DIR *folder = opendir(dir);
     if (folder == NULL)
         die("cannot read %s", dir);
@@ -194,10 +194,16 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
         if (sscanf(entry->d_name, "vg.%d.log", &pid) != 1)
             continue;
         char *path = format_string("%s/%s", dir, entry->d_name);
+        logs++;
         read_log(path, pid, result, &errors, &count);
         free(path);
     }
     closedir(folder);
+    if (logs == 0) {
+        memory->verdict = VERDICT_FAIL;
+        memory->message = format_string("Valgrind left no log, so memory safety cannot be judged");
+        return;
+    }
 
     int incomplete = 0, any_todo = 0;
     check_of_pid(dir, result->fixture, -1, &incomplete);

@@ -237,6 +237,8 @@ int print_report(const Report *report)
         printf("Data set: %s, from %s\n", report->dataset_name, report->dataset_dir);
     else if (uses_data)
         printf("Data set: none found: %s\n", report->dataset_problem ? report->dataset_problem : "");
+    if (report->sandbox && (report->detailed || report->hidden))
+        printf("Sandbox: %s\n", report->sandbox);
     printf("\n");
     for (int i = 0; i < course->count; i++) {
         const Chapter *ch = &course->chapters[i];
@@ -503,9 +505,10 @@ void write_gradescope(const Report *report, const char *path, double seconds)
             points += report->results[i]->points, max_points += report->results[i]->max_points;
     fprintf(f, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", points,
             max_points, seconds);
-    char *summary = format_string("Learn Deep Learning with C: %d/%d%s%s", points, max_points,
+    char *summary = format_string("Learn Deep Learning with C: %d/%d%s%s%s%s", points, max_points,
                                   report->dataset_name ? "; data set: " : "",
-                                  report->dataset_name ? report->dataset_name : "");
+                                  report->dataset_name ? report->dataset_name : "",
+                                  report->sandbox ? "\nSandbox: " : "", report->sandbox ? report->sandbox : "");
     put_json(f, summary);
     free(summary);
     fputs(",\n  \"tests\": [", f);

@@ -10,8 +10,15 @@
  *
  * Usage:
  *   check --list                       one line per check: id, points, title
+ *   check --run DIR --one ID [--seed S]
+ *                                      run one check in this very process (the grade tool's supervisor
+ *                                      starts it, sets its limits and writes its .status: sandbox.c)
  *   check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]
+ *                                      run the checks, each in a child (the run under Valgrind)
  *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
+ *
+ * The learner's code is linked into this program, so nothing it writes is trusted: the grade tool
+ * judges a check from its .out alone, and from the status its own supervisor observed.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -164,6 +171,7 @@ long kit_sgemm_calls(void) { return sgemm_calls; }
 static void usage(void)
 {
     fprintf(stderr, "usage: check --list\n"
+                    "       check --run DIR --one ID [--seed S]\n"
                     "       check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]\n"
                     "       check --record FIXTURE [--seed S]\n");
     exit(2);
@@ -183,12 +191,28 @@ static void limit(int resource, rlim_t value)
     setrlimit(resource, &r);
 }
 
+/* Runs the check in this process, its outputs into <dir>/<id>.out, and exits. */
+static _Noreturn void run_here(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    char *out_path = path_join(dir, check->id, ".out");
+    KitCase c = {fopen(out_path, "w"), seed, under_memcheck, {{{0}, {0}}, {0}, {0}, {0}, {0}}, 0};
+    if (c.out == NULL)
+        _exit(121);
+    free(out_path);
+    sgemm_calls = 0;
+    check->run(&c);
+    if (c.dataset_loaded)
+        kit_dataset_free(&c.dataset);
+    fclose(c.out);
+    exit(0);
+}
+
 /* In the child: redirect output, set limits, run the check, exit. */
 static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
 {
     setpgid(0, 0);
     char *log_path = path_join(dir, check->id, ".log");
-    char *out_path = path_join(dir, check->id, ".out");
     int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int null_fd = open("/dev/null", O_RDONLY);
     if (log_fd < 0 || null_fd < 0)
@@ -198,13 +222,7 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     dup2(log_fd, STDERR_FILENO);
     close(null_fd);
     close(log_fd);
-    setvbuf(stdout, NULL, _IOLBF, 0);
-
-    KitCase c = {fopen(out_path, "w"), seed, under_memcheck, {{{0}, {0}}, {0}, {0}, {0}, {0}}, 0};
-    if (c.out == NULL)
-        _exit(121);
     free(log_path);
-    free(out_path);
 
     limit(RLIMIT_CORE, 0);
     limit(RLIMIT_FSIZE, OUTPUT_CAP_BYTES);
@@ -212,12 +230,7 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
         limit(RLIMIT_AS, MEMORY_CAP_BYTES);
         limit(RLIMIT_CPU, (rlim_t)check->timeout_seconds + 2);
     }
-    sgemm_calls = 0;
-    check->run(&c);
-    if (c.dataset_loaded)
-        kit_dataset_free(&c.dataset);
-    fclose(c.out);
-    exit(0);
+    run_here(check, dir, seed, under_memcheck);
 }
 
 /* Runs one check in a child; returns its status line ("exited 0", ...). */
@@ -364,7 +377,7 @@ static void record(const char *fixture_path, uint64_t seed)
 
 int main(int argc, char **argv)
 {
-    const char *run_dir = NULL, *record_path = NULL, *only = NULL, *skip = NULL;
+    const char *run_dir = NULL, *record_path = NULL, *only = NULL, *one = NULL, *skip = NULL;
     int list = 0, under_memcheck = 0;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -376,6 +389,8 @@ int main(int argc, char **argv)
             record_path = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--one") == 0 && i + 1 < argc)
+            one = argv[++i];
         else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc)
             skip = argv[++i];
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
@@ -396,6 +411,12 @@ int main(int argc, char **argv)
     }
     if (run_dir == NULL)
         usage();
+    if (one != NULL) {
+        for (int i = 0; i < kit_suite_check_count; i++)
+            if (strcmp(kit_suite_checks[i].id, one) == 0)
+                run_here(&kit_suite_checks[i], run_dir, seed, under_memcheck);
+        kit_fatal("chapter %s has no check named '%s' (see: check --list)", kit_suite_chapter, one);
+    }
     if (mkdir(run_dir, 0755) != 0 && errno != EEXIST)
         kit_fatal("cannot make %s: %s", run_dir, strerror(errno));
     run_all(run_dir, seed, under_memcheck, only, skip);

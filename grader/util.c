@@ -2,10 +2,13 @@
 #define _GNU_SOURCE
 #include "grade.h"
 
+#include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +42,39 @@ void *allocate(size_t size)
     if (p == NULL)
         die("out of memory");
     return p;
+}
+
+/* Makes a folder and its parents, like mkdir -p. */
+void make_dirs(const char *path)
+{
+    char *copy = format_string("%s", path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(copy, 0755);
+            *p = '/';
+        }
+    }
+    if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+        die("cannot make the folder %s: %s", copy, strerror(errno));
+    free(copy);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (type == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Removes a folder and everything in it, like rm -rf (links are removed, never followed). */
+void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 char *read_file(const char *path, size_t cap)

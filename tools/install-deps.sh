@@ -3,7 +3,8 @@
 # Says what it installs; prints nothing when everything is there.
 set -eu
 
-packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gcovr zlib1g-dev libpng-dev inotify-tools dataset-fashion-mnist"
+# bubblewrap: the sandbox the checks run in (see the README's "Threat model"); the grader runs without it too
+packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gcovr zlib1g-dev libpng-dev inotify-tools dataset-fashion-mnist bubblewrap"
 
 missing=""
 for package in $packages; do

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make student: exports the learner's edition of the kit into a folder (default build/student):
-# everything but the reference solutions, the hidden cases and the mutants (which quote solutions).
+# everything but the reference solutions, the hidden cases, and the mutants and hostile cases (which quote solutions).
 set -eu
 cd "$(dirname "$0")/.."
 target=${1:-build/student}
@@ -19,6 +19,6 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 else
     files=$(find . -type f ! -path './build/*' ! -path './.git/*' | sed 's|^\./||')
 fi
-echo "$files" | grep -Ev '^(solutions/|grader/hidden/|grader/mutants/|datasets/mnist/)' |
+echo "$files" | grep -Ev '^(solutions/|grader/hidden/|grader/mutants/|grader/hostile/|datasets/mnist/)' |
     tar -cf - -T - | tar -xf - -C "$target"
-echo "wrote the learner's edition to $target ($(echo "$files" | grep -Evc '^(solutions/|grader/hidden/|grader/mutants/|datasets/mnist/)') files)"
+echo "wrote the learner's edition to $target ($(echo "$files" | grep -Evc '^(solutions/|grader/hidden/|grader/mutants/|grader/hostile/|datasets/mnist/)') files)"

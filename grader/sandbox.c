@@ -1,0 +1,951 @@
+/*
+ * sandbox.c: how the grade tool runs the learner's code, and what that code cannot do.
+ *
+ * Every check runs as a process of its own (check --run DIR --one ID), started by a supervisor
+ * that never links learner code: this program, run with --contain inside the sandbox, or the
+ * grade tool itself where there is no sandbox. For each check the supervisor
+ *   - makes a fresh scratch folder, the only place the check may write;
+ *   - sets the limits (CPU time, memory, file size, processes) and starts the check with a clean
+ *     environment, no open descriptor but stdin (/dev/null), stdout and stderr (its .log), and
+ *     no way to gain privileges;
+ *   - waits for it with a wall-clock limit, then counts and kills every process it left behind
+ *     (it is the "subreaper" of all of them, so none escapes by leaving its process group);
+ *   - copies the regular files the check wrote (capped) into the results folder, and writes the
+ *     check's status itself: how it ended, and how many processes it left running.
+ * The results folder is not mounted in the sandbox: the supervisor writes it through a descriptor
+ * the check never gets. The grade tool judges only what is in the results folder.
+ *
+ * With bubblewrap (Debian package bubblewrap) the supervisor and its checks run with no network,
+ * in process, IPC and host-name namespaces of their own, the system (/usr, /etc) read-only, and of
+ * the kit only the check program, the data set (read-only) and the scratch folder: not the
+ * reference solutions, not the fixtures, not the hidden cases, not the grade tool's results. In CI
+ * grading mode (a submission), the compiler and tar run in such a sandbox too, so that an
+ * #include or an archive cannot reach what the sandbox hides.
+ *
+ * Root is not bound by the process limit (RLIMIT_NPROC) and may write every file: when the grade
+ * tool runs as root, learner code runs as the user nobody. Without bubblewrap, CI grading as root
+ * also makes solutions/ and grader/hidden/ readable by root only while it grades.
+ * The README's section "Threat model" says what each mode protects, and what it does not.
+ */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROCESS_LIMIT 64                 /* processes a check may start, beyond those its user runs already */
+#define OUTPUT_CAP_BYTES (16L << 20)      /* the largest file a check may write (its output flood ends there) */
+#define MEMORY_CAP_BYTES (4L << 30)
+#define COMPILE_MEMORY_CAP_BYTES (4L << 30)
+#define COLLECT_MAX_FILES 512            /* files copied from one scratch folder */
+#define RESULTS_FD 3                     /* the results folder, as the supervisor in the sandbox gets it */
+
+static struct {
+    int chosen;
+    int bubblewrap;        /* learner code runs in a bubblewrap sandbox */
+    char *bwrap;           /* bwrap's path */
+    int as_root;           /* the grade tool runs as root */
+    int drop;              /* learner code runs as another user (nobody) */
+    uid_t uid;             /* who runs learner code */
+    gid_t gid;
+    char *description;     /* one line for the report */
+    char *root;            /* the kit's folder, absolute */
+    char *grade;           /* this program, absolute */
+} sandbox;
+
+/* ---- processes ----------------------------------------------------------- */
+
+/* Waits for pid at most limit_seconds; returns 1 with *status filled when it ended, 0 when it is still running. */
+static int wait_until(pid_t pid, int *status, double limit_seconds)
+{
+    double start = now_seconds();
+    struct timespec pause = {0, 200000};
+    for (;;) {
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid)
+            return 1;
+        if (done < 0 && errno != EINTR) {
+            *status = 125 << 8; /* not our child any more: say it ended, with the status of "could not run" */
+            return 1;
+        }
+        if (now_seconds() - start > limit_seconds)
+            return 0;
+        nanosleep(&pause, NULL);
+        if (pause.tv_nsec < 2000000)
+            pause.tv_nsec *= 2; /* 0.2 ms, 0.4, ... up to 3.2 ms: quick checks end quickly */
+    }
+}
+
+/* Reads a process's parent and state from /proc/<pid>/stat; returns 0 when it is gone. */
+static int process_info(pid_t pid, pid_t *parent, char *state)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    const char *close_paren = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
+    int ppid;
+    if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", state, &ppid) != 2)
+        return 0;
+    *parent = ppid;
+    return 1;
+}
+
+/* Does this process (single-threaded) have children? Read cheaply where the kernel lists them. */
+static int has_children(void)
+{
+    char path[64], text[16];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1; /* cannot tell: look */
+    ssize_t n = read(fd, text, sizeof text);
+    close(fd);
+    return n != 0;
+}
+
+/*
+ * Lists the processes below top (children, grandchildren, ...). Orphans come back to top, which is
+ * their subreaper, so this finds every process the checks started. Zombies are not counted in *alive.
+ */
+static int list_descendants(pid_t top, pid_t *found, int cap, int *alive)
+{
+    *alive = 0;
+    if (!has_children())
+        return 0;
+    DIR *proc = opendir("/proc");
+    if (proc == NULL)
+        return 0;
+    int capacity = 1024, count = 0;
+    pid_t *pids = malloc((size_t)capacity * sizeof *pids), *parents = malloc((size_t)capacity * sizeof *parents);
+    char *states = malloc((size_t)capacity);
+    if (pids == NULL || parents == NULL || states == NULL)
+        die("out of memory");
+    for (struct dirent *entry; (entry = readdir(proc)) != NULL;) {
+        char *end;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0)
+            continue;
+        if (count == capacity) {
+            capacity *= 2;
+            pids = realloc(pids, (size_t)capacity * sizeof *pids);
+            parents = realloc(parents, (size_t)capacity * sizeof *parents);
+            states = realloc(states, (size_t)capacity);
+            if (pids == NULL || parents == NULL || states == NULL)
+                die("out of memory");
+        }
+        if (process_info((pid_t)pid, &parents[count], &states[count]))
+            pids[count++] = (pid_t)pid;
+    }
+    closedir(proc);
+    /* breadth first from top */
+    int n = 0;
+    pid_t *queue = malloc((size_t)(count + 1) * sizeof *queue);
+    if (queue == NULL)
+        die("out of memory");
+    int head = 0, tail = 0;
+    queue[tail++] = top;
+    while (head < tail) {
+        pid_t p = queue[head++];
+        for (int i = 0; i < count; i++) {
+            if (parents[i] != p || pids[i] == top)
+                continue;
+            queue[tail++] = pids[i];
+            parents[i] = -1; /* visited */
+            if (states[i] != 'Z')
+                (*alive)++;
+            if (n < cap)
+                found[n++] = pids[i];
+        }
+    }
+    free(queue);
+    free(pids);
+    free(parents);
+    free(states);
+    return n;
+}
+
+/* Kills every process below this one and reaps them; returns how many were alive at first. */
+static int kill_descendants(void)
+{
+    static pid_t found[8192];
+    int alive_at_first = -1;
+    for (int round = 0; round < 5000; round++) {
+        int alive;
+        int n = list_descendants(getpid(), found, (int)(sizeof found / sizeof found[0]), &alive);
+        if (alive_at_first < 0)
+            alive_at_first = alive;
+        for (int i = 0; i < n; i++)
+            kill(found[i], SIGKILL);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (alive == 0 && n == 0)
+            break;
+        struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+    return alive_at_first < 0 ? 0 : alive_at_first;
+}
+
+/* The number of processes a user runs now (for RLIMIT_NPROC, which counts all of that user's processes). */
+static long count_user_processes(uid_t uid)
+{
+    DIR *proc = opendir("/proc");
+    if (proc == NULL)
+        return 0;
+    long count = 0;
+    for (struct dirent *entry; (entry = readdir(proc)) != NULL;) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        char path[300];
+        struct stat st;
+        snprintf(path, sizeof path, "/proc/%s", entry->d_name);
+        if (stat(path, &st) == 0 && st.st_uid == uid)
+            count++;
+    }
+    closedir(proc);
+    return count;
+}
+
+static void set_limit(int resource, rlim_t value)
+{
+    struct rlimit r = {value, value};
+    setrlimit(resource, &r);
+}
+
+/* In a child: become the user that runs learner code, for good. Returns 0, or -1 when that failed. */
+static int drop_to(uid_t uid, gid_t gid)
+{
+    if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+        return -1;
+    if (getuid() != uid || geteuid() != uid || setuid(0) == 0)
+        return -1;
+    return 0;
+}
+
+/* Closes every descriptor from 3 on, so that learner code gets none it was not meant to have. */
+static void close_other_descriptors(void)
+{
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+        return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+        close((int)fd);
+}
+
+/* Runs argv as a child in a process group of its own (stdin /dev/null, stdout and stderr into log_path) and
+ * kills the group after limit_seconds. envp NULL keeps the environment. Returns the wait status, -1 on a timeout. */
+int run_process(char **argv, char **envp, const char *log_path, double limit_seconds)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("cannot start %s: %s", argv[0], strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        int null_fd = open("/dev/null", O_RDONLY);
+        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (null_fd < 0 || log_fd < 0)
+            _exit(126);
+        dup2(null_fd, 0);
+        dup2(log_fd, 1);
+        dup2(log_fd, 2);
+        if (envp)
+            execve(argv[0], argv, envp);
+        else
+            execvp(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    if (wait_until(pid, &status, limit_seconds)) {
+        kill(-pid, SIGKILL);
+        return status;
+    }
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* ---- the supervisor ------------------------------------------------------ */
+
+typedef struct {
+    int results_fd;          /* the chapter's folder, where the results subfolders are */
+    const char *work_root;   /* where the scratch folders are made */
+    rlim_t process_limit;    /* RLIMIT_NPROC of a check */
+    int drop;
+    uid_t uid;
+    gid_t gid;
+    char **envp;
+} Supervisor;
+
+/* Writes text into <results>/<name> as a new regular file (whatever was there is replaced). */
+static int write_result(int results_fd, const char *results, const char *name, const char *text, size_t size)
+{
+    char *path = format_string("%s/%s", results, name);
+    unlinkat(results_fd, path, 0);
+    int fd = openat(results_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    free(path);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = write(fd, text + done, size - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    return close(fd) == 0 && done == size ? 0 : -1;
+}
+
+/* Copies the regular files of a scratch folder (not links, pipes or folders; each capped) into the results. */
+static void collect(const char *work, int results_fd, const char *results, const char *status_name)
+{
+    DIR *folder = opendir(work);
+    if (folder == NULL)
+        return;
+    int files = 0;
+    char *buffer = malloc(1 << 16);
+    if (buffer == NULL)
+        die("out of memory");
+    for (struct dirent *entry; (entry = readdir(folder)) != NULL && files < COLLECT_MAX_FILES;) {
+        if (entry->d_name[0] == '.' || strcmp(entry->d_name, status_name) == 0)
+            continue;
+        int from = openat(dirfd(folder), entry->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        if (from < 0)
+            continue;
+        if (fstat(from, &st) != 0 || !S_ISREG(st.st_mode)) {
+            close(from);
+            continue;
+        }
+        files++;
+        char *path = format_string("%s/%s", results, entry->d_name);
+        unlinkat(results_fd, path, 0);
+        int to = openat(results_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        free(path);
+        long copied = 0;
+        ssize_t n;
+        while (to >= 0 && copied < OUTPUT_CAP_BYTES && (n = read(from, buffer, 1 << 16)) > 0) {
+            if (write(to, buffer, (size_t)n) != n)
+                break;
+            copied += n;
+        }
+        if (to >= 0)
+            close(to);
+        close(from);
+    }
+    free(buffer);
+    closedir(folder);
+}
+
+/* Replaces every "{work}" in an argument by the scratch folder. */
+static char *substitute(const char *arg, const char *work)
+{
+    const char *at = strstr(arg, "{work}");
+    if (at == NULL)
+        return format_string("%s", arg);
+    char *rest = substitute(at + 6, work);
+    char *s = format_string("%.*s%s%s", (int)(at - arg), arg, work, rest);
+    free(rest);
+    return s;
+}
+
+/* Runs one job under the supervisor: see the top of this file. */
+static void contain_job(const Supervisor *s, const Job *job)
+{
+    char *work = format_string("%s/job-XXXXXX", s->work_root);
+    if (mkdtemp(work) == NULL)
+        die("cannot make a scratch folder in %s: %s", s->work_root, strerror(errno));
+    if (s->drop)
+        chmod(work, 0777); /* the check runs as another user than its supervisor */
+    char *log_name = format_string("%s.log", job->name);
+    char *status_name = format_string("%s.status", job->name);
+    char *log_path = format_string("%s/%s", work, log_name);
+    int argc = 0;
+    while (job->argv[argc])
+        argc++;
+    char **argv = allocate((size_t)(argc + 1) * sizeof *argv);
+    for (int i = 0; i < argc; i++)
+        argv[i] = substitute(job->argv[i], work);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("cannot start a process for %s: %s", job->name, strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        int null_fd = open("/dev/null", O_RDONLY);
+        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+        if (null_fd < 0 || log_fd < 0)
+            _exit(120);
+        dup2(null_fd, STDIN_FILENO);
+        dup2(log_fd, STDOUT_FILENO);
+        dup2(log_fd, STDERR_FILENO);
+        close_other_descriptors();
+        set_limit(RLIMIT_CORE, 0);
+        set_limit(RLIMIT_FSIZE, OUTPUT_CAP_BYTES);
+        set_limit(RLIMIT_NPROC, s->process_limit);
+        if (job->capped) {
+            set_limit(RLIMIT_AS, MEMORY_CAP_BYTES);
+            set_limit(RLIMIT_CPU, (rlim_t)job->timeout + 2);
+        }
+        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        if (s->drop && drop_to(s->uid, s->gid) != 0) {
+            fprintf(stderr, "the grader cannot switch to the user that runs the checks: %s\n", strerror(errno));
+            _exit(125);
+        }
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* after the switch, which clears it */
+        execve(argv[0], argv, s->envp);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    int ended = wait_until(pid, &status, job->timeout);
+    /* count what is still running, then kill it all: the check itself too, when it timed out */
+    int left = kill_descendants();
+    if (!ended)
+        left = left > 0 ? left - 1 : 0;
+    char *text;
+    if (!ended)
+        text = format_string("timeout %g\n", job->timeout);
+    else if (WIFEXITED(status))
+        text = format_string("exited %d\n", WEXITSTATUS(status));
+    else
+        text = format_string("signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    char *full = format_string("%spid %d\nprocesses %d of %d\n", text, (int)pid, left, PROCESS_LIMIT);
+    collect(work, s->results_fd, job->results, status_name);
+    if (write_result(s->results_fd, job->results, status_name, full, strlen(full)) != 0)
+        die("cannot write the status of %s into %s: %s", job->name, job->results, strerror(errno));
+    free(full);
+    free(text);
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    free(work);
+    free(log_name);
+    free(status_name);
+    free(log_path);
+}
+
+/*
+ * grade --contain NPROC UID GID DROP WORK_ROOT [NAME RESULTS TIMEOUT CAPPED ARGC ARG...]...
+ * The supervisor in the sandbox: runs each job in turn; the results folder is descriptor 3.
+ */
+int contain_main(int argc, char **argv)
+{
+    if (argc < 7)
+        die("--contain: too few arguments");
+    extern char **environ;
+    Supervisor s = {RESULTS_FD, argv[6], (rlim_t)strtoul(argv[2], NULL, 10), atoi(argv[5]),
+                    (uid_t)strtoul(argv[3], NULL, 10), (gid_t)strtoul(argv[4], NULL, 10), environ};
+    fcntl(RESULTS_FD, F_SETFD, FD_CLOEXEC);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no check may read this process's memory or descriptors */
+    for (int i = 7; i < argc;) {
+        if (i + 5 > argc)
+            die("--contain: a job needs NAME RESULTS TIMEOUT CAPPED ARGC ARG...");
+        Job job = {argv[i], argv[i + 1], atof(argv[i + 2]), atoi(argv[i + 3]), argv + i + 5};
+        int count = atoi(argv[i + 4]);
+        if (count < 1 || i + 5 + count > argc)
+            die("--contain: job %s has a bad argument count", job.name);
+        char *saved = argv[i + 5 + count];
+        argv[i + 5 + count] = NULL;
+        contain_job(&s, &job);
+        argv[i + 5 + count] = saved;
+        i += 5 + count;
+    }
+    return 0;
+}
+
+/* ---- choosing the protection ------------------------------------------------ */
+
+static char *absolute(const char *path)
+{
+    char *resolved = realpath(path, NULL);
+    if (resolved == NULL)
+        die("cannot find %s: %s", path, strerror(errno));
+    return resolved;
+}
+
+/* The folders made so far in the sandbox being described (bubblewrap would make them 0700). */
+static char *made[256];
+static int made_count;
+
+static void forget_made(void)
+{
+    for (int i = 0; i < made_count; i++)
+        free(made[i]);
+    made_count = 0;
+}
+
+/* The arguments every sandbox starts with: namespaces and the read-only system. */
+static void add_base(Args *args, int supervisor)
+{
+    args_add(args, sandbox.bwrap);
+    if (sandbox.as_root) {
+        /* as root, bubblewrap keeps every capability unless told: keep only what the supervisor needs to
+           become nobody and to kill what nobody leaves behind (learner code then has none), and none for
+           the compiler */
+        const char *namespaces[] = {"--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                                    "--unshare-cgroup-try", "--cap-drop", "ALL"};
+        for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++)
+            args_add(args, namespaces[i]);
+        if (supervisor) {
+            const char *keep[] = {"--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"};
+            for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+                args_add(args, keep[i]);
+        }
+    } else {
+        args_add(args, "--unshare-all");
+    }
+    forget_made();
+    const char *base[] = {"--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc",
+                          "/etc", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"};
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+        args_add(args, base[i]);
+    /* /bin, /lib, ... are links into /usr on Debian; folders elsewhere */
+    const char *top[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++) {
+        struct stat st;
+        char target[PATH_MAX];
+        if (lstat(top[i], &st) != 0)
+            continue;
+        if (S_ISLNK(st.st_mode)) {
+            ssize_t n = readlink(top[i], target, sizeof target - 1);
+            if (n <= 0)
+                continue;
+            target[n] = '\0';
+            args_add(args, "--symlink");
+            args_add(args, target);
+        } else {
+            args_add(args, "--ro-bind");
+            args_add(args, top[i]);
+        }
+        args_add(args, top[i]);
+    }
+}
+
+/* Makes the folders above path in the sandbox, each one that every user may enter. */
+static void add_parents(Args *args, const char *path)
+{
+    static const char *mounted[] = {"/usr", "/etc", "/dev", "/proc", "/tmp"};
+    for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        char *folder = format_string("%.*s", (int)(slash - path), path);
+        int known = 0;
+        for (size_t i = 0; i < sizeof mounted / sizeof mounted[0]; i++)
+            known |= strcmp(folder, mounted[i]) == 0;
+        for (int i = 0; i < made_count && !known; i++)
+            known = strcmp(folder, made[i]) == 0;
+        if (known || made_count == (int)(sizeof made / sizeof made[0])) {
+            free(folder);
+            continue;
+        }
+        args_add(args, "--perms");
+        args_add(args, "0755");
+        args_add(args, "--dir");
+        args_add(args, folder);
+        made[made_count++] = folder;
+    }
+}
+
+/* Adds a bind of path (made absolute) at the same place inside the sandbox. */
+static void add_bind(Args *args, const char *path, int writable)
+{
+    char *where = absolute(path);
+    add_parents(args, where);
+    args_add(args, writable ? "--bind" : "--ro-bind");
+    args_add(args, where);
+    args_add(args, where);
+    free(where);
+}
+
+/* Can user nobody enter the kit's folder and run programs from it? (Not when the kit is in /root, say.) */
+static int nobody_can_enter(const char *folder)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0)
+        _exit(drop_to(sandbox.uid, sandbox.gid) == 0 && access(folder, X_OK) == 0 ? 0 : 1);
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The first line of a file, for a message. */
+static char *first_line_of(const char *path)
+{
+    char *text = read_file(path, 4096);
+    if (text == NULL || text[0] == '\0') {
+        free(text);
+        return format_string("%s", "no message");
+    }
+    text[strcspn(text, "\n")] = '\0';
+    const char *shown = strncmp(text, "bwrap: ", 7) == 0 ? text + 7 : text;
+    char *line = format_string("%s", shown);
+    free(text);
+    return line;
+}
+
+void sandbox_choose(const char *root, const char *build, int coverage)
+{
+    if (sandbox.chosen++)
+        return;
+    sandbox.root = absolute(root);
+    sandbox.grade = absolute("/proc/self/exe");
+    sandbox.as_root = geteuid() == 0;
+    sandbox.uid = getuid();
+    sandbox.gid = getgid();
+    if (sandbox.as_root) {
+        struct passwd *nobody = getpwnam("nobody");
+        sandbox.uid = nobody ? nobody->pw_uid : 65534;
+        sandbox.gid = nobody ? nobody->pw_gid : 65534;
+    }
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* without a sandbox, this program is the supervisor */
+
+    const char *wanted = getenv("KIT_SANDBOX");
+    if (wanted == NULL || wanted[0] == '\0')
+        wanted = "auto";
+    if (strcmp(wanted, "auto") != 0 && strcmp(wanted, "none") != 0 && strcmp(wanted, "bubblewrap") != 0)
+        die("KIT_SANDBOX=%s: say auto (the default), bubblewrap or none", wanted);
+    char *reason = NULL;
+    int chosen_off = coverage || strcmp(wanted, "none") == 0;
+    if (coverage)
+        reason = format_string("%s", "make coverage runs the checks without one, to collect their counts");
+    else if (strcmp(wanted, "none") == 0)
+        reason = format_string("%s", "KIT_SANDBOX=none");
+    else if ((sandbox.bwrap = find_program("bwrap")) == NULL)
+        reason = format_string("%s", "bwrap is not installed; on Debian or Ubuntu: sudo apt-get install bubblewrap");
+    else {
+        /* try it once, as it will be used */
+        Args args = {0};
+        add_base(&args, 1);
+        args_add(&args, "--");
+        args_add(&args, "/usr/bin/true");
+        make_dirs(build);
+        char *log_path = format_string("%s/sandbox-probe.log", build);
+        int status = run_process(args.items, NULL, log_path, 20);
+        if (status == 0)
+            sandbox.bubblewrap = 1;
+        else
+            reason = first_line_of(log_path);
+        free(log_path);
+        for (int i = 0; i < args.count; i++)
+            free(args.items[i]);
+        free(args.items);
+    }
+    if (!sandbox.bubblewrap && strcmp(wanted, "bubblewrap") == 0)
+        die("KIT_SANDBOX=bubblewrap, but bubblewrap cannot run here: %s", reason);
+
+    const char *who = "as you";
+    char *note = format_string("%s", "");
+    if (sandbox.as_root && coverage) {
+        who = "as root (they run the reference solutions, and must write their counts where root keeps them)";
+    } else if (sandbox.as_root) {
+        sandbox.drop = 1;
+        who = "as the user nobody";
+        if (!sandbox.bubblewrap && !nobody_can_enter(sandbox.root)) {
+            sandbox.drop = 0;
+            who = "as root";
+            free(note);
+            note = format_string("; the user nobody cannot enter %s, so the process limit does not hold and "
+                                 "the code can change the kit's files (install bubblewrap, or put the kit "
+                                 "where every user can enter, such as /opt)", sandbox.root);
+        }
+    }
+    /* root is not bound by the process limit: say it only where it holds */
+    char *limit = sandbox.as_root && !sandbox.drop ? format_string("%s", "")
+                                                   : format_string(", at most %d processes each", PROCESS_LIMIT);
+    if (sandbox.bubblewrap)
+        sandbox.description =
+            format_string("bubblewrap (no network; the kit read-only, its solutions and hidden cases not there; "
+                          "each check writes only its own scratch folder; checks run %s%s)", who, limit);
+    else
+        sandbox.description = format_string("none (bubblewrap %s: %s); checks run %s%s%s",
+                                            chosen_off ? "not used" : "unavailable", reason, who, limit, note);
+    free(limit);
+    free(note);
+    free(reason);
+}
+
+const char *sandbox_description(void) { return sandbox.description; }
+
+int sandbox_is_bubblewrap(void) { return sandbox.bubblewrap; }
+
+/* ---- running jobs ---------------------------------------------------------- */
+
+/*
+ * Runs the jobs (learner code) for the chapter whose folder is dir; each job's files land in
+ * dir/<job results>/<job name>.{out,log,status}. binds are the files the jobs read (the check program,
+ * the data set); envp their environment. done(i, problem, context) is called once job i's results are
+ * there: without a sandbox at once, before the next job runs, so that no later check can change them
+ * first; problem is NULL, or what went wrong with the sandbox itself. Returns that problem too.
+ */
+char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *binds, char **envp,
+               void (*done)(int, const char *, void *), void *context)
+{
+    char *work_root = format_string("%s/work", dir);
+    remove_tree(work_root);
+    make_dirs(work_root);
+    for (int i = 0; i < count; i++) {
+        char *results = format_string("%s/%s", dir, jobs[i].results);
+        make_dirs(results);
+        free(results);
+    }
+    int results_fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (results_fd < 0)
+        die("cannot open %s: %s", dir, strerror(errno));
+    rlim_t process_limit = (rlim_t)(count_user_processes(sandbox.uid) + PROCESS_LIMIT);
+    char *problem = NULL;
+
+    if (!sandbox.bubblewrap) {
+        Supervisor s = {results_fd, work_root, process_limit, sandbox.drop, sandbox.uid, sandbox.gid, envp};
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        for (int i = 0; i < count; i++) {
+            contain_job(&s, &jobs[i]);
+            done(i, NULL, context);
+        }
+    } else {
+        Args args = {0};
+        add_base(&args, 1);
+        for (int i = 0; binds[i]; i++)
+            add_bind(&args, binds[i], 0);
+        add_bind(&args, sandbox.grade, 0);
+        add_bind(&args, work_root, 1);
+        args_add(&args, "--chdir");
+        args_add(&args, sandbox.root);
+        args_add(&args, "--");
+        args_add(&args, sandbox.grade);
+        args_add(&args, "--contain");
+        char *number = format_string("%lu", (unsigned long)process_limit);
+        args_add(&args, number);
+        free(number);
+        number = format_string("%u", (unsigned)sandbox.uid);
+        args_add(&args, number);
+        free(number);
+        number = format_string("%u", (unsigned)sandbox.gid);
+        args_add(&args, number);
+        free(number);
+        args_add(&args, sandbox.drop ? "1" : "0");
+        char *work_absolute = absolute(work_root);
+        args_add(&args, work_absolute);
+        double total = 10;
+        for (int i = 0; i < count; i++) {
+            int argc = 0;
+            while (jobs[i].argv[argc])
+                argc++;
+            char *timeout = format_string("%g", jobs[i].timeout), *n = format_string("%d", argc),
+                 *capped = format_string("%d", jobs[i].capped);
+            const char *head[] = {jobs[i].name, jobs[i].results, timeout, capped, n};
+            for (int k = 0; k < 5; k++)
+                args_add(&args, head[k]);
+            for (int k = 0; k < argc; k++)
+                args_add(&args, jobs[i].argv[k]);
+            free(timeout);
+            free(n);
+            free(capped);
+            total += jobs[i].timeout + 2;
+        }
+        char *log_path = format_string("%s/sandbox.log", dir);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0)
+            die("cannot start bubblewrap: %s", strerror(errno));
+        if (pid == 0) {
+            setpgid(0, 0);
+            int null_fd = open("/dev/null", O_RDONLY);
+            int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (null_fd < 0 || log_fd < 0)
+                _exit(126);
+            dup2(null_fd, 0);
+            dup2(log_fd, 1);
+            dup2(log_fd, 2);
+            if (results_fd != RESULTS_FD) {
+                dup2(results_fd, RESULTS_FD);
+                close(results_fd);
+            }
+            execve(args.items[0], args.items, envp);
+            fprintf(stderr, "cannot run %s: %s\n", args.items[0], strerror(errno));
+            _exit(127);
+        }
+        int status;
+        if (!wait_until(pid, &status, total)) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            problem = format_string("the sandbox ran past its overall time limit of %.0f s", total);
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            char *line = first_line_of(log_path);
+            problem = format_string("the sandbox stopped (%s): %s", describe_wait_status(status), line);
+            free(line);
+        }
+        kill(-pid, SIGKILL);
+        kill_descendants(); /* bubblewrap's own helper comes back to this program when bubblewrap ends */
+        for (int i = 0; i < count; i++)
+            done(i, problem, context);
+        free(log_path);
+        free(work_absolute);
+        for (int i = 0; i < args.count; i++)
+            free(args.items[i]);
+        free(args.items);
+    }
+    close(results_fd);
+    remove_tree(work_root);
+    free(work_root);
+    return problem;
+}
+
+/* ---- compiling and unpacking a submission ---------------------------------------- */
+
+/* Gives a folder and what is in it to a user (nobody while it compiles; root again after). */
+static uid_t owner_uid;
+static gid_t owner_gid;
+
+static int give_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    if (lchown(path, owner_uid, owner_gid) != 0)
+        return 0;
+    return 0;
+}
+
+static void give_tree(const char *path, uid_t uid, gid_t gid)
+{
+    owner_uid = uid;
+    owner_gid = gid;
+    nftw(path, give_entry, 32, FTW_PHYS);
+}
+
+/*
+ * Runs a program that reads a submission (the compiler, tar) with the same protection as learner code:
+ * in the sandbox, seeing only the files in reads and writes (writable); without one, as nobody when the
+ * grade tool is root. Limits: 4 GiB of memory, the time limit as CPU time, 256 MiB per file.
+ * Returns the wait status, or -1 when it timed out.
+ */
+int run_isolated(char **argv, const char *log_path, double limit_seconds, const char *const *reads,
+                 const char *const *writes)
+{
+    Args args = {0};
+    if (sandbox.bubblewrap) {
+        add_base(&args, 0);
+        for (int i = 0; reads[i]; i++)
+            add_bind(&args, reads[i], 0);
+        for (int i = 0; writes[i]; i++)
+            add_bind(&args, writes[i], 1);
+        args_add(&args, "--chdir");
+        args_add(&args, sandbox.root);
+        args_add(&args, "--");
+    }
+    for (int i = 0; argv[i]; i++)
+        args_add(&args, argv[i]);
+    if (!sandbox.bubblewrap && sandbox.drop)
+        for (int i = 0; writes[i]; i++)
+            give_tree(writes[i], sandbox.uid, sandbox.gid);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("cannot start %s: %s", argv[0], strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        int null_fd = open("/dev/null", O_RDONLY);
+        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (null_fd < 0 || log_fd < 0)
+            _exit(126);
+        dup2(null_fd, 0);
+        dup2(log_fd, 1);
+        dup2(log_fd, 2);
+        close_other_descriptors();
+        set_limit(RLIMIT_CORE, 0);
+        set_limit(RLIMIT_AS, COMPILE_MEMORY_CAP_BYTES);
+        set_limit(RLIMIT_CPU, (rlim_t)limit_seconds);
+        set_limit(RLIMIT_FSIZE, 256L << 20);
+        if (!sandbox.bubblewrap && sandbox.drop && drop_to(sandbox.uid, sandbox.gid) != 0) {
+            fprintf(stderr, "the grader cannot switch to the user nobody: %s\n", strerror(errno));
+            _exit(125);
+        }
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        execvp(args.items[0], args.items);
+        fprintf(stderr, "cannot run %s: %s\n", args.items[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    int ended = wait_until(pid, &status, limit_seconds);
+    kill(-pid, SIGKILL);
+    if (!ended) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        status = -1;
+    }
+    kill_descendants();
+    if (!sandbox.bubblewrap && sandbox.drop)
+        for (int i = 0; writes[i]; i++)
+            give_tree(writes[i], getuid(), getgid());
+    for (int i = 0; i < args.count; i++)
+        free(args.items[i]);
+    free(args.items);
+    return status;
+}
+
+/* ---- the folders CI grading hides without a sandbox ------------------------------ */
+
+static const char *hidden_folders[] = {"solutions", "grader/hidden"};
+static mode_t hidden_modes[2];
+static int hidden_changed[2];
+
+static void restore_hidden_folders(void)
+{
+    for (int i = 0; i < 2; i++)
+        if (hidden_changed[i])
+            chmod(hidden_folders[i], hidden_modes[i]);
+}
+
+/* In CI grading as root without bubblewrap, the learner's code (run as nobody) must not read the
+ * reference solutions or the hidden cases: they are made readable by root only while grading. */
+void sandbox_hide_references(void)
+{
+    if (sandbox.bubblewrap || !sandbox.drop)
+        return;
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (stat(hidden_folders[i], &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        hidden_modes[i] = st.st_mode & 07777;
+        if (chmod(hidden_folders[i], 0700) == 0)
+            hidden_changed[i] = 1;
+    }
+    atexit(restore_hidden_folders);
+    char *longer = format_string("%s; solutions/ and grader/hidden/ readable by root only while it grades",
+                                 sandbox.description);
+    free(sandbox.description);
+    sandbox.description = longer;
+}
