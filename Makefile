@@ -4,10 +4,12 @@
 #   make grade CH=1.2       grade one chapter, with every check in detail
 #   make grade SUBMISSION=work.tar.gz   grade a learner's exercise.c files (CI), hidden cases included
 #   make run CH=1.1         run the chapter's demo with your code
+#   make run CH=4.5 DEMO=final_exam   run another program of the chapter (the final exam)
 #   make hint CH=1.1        one more hint for the chapter each time
 #   make watch              grade the chapter you are editing every time you save it
 #   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
 #   make test               the kit's own tests (instructors and CI)
+#   make bench              the speed of the reference solutions and of grading, measured on this machine
 #
 # Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
 # make new-lesson CH=x.y (see README.md and docs/new-lesson.md).
@@ -20,7 +22,7 @@ LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)
 HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
-GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c
+GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c grader/sandbox.c
 GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
 SUITE_SOURCES := $(wildcard grader/suites/*.c)
 SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
@@ -29,7 +31,7 @@ GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
 
-.PHONY: all deps datasets grade grade-solutions run hint watch test fixtures stubs student coverage new-lesson clean
+.PHONY: all deps datasets grade grade-solutions run hint watch test bench fixtures stubs student coverage new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -49,7 +51,7 @@ grade-solutions: all
 	@$(GRADE) --from solutions $(CH)
 
 run: all
-	@$(GRADE) --demo $(CH)
+	@$(GRADE) --demo $(CH) $(if $(DEMO),--program $(DEMO))
 
 hint:
 	@sh tools/hint.sh $(CH)
@@ -60,6 +62,9 @@ watch: all
 test: all
 	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness $(BUILD)/tests/grader
 	@bash tools/test.sh
+
+bench: all
+	@sh tools/bench.sh
 
 fixtures: all
 	@$(GRADE) --record $(CH)

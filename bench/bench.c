@@ -1,0 +1,232 @@
+/*
+ * bench.c: the speed and memory of the reference solutions (make bench; see tools/bench.sh).
+ *
+ * Built with the reference solutions of the written chapters; the parts whose chapter is not written
+ * yet say so. Every figure is a median over repeated runs: one epoch of training is one run.
+ *   bench [--runs N]
+ */
+#include "kit.h"
+#include "course.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, int count)
+{
+    qsort(values, (size_t)count, sizeof *values, compare_doubles);
+    return count % 2 ? values[count / 2] : 0.5 * (values[count / 2 - 1] + values[count / 2]);
+}
+
+/* The sgemm peak: the median GFLOP/s of runs products of two n x n matrices. */
+static double sgemm_peak(int n, int runs)
+{
+    Matrix A = kit_matrix_create(n, n), B = kit_matrix_create(n, n), C = kit_matrix_create(n, n);
+    KitRng rng;
+    kit_rng_seed(&rng, 8);
+    kit_matrix_fill_uniform(&A, &rng, -1.0f, 1.0f);
+    kit_matrix_fill_uniform(&B, &rng, -1.0f, 1.0f);
+    double *rates = malloc((size_t)runs * sizeof *rates);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A.data, n, B.data, n, 0.0f, C.data, n);
+    for (int r = 0; r < runs; r++) {
+        double started = kit_seconds();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A.data, n, B.data, n, 0.0f, C.data, n);
+        rates[r] = 2.0 * n * n * (double)n / (kit_seconds() - started) / 1e9;
+    }
+    double peak = median(rates, runs);
+    free(rates);
+    kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C);
+    return peak;
+}
+
+static void report(const char *what, double seconds, double flops, double peak, double target)
+{
+    double rate = flops / seconds / 1e9;
+    printf("%-34s %6.3f s an epoch  %6.1f GFLOP/s = %4.2f of the sgemm peak  (target: at most %.2f s%s)\n", what,
+           seconds, rate, rate / peak, target, seconds <= target ? ", met" : ", missed");
+}
+
+#ifdef KIT_BENCH_MLP
+/* The reference MLP D -> H -> 10 of chapter 3.4: the median time of runs epochs. */
+static double bench_mlp(const KitDataset *data, int H, int runs)
+{
+    const Matrix *X = &data->train_images, *y = &data->train_labels;
+    int D = X->cols, C = 10;
+    Matrix W1 = kit_matrix_create(D, H), b1 = kit_matrix_create(1, H), W2 = kit_matrix_create(H, C);
+    Matrix b2 = kit_matrix_create(1, C);
+    KitRng rng;
+    kit_rng_seed(&rng, 34);
+    kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / D));
+    kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / H));
+    KitMlpWork work = kit_mlp_work_create(X->rows, 64, D, H, C);
+    double *times = malloc((size_t)runs * sizeof *times);
+    for (int r = 0; r < runs; r++) {
+        double started = kit_seconds();
+        train_mlp_epoch(&W1, &b1, &W2, &b2, X, y, &work, 0.1f, &rng, NULL);
+        times[r] = kit_seconds() - started;
+    }
+    double result = median(times, runs);
+    free(times);
+    kit_mlp_work_free(&work);
+    kit_matrix_free(&W1), kit_matrix_free(&b1), kit_matrix_free(&W2), kit_matrix_free(&b2);
+    return result;
+}
+#endif
+
+#ifdef KIT_BENCH_MLP3
+/* The reference 784 -> 256 -> 128 -> 10 network of chapter 4.1, trained with its forward_mlp3 and backward_mlp3 and
+ * chapter 2.3's batches: the median time of runs epochs. All scratch is allocated before the first epoch. */
+static double bench_mlp3(const KitDataset *data, int runs)
+{
+    enum { B = 64, H1 = 256, H2 = 128, C = 10 };
+    const Matrix *X = &data->train_images, *y = &data->train_labels;
+    int N = X->rows, D = X->cols;
+    Matrix W[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, C)};
+    Matrix b[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, C)};
+    Matrix dW[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, C)};
+    Matrix db[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, C)};
+    KitRng rng;
+    kit_rng_seed(&rng, 41);
+    for (int l = 0; l < 3; l++)
+        kit_matrix_fill_normal(&W[l], &rng, 0.0f, sqrtf(2.0f / W[l].rows));
+    Matrix Xb = kit_matrix_create(B, D), yb = kit_matrix_create(B, 1), Y = kit_matrix_create(B, C);
+    Matrix Z1 = kit_matrix_create(B, H1), A1 = kit_matrix_create(B, H1), Z2 = kit_matrix_create(B, H2);
+    Matrix A2 = kit_matrix_create(B, H2), Z3 = kit_matrix_create(B, C), A3 = kit_matrix_create(B, C);
+    Matrix dZ1 = kit_matrix_create(B, H1), dZ2 = kit_matrix_create(B, H2), dZ3 = kit_matrix_create(B, C);
+    Matrix *batch[] = {&Xb, &yb, &Y, &Z1, &A1, &Z2, &A2, &Z3, &A3, &dZ1, &dZ2, &dZ3};
+    int *order = malloc((size_t)N * sizeof *order);
+    double *times = malloc((size_t)runs * sizeof *times);
+    for (int r = 0; r < runs; r++) {
+        double started = kit_seconds();
+        shuffle_indices(order, N, &rng);
+        for (int start = 0; start < N; start += B) {
+            int m = N - start < B ? N - start : B;
+            for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
+                batch[k]->rows = m;
+            gather_rows(&Xb, X, order, start);
+            gather_rows(&yb, y, order, start);
+            one_hot(&Y, &yb);
+            forward_mlp3(&Z1, &A1, &Z2, &A2, &Z3, &A3, &Xb, &W[0], &b[0], &W[1], &b[1], &W[2], &b[2]);
+            backward_mlp3(&dW[0], &db[0], &dW[1], &db[1], &dW[2], &db[2], &dZ3, &dZ2, &dZ1, &Xb, &Y, &Z1, &A1, &Z2,
+                          &A2, &A3, &W[1], &W[2]);
+            for (int l = 0; l < 3; l++) {
+                cblas_saxpy(W[l].rows * W[l].cols, -0.1f, dW[l].data, 1, W[l].data, 1);
+                cblas_saxpy(b[l].cols, -0.1f, db[l].data, 1, b[l].data, 1);
+            }
+        }
+        times[r] = kit_seconds() - started;
+    }
+    double result = median(times, runs);
+    free(times), free(order);
+    for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
+        batch[k]->rows = B, kit_matrix_free(batch[k]);
+    for (int l = 0; l < 3; l++)
+        kit_matrix_free(&W[l]), kit_matrix_free(&b[l]), kit_matrix_free(&dW[l]), kit_matrix_free(&db[l]);
+    return result;
+}
+#endif
+
+#ifdef KIT_BENCH_CNN
+/* The reference CNN of chapter 4.3 (8 filters 3x3 -> ReLU -> 2x2 max pool -> dense -> softmax): the median time of
+ * runs epochs with train_cnn_epoch. */
+static double bench_cnn(const KitDataset *data, int filters, int runs)
+{
+    const Matrix *X = &data->train_images, *y = &data->train_labels;
+    enum { SIDE = 28, KERNEL = 3, C = 10 };
+    int pooled = filters * ((SIDE - KERNEL + 1) / 2) * ((SIDE - KERNEL + 1) / 2);
+    Cnn cnn = {{1, SIDE, SIDE, KERNEL, 1}, kit_matrix_create(filters, KERNEL * KERNEL), kit_matrix_create(1, filters),
+               kit_matrix_create(pooled, C), kit_matrix_create(1, C)};
+    KitRng rng;
+    kit_rng_seed(&rng, 43);
+    kit_matrix_fill_normal(&cnn.W1, &rng, 0.0f, sqrtf(2.0f / (KERNEL * KERNEL)));
+    kit_matrix_fill_normal(&cnn.W2, &rng, 0.0f, sqrtf(2.0f / pooled));
+    KitCnnWork work = kit_cnn_work_create(X->rows, 64, 1, SIDE, SIDE, KERNEL, filters, C);
+    double *times = malloc((size_t)runs * sizeof *times);
+    for (int r = 0; r < runs; r++) {
+        double started = kit_seconds();
+        train_cnn_epoch(&cnn, X, y, &work, 0.05f, &rng, NULL);
+        times[r] = kit_seconds() - started;
+    }
+    double result = median(times, runs);
+    free(times);
+    kit_cnn_work_free(&work);
+    kit_matrix_free(&cnn.W1), kit_matrix_free(&cnn.b1), kit_matrix_free(&cnn.W2), kit_matrix_free(&cnn.b2);
+    return result;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    int runs = 5;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+    if (runs < 1)
+        kit_fatal("bench: --runs must be at least 1");
+    printf("OpenBLAS: %s; kernels for the core '%s'; %d threads on %d processors\n", openblas_get_config(),
+           openblas_get_corename(), openblas_get_num_threads(), openblas_get_num_procs());
+    int threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    double peak_one = sgemm_peak(1024, 9);
+    openblas_set_num_threads(threads);
+    double peak = sgemm_peak(1024, 9);
+    printf("sgemm peak (1024 x 1024 x 1024, median of 9): %.1f GFLOP/s with %d threads, %.1f GFLOP/s with 1\n", peak,
+           threads, peak_one);
+
+    KitDatasetPlace place;
+    KitDataset data;
+    char error[512];
+    if (kit_dataset_find(&place, error, sizeof error) != 0 || kit_dataset_load(&data, &place, error, sizeof error) != 0)
+        kit_fatal("%s", error);
+    long N = data.train_images.rows, D = data.train_images.cols;
+    printf("Data set: %s, %ld training images; every figure below is the median of %d epochs\n", place.name, N, runs);
+#ifdef KIT_BENCH_MLP
+    {
+        /* floating-point operations of the matrix products of one epoch: forward X W1 and A1 W2, backward
+         * A1^T dZ2, dZ2 W2^T and X^T dZ1 */
+        int H = 256, C = 10;
+        double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * C);
+        double seconds = bench_mlp(&data, H, runs);
+        report("MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
+    }
+#else
+    printf("MLP 784-256-10: not measured, chapter 3.4 is not written yet\n");
+#endif
+#ifdef KIT_BENCH_MLP3
+    {
+        /* forward: X W1, A1 W2, A2 W3; backward: dW3, dA2, dW2, dA1, dW1 (no dX) */
+        int H1 = 256, H2 = 128, C = 10;
+        double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * C);
+        report("MLP 784-256-128-10, batch 64:", bench_mlp3(&data, runs), flops, peak, 0.35);
+    }
+#else
+    printf("MLP 784-256-128-10: not measured, chapter 4.1 is not written yet\n");
+#endif
+#ifdef KIT_BENCH_CNN
+    {
+        /* the convolution forward and its filters' gradient (2 N F 26*26 9 each), the dense layer's forward, weight
+         * gradient and input gradient (2 N 1352 10 each) */
+        int F = 8, maps = 26 * 26, pooled = F * 13 * 13;
+        double flops = 2.0 * N * (2.0 * F * maps * 9 + 3.0 * pooled * 10);
+        report("CNN 8 filters 3x3, pool, dense:", bench_cnn(&data, F, runs), flops, peak, 0.8);
+    }
+#else
+    printf("CNN: not measured, chapter 4.3 is not written yet\n");
+#endif
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    double data_mib = (double)(data.train_images.rows + data.test_images.rows) * (D + 1) * sizeof(float) / (1 << 20);
+    printf("Peak memory of this process: %.0f MiB (the data set as floats: %.0f MiB)\n", usage.ru_maxrss / 1024.0,
+           data_mib);
+    kit_dataset_free(&data);
+    return 0;
+}
