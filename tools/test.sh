@@ -345,7 +345,14 @@ cp build/grader/grade build/grader/runner.o build/grader/suite-*.o "$copy/build/
 cp build/kit/libkit.a "$copy/build/kit/"
 modes=""
 KIT_SANDBOX=bubblewrap $GRADE --sandbox >/dev/null 2>&1 && modes="bubblewrap"
-[ "$(id -u)" = 0 ] && modes="$modes none"
+# the fallback needs a kit the user nobody can enter (not one under /root); where it cannot, it is not claimed
+if [ "$(id -u)" = 0 ]; then
+    if runuser -u nobody -- test -r "$copy/grader/course.txt" 2>/dev/null; then
+        modes="$modes none"
+    else
+        pass "hostile submissions without bubblewrap: not tried here, the user nobody cannot enter $copy (the README's threat model says what holds then)"
+    fi
+fi
 other_folder=$(awk '$1 == "1.3" {print $2}' <<<"$chapters")
 ci_cases=0
 ci_false_passes=0
