@@ -35,6 +35,10 @@ extern const int kit_suite_check_count;
  * a value passes when |got - expected| <= abs_tol + rel_tol * |expected| (and NaN or inf match only themselves). */
 void kit_emit(KitCase *c, const char *name, const Matrix *m, double abs_tol, double rel_tol);
 
+/* Emits rows 0, step, 2 step, ... and the last row of a large matrix, compared like kit_emit: enough to catch a
+ * wrong index or leading dimension without a fixture of every element. The name says which rows were kept. */
+void kit_emit_rows(KitCase *c, const char *name, const Matrix *m, int step, double abs_tol, double rel_tol);
+
 /* Emits one number, compared like an element of kit_emit. */
 void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol);
 

@@ -67,6 +67,23 @@ void kit_emit(KitCase *c, const char *name, const Matrix *m, double abs_tol, dou
     fflush(c->out);
 }
 
+void kit_emit_rows(KitCase *c, const char *name, const Matrix *m, int step, double abs_tol, double rel_tol)
+{
+    if (step < 1)
+        kit_fatal("kit_emit_rows: step %d; expected at least 1", step);
+    int kept = (m->rows - 1) / step + 1 + ((m->rows - 1) % step != 0);
+    Matrix rows = kit_matrix_create(kept, m->cols);
+    for (int r = 0; r < kept; r++) {
+        int source = r * step < m->rows ? r * step : m->rows - 1;
+        memcpy(rows.data + (size_t)r * m->cols, m->data + (size_t)source * m->cols, (size_t)m->cols * sizeof(float));
+    }
+    char label[300];
+    snprintf(label, sizeof label, "%s: rows 0, %d, %d, ... and %d only (row r here is row %d r, the last the last)",
+             name, step, 2 * step, m->rows - 1, step);
+    kit_emit(c, label, &rows, abs_tol, rel_tol);
+    kit_matrix_free(&rows);
+}
+
 void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol)
 {
     float v = (float)value;
