@@ -1,6 +1,7 @@
 /* The grading suite of chapter 3.4: Backpropagation for Training MLPs. */
 #include "check.h"
 #include "course.h"
+#include "two_layer.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -37,62 +38,6 @@ const char kit_suite_chapter[] = "3.4";
 #define FASHION_BAR 0.85
 
 /* ---- helpers ----------------------------------------------------------- */
-
-/* A two-layer network D -> H -> C and a batch: X (N x D), labels (N x 1) and their one-hot rows Y. */
-typedef struct {
-    Matrix X, labels, Y, W1, b1, W2, b2;
-} Problem;
-
-static void free_problem(Problem *p)
-{
-    Matrix *all[] = {&p->X, &p->labels, &p->Y, &p->W1, &p->b1, &p->W2, &p->b2};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        kit_matrix_free(all[k]);
-}
-
-/* The smallest |Z1| of the problem's hidden scores, computed here in double. */
-static double smallest_hidden_score(const Problem *p)
-{
-    int N = p->X.rows, D = p->X.cols, H = p->W1.cols;
-    double smallest = INFINITY;
-    for (int i = 0; i < N; i++)
-        for (int j = 0; j < H; j++) {
-            double z = p->b1.data[j];
-            for (int k = 0; k < D; k++)
-                z += (double)p->X.data[i * D + k] * p->W1.data[k * H + j];
-            if (fabs(z) < smallest)
-                smallest = fabs(z);
-        }
-    return smallest;
-}
-
-/* A random problem: inputs normal (std 1), weights normal (std 0.7), biases uniform in [-0.5, 0.5], labels
- * uniform over the C classes. With margin > 0 the draw is repeated (the same sequence for the same seed) until
- * every hidden score is at least margin away from ReLU's kink at 0, so that central differences never step
- * across it. */
-static Problem random_problem(const KitCase *c, uint64_t salt, int N, int D, int H, int C, double margin)
-{
-    KitRng rng;
-    kit_rng_seed(&rng, kit_case_seed(c) + salt);
-    for (;;) {
-        Problem p = {kit_matrix_create(N, D), kit_matrix_create(N, 1), kit_matrix_create(N, C),
-                     kit_matrix_create(D, H), kit_matrix_create(1, H), kit_matrix_create(H, C),
-                     kit_matrix_create(1, C)};
-        kit_matrix_fill_normal(&p.X, &rng, 0.0f, 1.0f);
-        kit_matrix_fill_normal(&p.W1, &rng, 0.0f, 0.7f);
-        kit_matrix_fill_uniform(&p.b1, &rng, -0.5f, 0.5f);
-        kit_matrix_fill_normal(&p.W2, &rng, 0.0f, 0.7f);
-        kit_matrix_fill_uniform(&p.b2, &rng, -0.5f, 0.5f);
-        for (int i = 0; i < N; i++) {
-            int label = kit_rng_below(&rng, C);
-            p.labels.data[i] = (float)label;
-            p.Y.data[i * C + label] = 1.0f;
-        }
-        if (margin <= 0.0 || smallest_hidden_score(&p) >= margin)
-            return p;
-        free_problem(&p);
-    }
-}
 
 /* Records the problem's inputs, each name after prefix ("" or "network 2: "). */
 static void show_problem(KitCase *c, const char *prefix, const Problem *p)
@@ -235,17 +180,6 @@ static void check_numeric_b2(KitCase *c) { check_numeric(c, 3); }
 
 /* ---- train_mlp_step and train_mlp_epoch -------------------------------- */
 
-static void emit_parameters(KitCase *c, const char *when, const Problem *p)
-{
-    char label[128];
-    const char *names[] = {"W1", "b1", "W2", "b2"};
-    const Matrix *parameters[] = {&p->W1, &p->b1, &p->W2, &p->b2};
-    for (int k = 0; k < 4; k++) {
-        snprintf(label, sizeof label, "%s %s", names[k], when);
-        kit_emit(c, label, parameters[k], TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    }
-}
-
 static void check_step(KitCase *c)
 {
     enum { N = 5, D = 6, H = 7, C = 4, BATCH = 8 };
@@ -259,7 +193,7 @@ static void check_step(KitCase *c)
     kit_matrix_fill(&work.Y, NAN); /* train_mlp_step makes the one-hot rows itself */
     float loss = train_mlp_step(&p.W1, &p.b1, &p.W2, &p.b2, &work, 0.5f);
     kit_emit_scalar(c, "the loss train_mlp_step returned (lr 0.5)", loss, TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    emit_parameters(c, "after one train_mlp_step with lr 0.5", &p);
+    emit_parameters(c, "after one train_mlp_step with lr 0.5", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     loss = train_mlp_step(&p.W1, &p.b1, &p.W2, &p.b2, &work, 0.5f);
     kit_emit_scalar(c, "the loss of a second step on the same batch", loss, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     kit_mlp_work_free(&work);
@@ -278,11 +212,11 @@ static void check_epoch(KitCase *c)
     float first = train_mlp_epoch(&p.W1, &p.b1, &p.W2, &p.b2, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
     kit_emit_scalar(c, "the mean loss train_mlp_epoch returned (epoch 1, 37 examples, batches of 8, lr 0.2)", first,
                     TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    emit_parameters(c, "after epoch 1", &p);
+    emit_parameters(c, "after epoch 1", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     float second = train_mlp_epoch(&p.W1, &p.b1, &p.W2, &p.b2, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
     kit_emit_scalar(c, "the mean loss of epoch 2 (a new order from the same generator)", second, TRAINING_ABS_TOL,
                     TRAINING_REL_TOL);
-    emit_parameters(c, "after epoch 2", &p);
+    emit_parameters(c, "after epoch 2", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     kit_emit_scalar(c, "kit_rng_below(rng, 1000) after the two epochs (one shuffle of 37 each)",
                     kit_rng_below(&rng, 1000), 0, 0);
     kit_mlp_work_free(&work);

@@ -1,6 +1,7 @@
 /* The grading suite of chapter 4.3: Pooling and CNN Architecture. */
 #include "check.h"
 #include "course.h"
+#include "cnn_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -552,40 +553,6 @@ static void check_epoch(KitCase *c)
 
 /* ---- accuracy ------------------------------------------------------------- */
 
-/* The class the trained CNN gives one 28 x 28 image, computed here: the convolution in float (each sum of 9
- * products), pooling, ReLU and the dense layer in double. */
-static int predict_here(const Cnn *cnn, const float *image, float *maps, double *pooled)
-{
-    enum { H = 28, K = 3, OH = H - K + 1, PH = OH / 2 };
-    int F = cnn->W1.rows, classes = cnn->W2.cols;
-    for (int f = 0; f < F; f++) {
-        const float *w = cnn->W1.data + f * K * K;
-        for (int y = 0; y < OH; y++)
-            for (int x = 0; x < OH; x++) {
-                const float *patch = image + y * H + x;
-                maps[(f * OH + y) * OH + x] = cnn->b1.data[f] + patch[0] * w[0] + patch[1] * w[1] + patch[2] * w[2] +
-                                              patch[H] * w[3] + patch[H + 1] * w[4] + patch[H + 2] * w[5] +
-                                              patch[2 * H] * w[6] + patch[2 * H + 1] * w[7] + patch[2 * H + 2] * w[8];
-            }
-        for (int py = 0; py < PH; py++)
-            for (int px = 0; px < PH; px++) {
-                const float *top = maps + (f * OH + 2 * py) * OH + 2 * px;
-                float m = fmaxf(fmaxf(top[0], top[1]), fmaxf(top[OH], top[OH + 1]));
-                pooled[(f * PH + py) * PH + px] = m > 0.0f ? m : 0.0;
-            }
-    }
-    int best = 0;
-    double best_score = -INFINITY;
-    for (int k = 0; k < classes; k++) {
-        double z = cnn->b2.data[k];
-        for (int j = 0; j < F * PH * PH; j++)
-            z += pooled[j] * cnn->W2.data[(size_t)j * classes + k];
-        if (z > best_score)
-            best_score = z, best = k;
-    }
-    return best;
-}
-
 static void check_accuracy(KitCase *c)
 {
     const KitDataset *data = kit_case_dataset(c);
@@ -605,13 +572,7 @@ static void check_accuracy(KitCase *c)
         train_cnn_epoch(&cnn, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR, &shuffle,
                         NULL);
     const Matrix *T = &data->test_images;
-    float *maps = malloc((size_t)F * 26 * 26 * sizeof *maps);
-    double *pooled = malloc((size_t)P * sizeof *pooled);
-    int right = 0;
-    for (int i = 0; i < T->rows; i++)
-        right += predict_here(&cnn, T->data + (size_t)i * 784, maps, pooled) == (int)data->test_labels.data[i];
-    free(maps), free(pooled);
-    kit_emit_at_least(c, "test accuracy", T->rows ? (double)right / T->rows : 0.0, MNIST_BAR, FASHION_BAR);
+    kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(&cnn, T, &data->test_labels), MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_matrix_free(&cnn.W1), kit_matrix_free(&cnn.b1), kit_matrix_free(&cnn.W2), kit_matrix_free(&cnn.b2);
 }

@@ -1,6 +1,7 @@
 /* The grading suite of chapter 4.4: Regularization Techniques. */
 #include "check.h"
 #include "course.h"
+#include "two_layer.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -61,60 +62,6 @@ static void free_matrices(Matrix **all, size_t count)
         kit_matrix_free(all[k]);
 }
 
-/* A two-layer network D -> H -> C and a batch: X (N x D), labels (N x 1) and their one-hot rows Y. */
-typedef struct {
-    Matrix X, labels, Y, W1, b1, W2, b2;
-} Problem;
-
-static void free_problem(Problem *p)
-{
-    Matrix *all[] = {&p->X, &p->labels, &p->Y, &p->W1, &p->b1, &p->W2, &p->b2};
-    free_matrices(all, sizeof all / sizeof all[0]);
-}
-
-/* The smallest |Z1| of the problem's hidden scores, computed here in double. */
-static double smallest_hidden_score(const Problem *p)
-{
-    int N = p->X.rows, D = p->X.cols, H = p->W1.cols;
-    double smallest = INFINITY;
-    for (int i = 0; i < N; i++)
-        for (int j = 0; j < H; j++) {
-            double z = p->b1.data[j];
-            for (int k = 0; k < D; k++)
-                z += (double)p->X.data[i * D + k] * p->W1.data[k * H + j];
-            if (fabs(z) < smallest)
-                smallest = fabs(z);
-        }
-    return smallest;
-}
-
-/* A random problem: inputs normal (std 1), weights normal (std 0.7), biases uniform in [-0.5, 0.5], labels
- * uniform over the C classes. With margin > 0 the draw is repeated (the same sequence for the same seed) until
- * every hidden score is at least margin away from ReLU's kink at 0. */
-static Problem random_problem(const KitCase *c, uint64_t salt, int N, int D, int H, int C, double margin)
-{
-    KitRng rng;
-    kit_rng_seed(&rng, kit_case_seed(c) + salt);
-    for (;;) {
-        Problem p = {kit_matrix_create(N, D), kit_matrix_create(N, 1), kit_matrix_create(N, C),
-                     kit_matrix_create(D, H), kit_matrix_create(1, H), kit_matrix_create(H, C),
-                     kit_matrix_create(1, C)};
-        kit_matrix_fill_normal(&p.X, &rng, 0.0f, 1.0f);
-        kit_matrix_fill_normal(&p.W1, &rng, 0.0f, 0.7f);
-        kit_matrix_fill_uniform(&p.b1, &rng, -0.5f, 0.5f);
-        kit_matrix_fill_normal(&p.W2, &rng, 0.0f, 0.7f);
-        kit_matrix_fill_uniform(&p.b2, &rng, -0.5f, 0.5f);
-        for (int i = 0; i < N; i++) {
-            int label = kit_rng_below(&rng, C);
-            p.labels.data[i] = (float)label;
-            p.Y.data[i * C + label] = 1.0f;
-        }
-        if (margin <= 0.0 || smallest_hidden_score(&p) >= margin)
-            return p;
-        free_problem(&p);
-    }
-}
-
 /* The lesson's network: 3 -> 4 -> 3, two examples with labels 1 and 2 (the example of chapters 3.3 and 3.4). */
 static Problem lesson_problem(void)
 {
@@ -136,17 +83,6 @@ static void show_problem(KitCase *c, const Problem *p)
     kit_show_input(c, "b1", &p->b1);
     kit_show_input(c, "W2", &p->W2);
     kit_show_input(c, "b2", &p->b2);
-}
-
-static void emit_parameters(KitCase *c, const char *when, const Problem *p)
-{
-    char label[256];
-    const char *names[] = {"W1", "b1", "W2", "b2"};
-    const Matrix *parameters[] = {&p->W1, &p->b1, &p->W2, &p->b2};
-    for (int k = 0; k < 4; k++) {
-        snprintf(label, sizeof label, "%s %s", names[k], when);
-        kit_emit(c, label, parameters[k], TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    }
 }
 
 /* ---- l2_regularization ------------------------------------------------- */
@@ -331,7 +267,7 @@ static void step_and_emit(KitCase *c, const char *what, Problem *p, int batch_si
         snprintf(label, sizeof label, "the first %d rows of mask after step %d", N, s);
         kit_emit(c, label, &used, 0, MASK_REL_TOL);
         snprintf(label, sizeof label, "after step %d", s);
-        emit_parameters(c, label, p);
+        emit_parameters(c, label, p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     }
     kit_emit_scalar(c, "kit_rng_below(rng, 1000) after the steps (m * H draws each)", kit_rng_below(&rng, 1000), 0,
                     0);
