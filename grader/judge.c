@@ -483,8 +483,16 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
             result->message = format_string("%.*s", (int)strcspn(marker, "\n"), marker);
         } else {
             const char *error = log ? strstr(log, "error: ") : NULL;
+            /* the supervisor could not start the check program: none of the learner's code ran */
+            int not_started = (code == 127 && log && strncmp(log, "cannot run ", 11) == 0) ||
+                              (code == 125 && log && strncmp(log, "the grader cannot switch", 24) == 0);
             result->message =
-                error ? format_string("stopped with exit status %d: %.*s", code, (int)strcspn(error, "\n"), error)
+                not_started
+                    ? format_string("the grader could not start this check (%.*s), so none of your code ran; "
+                                    "\"Resource temporarily unavailable\" means the process limit of the user the "
+                                    "checks run as was used up by other gradings on this machine: grade again",
+                                    (int)strcspn(log, "\n"), log)
+                : error ? format_string("stopped with exit status %d: %.*s", code, (int)strcspn(error, "\n"), error)
                       : format_string("your code ended the program with exit status %d before the check finished "
                                       "(exit() called?)", code);
         }

@@ -3,6 +3,8 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static Array array(const char *name, int rows, int cols, float *values, double abs_tol, double rel_tol)
@@ -106,4 +108,26 @@ Test(bar, a_figure_is_judged_against_the_bar_of_the_data_set)
     cr_assert_str_eq(message, "test accuracy is 0.9600, below the bar of 0.9850 on MNIST");
     got.value = NAN;
     cr_assert_not_null(judge_bar(&expected, &got, &info));
+}
+
+/* A check whose program the supervisor could not start is not blamed on the learner's code. */
+Test(judge, a_check_that_could_not_start_says_so)
+{
+    char dir[] = "/tmp/kit-judge-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *status = format_string("%s/x.status", dir), *log = format_string("%s/x.log", dir);
+    FILE *f = fopen(status, "w");
+    fputs("exited 127\nprocesses 0 of 64\n", f);
+    fclose(f);
+    f = fopen(log, "w");
+    fputs("cannot run build/1.3/check: Resource temporarily unavailable\n", f);
+    fclose(f);
+    FixtureCheck check = {.id = "x", .title = "a check", .file_id = "x", .points = 1};
+    ChapterResult chapter = {0};
+    CheckResult result = {0};
+    judge_check(NULL, &check, dir, &chapter, &result);
+    cr_assert_eq(result.verdict, VERDICT_FAIL);
+    cr_assert_not_null(strstr(result.message, "could not start this check"), "%s", result.message);
+    cr_assert_not_null(strstr(result.message, "Resource temporarily unavailable"), "%s", result.message);
+    remove(status), remove(log), remove(dir);
 }
