@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Checks allowed this many seconds or more train a model: the report gives their time against the budget. */
+#define LONG_CHECK_SECONDS 30
+
 /* ---- reading arrays ---------------------------------------------------- */
 
 /* Reads the next line of *cursor (NUL-terminating it in place); NULL at the end. */
@@ -472,7 +475,11 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
                                         "should not call fork()", left, left == 1 ? "" : "es", process_limit);
     } else if (sscanf(status, "timeout %lf", &seconds) == 1) {
         result->verdict = VERDICT_TIMEOUT;
-        result->message = format_string("timed out: still running after %g s (an endless loop?)", seconds);
+        result->message =
+            check->timeout >= LONG_CHECK_SECONDS
+                ? format_string("timed out: still running after %g s, this check's budget (an endless loop, or "
+                                "products written as plain loops where the chapter uses cblas_sgemm?)", seconds)
+                : format_string("timed out: still running after %g s (an endless loop?)", seconds);
     } else if (sscanf(status, "signal %d", &code) == 1) {
         result->verdict = VERDICT_CRASH;
         result->message = format_string("crashed with signal %d: %s", code, signal_meaning(code));
@@ -577,6 +584,17 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         }
         free(produced);
         free(text);
+    }
+    /* a check that ran long, or may (training), says how long it took and how long it could have */
+    double ran = 0;
+    const char *timing = status ? strstr(status, "\nseconds ") : NULL;
+    if ((result->verdict == VERDICT_PASS || result->verdict == VERDICT_FAIL) && timing &&
+        sscanf(timing, "\nseconds %lf", &ran) == 1 && (check->timeout >= LONG_CHECK_SECONDS || ran >= 1.0)) {
+        char *took = format_string("took %.1f s of the %g s it may", ran, check->timeout);
+        char *joined = result->info ? format_string("%s; %s", result->info, took) : format_string("%s", took);
+        free(result->info);
+        free(took);
+        result->info = joined;
     }
     /* on a wrong answer, show the inputs it was given */
     if (result->verdict == VERDICT_FAIL && check->input_count > 0 && !check->hidden) {

@@ -395,6 +395,7 @@ static void contain_job(const Supervisor *s, const Job *job)
         argv[i] = substitute(job->argv[i], work);
 
     fflush(NULL);
+    double started = now_seconds();
     pid_t pid = fork();
     if (pid < 0)
         die("cannot start a process for %s: %s", job->name, strerror(errno));
@@ -427,6 +428,7 @@ static void contain_job(const Supervisor *s, const Job *job)
     }
     int status = 0;
     int ended = wait_until(pid, &status, job->timeout);
+    double seconds = now_seconds() - started;
     /* count what is still running, then kill it all: the check itself too, when it timed out */
     int left = kill_descendants();
     if (!ended)
@@ -438,7 +440,8 @@ static void contain_job(const Supervisor *s, const Job *job)
         text = format_string("exited %d\n", WEXITSTATUS(status));
     else
         text = format_string("signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    char *full = format_string("%spid %d\nprocesses %d of %d\n", text, (int)pid, left, PROCESS_LIMIT);
+    char *full =
+        format_string("%spid %d\nprocesses %d of %d\nseconds %.2f\n", text, (int)pid, left, PROCESS_LIMIT, seconds);
     collect(work, s->results_fd, job->results, status_name);
     if (write_result(s->results_fd, job->results, status_name, full, strlen(full)) != 0)
         die("cannot write the status of %s into %s: %s", job->name, job->results, strerror(errno));

@@ -131,3 +131,40 @@ Test(judge, a_check_that_could_not_start_says_so)
     cr_assert_not_null(strstr(result.message, "Resource temporarily unavailable"), "%s", result.message);
     remove(status), remove(log), remove(dir);
 }
+
+/* Runs judge_check on a status file with the given text, for a check allowed timeout seconds. */
+static CheckResult judge_status(const char *text, double timeout)
+{
+    char dir[] = "/tmp/kit-judge-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *status = format_string("%s/x.status", dir), *out = format_string("%s/x.out", dir);
+    FILE *f = fopen(status, "w");
+    fputs(text, f);
+    fclose(f);
+    f = fopen(out, "w");
+    fclose(f);
+    FixtureCheck check = {.id = "x", .title = "a check", .file_id = "x", .points = 1, .timeout = timeout};
+    ChapterResult chapter = {0};
+    CheckResult result = {0};
+    judge_check(NULL, &check, dir, &chapter, &result);
+    remove(status), remove(out), remove(dir);
+    return result;
+}
+
+/* A training check says how long it took against its budget, so that slow code shows before it times out. */
+Test(judge, a_training_check_reports_its_time_against_its_budget)
+{
+    CheckResult trained = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 52.68\n", 300);
+    cr_assert_eq(trained.verdict, VERDICT_PASS);
+    cr_assert_str_eq(trained.info, "took 52.7 s of the 300 s it may");
+    CheckResult quick = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 0.04\n", 5);
+    cr_assert_eq(quick.verdict, VERDICT_PASS);
+    cr_assert_null(quick.info);
+    CheckResult slow = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 2.50\n", 5);
+    cr_assert_str_eq(slow.info, "took 2.5 s of the 5 s it may");
+    CheckResult late = judge_status("timeout 300\npid 7\nprocesses 0 of 64\nseconds 300.01\n", 300);
+    cr_assert_eq(late.verdict, VERDICT_TIMEOUT);
+    cr_assert_not_null(strstr(late.message, "this check's budget"), "%s", late.message);
+    cr_assert_not_null(strstr(late.message, "cblas_sgemm"), "%s", late.message);
+    cr_assert_null(late.info);
+}
