@@ -11,7 +11,7 @@
  *   - waits for it with a wall-clock limit, then counts and kills every process it left behind
  *     (it is the "subreaper" of all of them, so none escapes by leaving its process group);
  *   - copies the regular files the check wrote (capped) into the results folder, and writes the
- *     check's status itself: how it ended, and how many processes it left running.
+ *     check's status itself: how it ended, how many processes it left running, and how long it ran.
  * The results folder is not mounted in the sandbox: the supervisor writes it through a descriptor
  * the check never gets. The grade tool judges only what is in the results folder.
  *
