@@ -590,7 +590,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
     const char *timing = status ? strstr(status, "\nseconds ") : NULL;
     if ((result->verdict == VERDICT_PASS || result->verdict == VERDICT_FAIL) && timing &&
         sscanf(timing, "\nseconds %lf", &ran) == 1 && (check->timeout >= LONG_CHECK_SECONDS || ran >= 1.0)) {
-        char *took = format_string("took %.1f s of the %g s it may", ran, check->timeout);
+        char *took = format_string("took %.1f s of the %g s allowed", ran, check->timeout);
         char *joined = result->info ? format_string("%s; %s", result->info, took) : format_string("%s", took);
         free(result->info);
         free(took);

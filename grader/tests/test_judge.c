@@ -156,12 +156,12 @@ Test(judge, a_training_check_reports_its_time_against_its_budget)
 {
     CheckResult trained = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 52.68\n", 300);
     cr_assert_eq(trained.verdict, VERDICT_PASS);
-    cr_assert_str_eq(trained.info, "took 52.7 s of the 300 s it may");
+    cr_assert_str_eq(trained.info, "took 52.7 s of the 300 s allowed");
     CheckResult quick = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 0.04\n", 5);
     cr_assert_eq(quick.verdict, VERDICT_PASS);
     cr_assert_null(quick.info);
     CheckResult slow = judge_status("exited 0\npid 7\nprocesses 0 of 64\nseconds 2.50\n", 5);
-    cr_assert_str_eq(slow.info, "took 2.5 s of the 5 s it may");
+    cr_assert_str_eq(slow.info, "took 2.5 s of the 5 s allowed");
     CheckResult late = judge_status("timeout 300\npid 7\nprocesses 0 of 64\nseconds 300.01\n", 300);
     cr_assert_eq(late.verdict, VERDICT_TIMEOUT);
     cr_assert_not_null(strstr(late.message, "this check's budget"), "%s", late.message);
