@@ -117,6 +117,7 @@ typedef struct {
     int passed;
     int uses_data;       /* some check is judged against a bar that depends on the data set */
     double seconds, run_seconds, memcheck_seconds;
+    int reused;          /* a linked chapter unchanged since it passed: not graded again (grade.c) */
 } ChapterResult;
 
 typedef struct {
@@ -130,6 +131,7 @@ typedef struct {
     const char *root;
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
+    int fresh;               /* grade linked chapters again even when they are unchanged since they passed */
     const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */
     int hidden;              /* also run the hidden cases (grader/hidden) */
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */

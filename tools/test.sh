@@ -247,6 +247,39 @@ else
     fail "a compile error in chapter $first_chapter" "$broken/report.log"
 fi
 
+# 9a. A chapter that a named chapter links is not graded again while it is unchanged since it passed.
+second=$(sed -n 2p <<<"$chapters")
+second_chapter=${second%% *}
+reuse="$SCRATCH/reuse"
+mkdir -p "$reuse"
+cp "solutions/$first_folder/exercise.c" "$reuse/exercise.c"
+reuse_grade() { # run name, then more grade arguments
+    local name=$1
+    shift
+    $GRADE --from solutions --use "$first_chapter=$reuse/exercise.c" --build "$reuse/build" \
+        --results "$reuse/$name.tsv" --color never "$@" "$second_chapter" >"$reuse/$name.log" 2>&1
+    grep "(chapter $first_chapter, whose code this links" "$reuse/$name.log" | sed 's/^ *//'
+}
+graded_line="(chapter $first_chapter, whose code this links, was graded too:"
+reused_line="(chapter $first_chapter, whose code this links, passed when last graded and has not changed since:"
+first_run=$(reuse_grade first)
+second_run=$(reuse_grade second)
+fresh_run=$(reuse_grade fresh --fresh)
+echo "/* one more comment */" >>"$reuse/exercise.c"
+changed_run=$(reuse_grade changed)
+cp "lessons/$first_folder/exercise.c" "$reuse/exercise.c"
+stub_run=$(reuse_grade stub)
+stub_again=$(reuse_grade stub-again)
+if [[ $first_run == "$graded_line"*passed* && $second_run == "$reused_line"* && $fresh_run == "$graded_line"* &&
+    $changed_run == "$graded_line"* && $stub_run == "$graded_line"*"not started"* &&
+    $stub_again == "$graded_line"*"not started"* ]] &&
+    [ "$(verdict "$reuse/second.tsv" "$second_chapter" memory)" = pass ] &&
+    cmp -s <(cut -f1-5 "$reuse/first.tsv") <(cut -f1-5 "$reuse/second.tsv"); then
+    pass "make grade CH=$second_chapter does not grade $first_chapter again while it is unchanged since it passed; a change, --fresh or a failing $first_chapter grades it (its report is the same either way)"
+else
+    fail "reusing linked chapter $first_chapter: first '$first_run', second '$second_run', fresh '$fresh_run', changed '$changed_run', stub '$stub_run', stub again '$stub_again'" "$reuse/second.log"
+fi
+
 # 9b. Hints come one more at a time; watch mode grades again on every save (inotify, and polling).
 while read -r chapter folder; do
     count=$(grep -c '^## Hint' "lessons/$folder/hints.md" 2>/dev/null || echo 0)
