@@ -250,9 +250,15 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     run_here(check, dir, seed, under_memcheck);
 }
 
-/* Runs one check in a child; returns its status line ("exited 0", ...). */
-static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck, char *status,
-                    size_t status_size)
+/* A check running in a child. */
+typedef struct {
+    const KitCheck *check;
+    pid_t pid;
+    double started, limit_seconds;
+} Running;
+
+/* Starts one check in a child. */
+static Running start_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -260,31 +266,43 @@ static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int u
         kit_fatal("cannot start a process for check %s: %s", check->id, strerror(errno));
     if (pid == 0)
         run_child(check, dir, seed, under_memcheck);
+    return (Running){check, pid, kit_seconds(),
+                     check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : 1.0)};
+}
 
-    double limit_seconds = check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : 1.0);
-    double start = kit_seconds();
+/* Has the check ended (or run out of time, and been killed)? Then 1, with its status line ("exited 0", ...). */
+static int check_ended(const Running *r, char *status, size_t status_size)
+{
     int wstatus = 0;
-    for (;;) {
-        pid_t done = waitpid(pid, &wstatus, WNOHANG);
-        if (done == pid)
-            break;
-        if (done < 0 && errno != EINTR)
-            kit_fatal("waiting for check %s: %s", check->id, strerror(errno));
-        if (kit_seconds() - start > limit_seconds) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, &wstatus, 0);
-            snprintf(status, status_size, "timeout %g\npid %d\n", limit_seconds, (int)pid);
-            return;
-        }
+    pid_t done = waitpid(r->pid, &wstatus, WNOHANG);
+    if (done < 0 && errno != EINTR)
+        kit_fatal("waiting for check %s: %s", r->check->id, strerror(errno));
+    if (done != r->pid) {
+        if (kit_seconds() - r->started <= r->limit_seconds)
+            return 0;
+        kill(-r->pid, SIGKILL);
+        kill(r->pid, SIGKILL);
+        waitpid(r->pid, &wstatus, 0);
+        snprintf(status, status_size, "timeout %g\npid %d\n", r->limit_seconds, (int)r->pid);
+        return 1;
+    }
+    kill(-r->pid, SIGKILL); /* anything the check left running in its group */
+    if (WIFEXITED(wstatus))
+        snprintf(status, status_size, "exited %d\npid %d\n", WEXITSTATUS(wstatus), (int)r->pid);
+    else
+        snprintf(status, status_size, "signal %d\npid %d\n", WTERMSIG(wstatus), (int)r->pid);
+    return 1;
+}
+
+/* Runs one check in a child and waits for it; returns its status line. */
+static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck, char *status,
+                    size_t status_size)
+{
+    Running r = start_one(check, dir, seed, under_memcheck);
+    while (!check_ended(&r, status, status_size)) {
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }
-    kill(-pid, SIGKILL); /* anything the check left running in its group */
-    if (WIFEXITED(wstatus))
-        snprintf(status, status_size, "exited %d\npid %d\n", WEXITSTATUS(wstatus), (int)pid);
-    else
-        snprintf(status, status_size, "signal %d\npid %d\n", WTERMSIG(wstatus), (int)pid);
 }
 
 static void write_file(const char *path, const char *text)
@@ -308,9 +326,37 @@ static int listed(const char *list, const char *id)
     return 0;
 }
 
+/* Writes the status of each running check that has ended into <dir>/<id>.status, and drops it from running;
+ * waits a little when none has. Returns how many are still running. */
+static int collect_ended(Running *running, int count, const char *dir)
+{
+    int ended = 0;
+    for (int i = 0; i < count;) {
+        char status[128];
+        if (!check_ended(&running[i], status, sizeof status)) {
+            i++;
+            continue;
+        }
+        char *status_path = path_join(dir, running[i].check->id, ".status");
+        write_file(status_path, status);
+        free(status_path);
+        running[i] = running[--count];
+        ended = 1;
+    }
+    if (!ended) {
+        struct timespec pause = {0, 2000000};
+        nanosleep(&pause, NULL);
+    }
+    return count;
+}
+
 static void run_all(const char *dir, uint64_t seed, int under_memcheck, const char *only, const char *skip)
 {
-    int found = 0;
+    /* Under Valgrind each check is some ten times slower, so two run at once where there are two cores */
+    enum { MOST_AT_ONCE = 2 };
+    int at_once = under_memcheck && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? MOST_AT_ONCE : 1;
+    Running running[MOST_AT_ONCE];
+    int count = 0, found = 0;
     for (int i = 0; i < kit_suite_check_count; i++) {
         const KitCheck *check = &kit_suite_checks[i];
         if (only != NULL && strcmp(only, check->id) != 0)
@@ -318,12 +364,12 @@ static void run_all(const char *dir, uint64_t seed, int under_memcheck, const ch
         found = 1;
         if ((under_memcheck && check->skip_memcheck) || listed(skip, check->id))
             continue;
-        char status[128];
-        run_one(check, dir, seed, under_memcheck, status, sizeof status);
-        char *status_path = path_join(dir, check->id, ".status");
-        write_file(status_path, status);
-        free(status_path);
+        while (count == at_once)
+            count = collect_ended(running, count, dir);
+        running[count++] = start_one(check, dir, seed, under_memcheck);
     }
+    while (count > 0)
+        count = collect_ended(running, count, dir);
     if (only != NULL && !found)
         kit_fatal("chapter %s has no check named '%s' (see: check --list)", kit_suite_chapter, only);
 }
