@@ -280,8 +280,8 @@ int print_report(const Report *report)
         for (int i = 0; i < course->count; i++) {
             const ChapterResult *r = report->results[i];
             if (r && !report->graded[i] && r->reused)
-                printf("  (chapter %s, whose code this links, passed when last graded and has not changed since: "
-                       "%d/%d, not graded again)\n", r->chapter->id, r->points, r->max_points);
+                printf("  (chapter %s, whose code this links, has not changed since its checks passed: %d/%d, not "
+                       "graded again)\n", r->chapter->id, r->points, r->max_points);
             else if (r && !report->graded[i])
                 printf("  (chapter %s, whose code this links, was graded too: %d/%d, %s)\n", r->chapter->id,
                        r->points, r->max_points, chapter_state(r));

@@ -118,6 +118,8 @@ while read -r chapter folder; do
         count=$((count + 1))
         dir="$SCRATCH/mutants/$chapter/$name"
         mkdir -p "$dir"
+        # one build folder for the chapter's mutants: the chapters it links are the reference, unchanged, so
+        # they are graded for its first mutant only (grade reuses a linked chapter that passed)
         if ! $GRADE --write-mutant "$name" "$dir/exercise.c" "$chapter" >"$dir/write.log" 2>&1; then
             fail "mutant $chapter/$name cannot be applied" "$dir/write.log"
             continue
@@ -126,7 +128,8 @@ while read -r chapter folder; do
         case " $caught_by " in *" memory "*) memcheck="" ;; esac
         # only the checks meant to catch it run (training checks take seconds each)
         only=$(printf '%s\n' $caught_by | grep -vx memory | paste -sd, -)
-        $GRADE --from solutions --use "$chapter=$dir/exercise.c" --build "$dir/build" --results "$dir/results.tsv" \
+        $GRADE --from solutions --use "$chapter=$dir/exercise.c" --build "$SCRATCH/mutants/$chapter/build" \
+            --results "$dir/results.tsv" \
             --color never $memcheck ${only:+--only "$only"} "$chapter" >"$dir/report.log" 2>&1
         missed=""
         for id in $caught_by; do
@@ -261,7 +264,7 @@ reuse_grade() { # run name, then more grade arguments
     grep "(chapter $first_chapter, whose code this links" "$reuse/$name.log" | sed 's/^ *//'
 }
 graded_line="(chapter $first_chapter, whose code this links, was graded too:"
-reused_line="(chapter $first_chapter, whose code this links, passed when last graded and has not changed since:"
+reused_line="(chapter $first_chapter, whose code this links, has not changed since its checks passed:"
 first_run=$(reuse_grade first)
 second_run=$(reuse_grade second)
 fresh_run=$(reuse_grade fresh --fresh)
