@@ -536,7 +536,7 @@ static int may_reuse(const Chapter *chapter)
 }
 
 /* The result of a linked chapter that passed with the same key: every check passed, memory too. */
-static int reuse_passed(const Chapter *chapter, const char *dir, const char *key, ChapterResult *result)
+static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
 {
     char *path = format_string("%s/passed", dir);
     char *kept = read_file(path, 64);
@@ -559,7 +559,6 @@ static int reuse_passed(const Chapter *chapter, const char *dir, const char *key
         result->memory = (CheckResult){.id = "memory", .title = "memory safety (Valgrind memcheck)",
                                        .verdict = VERDICT_SKIPPED, .max_points = MEMCHECK_POINTS,
                                        .message = format_string("not run (--no-memcheck)")};
-    (void)chapter;
     return 1;
 }
 
@@ -631,7 +630,7 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     make_dirs(dir);
     double started = now_seconds();
     char *key = options.submission || options.coverage ? NULL : passed_key(chapter, result->uses_data);
-    if (may_reuse(chapter) && reuse_passed(chapter, dir, key, result)) {
+    if (may_reuse(chapter) && reuse_passed(dir, key, result)) {
         /* unchanged since it passed: nothing to run */
     } else if (!build_check(chapter, dir, result)) {
         result->compiled = 0;
