@@ -14,7 +14,7 @@
  *                                      run one check in this very process (the grade tool's supervisor
  *                                      starts it, sets its limits and writes its .status: sandbox.c)
  *   check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]
- *                                      run the checks, each in a child (the run under Valgrind: two at a time on two cores)
+ *                                      run the checks, each in a child (under Valgrind: two at a time, on 2 cores)
  *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
  *
  * The learner's code is linked into this program, so nothing it writes is trusted: the grade tool
