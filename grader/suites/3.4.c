@@ -239,32 +239,8 @@ static void check_accuracy(KitCase *c)
     for (int epoch = 1; epoch <= ACCURACY_EPOCHS; epoch++)
         train_mlp_epoch(&W1, &b1, &W2, &b2, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR,
                         &shuffle, NULL);
-    /* the test set's predictions, computed here in double from the trained parameters */
-    const Matrix *T = &data->test_images;
-    double *hidden = malloc((size_t)H * sizeof *hidden);
-    int right = 0;
-    for (int i = 0; i < T->rows; i++) {
-        const float *x = T->data + (size_t)i * D;
-        for (int j = 0; j < H; j++)
-            hidden[j] = b1.data[j];
-        for (int k = 0; k < D; k++)
-            if (x[k] != 0.0f)
-                for (int j = 0; j < H; j++)
-                    hidden[j] += (double)x[k] * W1.data[(size_t)k * H + j];
-        int best = 0;
-        double best_score = -INFINITY;
-        for (int k = 0; k < C; k++) {
-            double z = b2.data[k];
-            for (int j = 0; j < H; j++)
-                if (hidden[j] > 0)
-                    z += hidden[j] * W2.data[j * C + k];
-            if (z > best_score)
-                best_score = z, best = k;
-        }
-        right += best == (int)data->test_labels.data[i];
-    }
-    free(hidden);
-    kit_emit_at_least(c, "test accuracy", T->rows ? (double)right / T->rows : 0.0, MNIST_BAR, FASHION_BAR);
+    kit_emit_at_least(c, "test accuracy", two_layer_test_accuracy(data, &W1, &b1, &W2, &b2), MNIST_BAR,
+                      FASHION_BAR);
     kit_mlp_work_free(&work);
     kit_matrix_free(&W1), kit_matrix_free(&b1), kit_matrix_free(&W2), kit_matrix_free(&b2);
 }
