@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 GRADE=build/grader/grade
 runs=${KIT_BENCH_RUNS:-5}
 out=build/bench
+# the compiler flags of the kit (the Makefile's BASE_CFLAGS), so that the reference is built as grading builds it
+KIT_CFLAGS=${KIT_CFLAGS:-"-O2 -ftree-loop-if-convert -g -std=gnu11"}
 mkdir -p "$out"
 
 # the reference solutions of the written chapters, and a flag for each benchmark whose chapter is written
@@ -19,7 +21,7 @@ written 3.4 && flags="$flags -DKIT_BENCH_MLP"
 written 4.1 && flags="$flags -DKIT_BENCH_MLP3"
 written 4.3 && flags="$flags -DKIT_BENCH_CNN"
 # shellcheck disable=SC2086
-${CC:-cc} -O2 -g -std=gnu11 -Iharness $flags $(pkg-config --cflags openblas) -o "$out/bench" bench/bench.c $sources \
+${CC:-cc} $KIT_CFLAGS -Iharness $flags $(pkg-config --cflags openblas) -o "$out/bench" bench/bench.c $sources \
     build/kit/libkit.a $(pkg-config --libs openblas zlib libpng) -lm
 
 echo "Benchmarks of the reference solutions on $(uname -n): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"
