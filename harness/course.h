@@ -197,10 +197,12 @@ void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, Conv
 /* columns ((N*OH*OW) x (C*k*k), overwritten): row n*OH*OW + y*OW + x holds the patch of image n under output position (y, x), in W's order. */
 void im2col(Matrix *columns, const Matrix *X, ConvShape s);
 
-/* The same out as conv2d, by im2col into columns (caller-allocated scratch of im2col's shape) and cblas_sgemm. */
+/* The same out as conv2d, by im2col into columns (caller-allocated, im2col's shape) and cblas_sgemm; columns keeps
+ * im2col(X) for conv2d_backward. */
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s);
 
-/* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*H*W) overwritten unless it is NULL; columns is scratch of im2col's shape. */
+/* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*H*W) overwritten unless it
+ * is NULL; columns holds im2col(X), as conv2d_im2col left it, and may be overwritten for dX. */
 void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
                      Matrix *columns, ConvShape s);
 

@@ -201,7 +201,7 @@ void kit_mlp_work_free(KitMlpWork *work);
  * For images of C x H x W: OH = H - k + 1 and OW = W - k + 1 (the feature maps), PH = OH / 2 and PW = OW / 2
  * (the pooled maps, rounded down). With m the rows of the current batch (kit_cnn_work_rows):
  *   X m x (C*H*W), labels m x 1, Y m x K                 the batch, its classes and their one-hot rows
- *   columns (m*OH*OW) x (C*k*k)                          im2col's scratch (chapter 4.2)
+ *   columns (m*OH*OW) x (C*k*k)                          im2col(X): forward_cnn makes it, backward_cnn reads it (4.2)
  *   Z1, dZ1 m x (F*OH*OW)                                the convolution's output and its gradient
  *   pooled, A1, dpooled m x (F*PH*PW)                    the pooled maps, after ReLU, and the pooled maps' gradient
  *   argmax m*F*PH*PW ints                                where in Z1 each pooled value came from

@@ -54,6 +54,25 @@ static void free_problem(Problem *p)
     kit_matrix_free(&p->X), kit_matrix_free(&p->W), kit_matrix_free(&p->b);
 }
 
+/* im2col(p->X) computed here, into a new matrix: what conv2d_im2col leaves in columns for conv2d_backward, so that
+ * the backward checks do not depend on the learner's im2col. */
+static Matrix columns_here(const Problem *p)
+{
+    ConvShape s = p->s;
+    int N = p->X.rows, C = s.channels, H = s.height, W = s.width, k = s.kernel;
+    int OH = conv_output_size(H, k, s.stride), OW = conv_output_size(W, k, s.stride);
+    Matrix columns = kit_matrix_create(N * OH * OW, C * k * k);
+    for (int n = 0; n < N; n++)
+        for (int y = 0; y < OH; y++)
+            for (int x = 0; x < OW; x++)
+                for (int ch = 0; ch < C; ch++)
+                    for (int i = 0; i < k; i++)
+                        for (int j = 0; j < k; j++)
+                            columns.data[((n * OH + y) * OW + x) * C * k * k + ch * k * k + i * k + j] =
+                                p->X.data[n * C * H * W + ch * H * W + (y * s.stride + i) * W + x * s.stride + j];
+    return columns;
+}
+
 /* "C=2, 5x7 images, k=3, stride 2" */
 static const char *describe(const Problem *p, char *text, size_t size)
 {
@@ -89,10 +108,14 @@ static void emit_forward(KitCase *c, const Problem *p, int fast, double abs_tol,
     snprintf(label, sizeof label, "out (%dx%d) = %s(X, W, b), %s", N, F * P, fast ? "conv2d_im2col" : "conv2d",
              describe(p, text, sizeof text));
     kit_emit(c, label, &out, abs_tol, rel_tol);
-    if (fast)
+    if (fast) {
         kit_emit_scalar(c, "conv2d_im2col called cblas_sgemm (1 = yes)", calls > 0 ? 1.0 : 0.0, 0, 0);
-    else
+        snprintf(label, sizeof label, "columns (%dx%d) after conv2d_im2col, %s: im2col(X), which conv2d_backward reads",
+                 columns.rows, columns.cols, text);
+        kit_emit(c, label, &columns, 0, 0);
+    } else {
         kit_emit_scalar(c, "calls to cblas_sgemm made by conv2d (the direct loops make none)", (double)calls, 0, 0);
+    }
     kit_matrix_free(&out), kit_matrix_free(&columns);
 }
 
@@ -138,7 +161,7 @@ static Gradients run_backward(const Problem *p, const Matrix *dout, int with_dx)
 {
     int N = p->X.rows, F = p->W.rows, patch = p->s.channels * p->s.kernel * p->s.kernel;
     Gradients g = {kit_output_matrix(N, p->X.cols), kit_output_matrix(F, patch), kit_output_matrix(1, F)};
-    Matrix columns = kit_output_matrix(N * map_size(p->s), patch);
+    Matrix columns = columns_here(p);
     conv2d_backward(with_dx ? &g.dX : NULL, &g.dW, &g.db, dout, &p->X, &p->W, &columns, p->s);
     kit_matrix_free(&columns);
     return g;
@@ -392,8 +415,10 @@ static void check_backward_overwrites(KitCase *c)
     show_problem(c, &p, "");
     kit_show_input(c, "dout", &dout);
     Gradients g = {kit_output_matrix(2, 36), kit_output_matrix(2, patch), kit_output_matrix(1, 2)};
-    Matrix columns = kit_output_matrix(2 * P, patch);
+    Matrix columns = columns_here(&p);
     conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
+    kit_matrix_free(&columns);
+    columns = columns_here(&p); /* the first call may have written dcolumns over it; the next forward pass remakes it */
     conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
     emit_gradients(c, &p, &g, 1, ", the second of two calls with the same outputs (overwritten, not added)");
     free_gradients(&g);
@@ -450,8 +475,9 @@ const KitCheck kit_suite_checks[] = {
      "Row n*OH*OW + y*OW + x of columns is the patch of output (y, x) of image n: element c*k*k + i*k + j is "
      "X[n][c][y*s + i][x*s + j].", 5, 0, check_im2col},
     {"conv2d-im2col-random", "conv2d_im2col: 2 random images of 3 channels, 7x9, 4 filters 3x3, stride 2", 3, "",
-     "im2col first, then W times the transpose of each image's block of columns with cblas_sgemm, then add "
-     "b[f] to every element of map f.", 5, 0, check_conv2d_im2col_random},
+     "im2col of all the images into columns first (conv2d_backward reads them there), then W times the transpose "
+     "of each image's block of columns with cblas_sgemm, then add b[f] to every element of map f.", 5, 0,
+     check_conv2d_im2col_random},
     {"conv2d-im2col-shapes", "conv2d_im2col: 5x7 images with k = 2, 3, 5, 1 and strides 1 to 3", 2, "",
      "The sgemm for image n: m = F, n = OH*OW, k = C*k*k; its output block starts at out->data + n*F*OH*OW.", 5,
      0, check_conv2d_im2col_shapes},
@@ -469,7 +495,8 @@ const KitCheck kit_suite_checks[] = {
      "Set dW, db and dX to 0 (or write them with beta = 0) before adding to them; skip dX when it is NULL.", 5, 0,
      check_backward_overwrites},
     {"backward-gradient-w", "conv2d_backward: dW against central differences of sum(out * R)", 2, "",
-     "dW is dout (per image, F x OH*OW) times that image's columns (OH*OW x C*k*k).", 5, 0, check_gradient_w},
+     "dW is dout (per image, F x OH*OW) times that image's columns (OH*OW x C*k*k), as the forward pass left them "
+     "in columns (the checks fill it with im2col(X) before the call).", 5, 0, check_gradient_w},
     {"backward-gradient-b", "conv2d_backward: db against central differences of sum(out * R)", 1, "",
      "db[f] is the sum of dout over every image and every position of map f.", 5, 0, check_gradient_b},
     {"backward-gradient-x", "conv2d_backward: dX against central differences of sum(out * R)", 2, "",

@@ -94,8 +94,8 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape s)
  *      CblasTrans for the second matrix, that writes straight into out's row n
  *      (leading dimensions: C*k*k for W and columns, OH*OW for the output block);
  *   3. add b[f] to every element of feature map f.
- * columns is scratch that the caller allocates with im2col's shape; out is N x (F*OH*OW),
- * overwritten, equal to conv2d's output up to float rounding (the grader compares them).
+ * columns is allocated by the caller with im2col's shape and keeps im2col(X) for conv2d_backward;
+ * out is N x (F*OH*OW), overwritten, equal to conv2d's output up to float rounding (the grader compares them).
  * Example: the same as conv2d's.
  */
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s)
@@ -116,8 +116,9 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
  * Shapes: dout is N x (F*OH*OW) like out, X is N x (C*H*W), W is F x (C*k*k); dW (F x C*k*k) and
  * db (1 x F) are overwritten; dX (N x C*H*W) is overwritten (every element, also the pixels no
  * filter visits, which get 0), or skipped when dX is NULL (the first layer needs no dX).
- * columns is scratch of im2col's shape: fill it with im2col(columns, X, s) for dW; once dW is done you
- * may reuse it for dcolumns. Use cblas_sgemm for the products (per image), not loops over everything.
+ * columns holds im2col(X), as conv2d_im2col left it in the forward pass (the caller keeps it for the backward
+ * pass, so that the pixels need not be copied nine times again): read it for dW; once dW is done you may write
+ * dcolumns over it. Use cblas_sgemm for the products (per image), not loops over everything.
  * Example: one 1-channel 3 x 3 image X = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], one 2 x 2 filter
  *          W = [[1, 2], [3, 4]], stride 1, dout = [[1, 0], [0, 0]] (only out[0][0] matters):
  *          db = [1], dW = [[1, 2], [4, 5]] (the patch under out[0][0]),

@@ -117,7 +117,7 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 
 /*
  * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*H*W, m = work->X.rows):
- *   Z1     = conv2d_im2col(X, W1, b1, cnn->shape)   m x (F*OH*OW)   with work->columns as scratch (4.2)
+ *   Z1     = conv2d_im2col(X, W1, b1, cnn->shape)   m x (F*OH*OW)   with work->columns (4.2), which keeps im2col(X)
  *   pooled = max_pool(Z1), argmax in work->argmax    m x (F*PH*PW)   F channels of OH x OW
  *   A1     = relu(pooled)                            m x (F*PH*PW)   (3.2)
  *   Z2     = linear_layer(A1, W2, b2)                m x K           (1.2)
@@ -156,7 +156,8 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *   db2     = the column sums of dZ2                1 x K
  *   dpooled = (dZ2 W2^T) * relu'(pooled)            m x (F*PH*PW)  back through the dense layer, then ReLU
  *   dZ1     = max_pool_backward(dpooled, argmax)    m x (F*OH*OW)  each gradient to its window's max, 0 elsewhere
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns, cnn->shape)   (4.2; no dX for a first layer)
+ *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns, cnn->shape)   (4.2; no dX for a first layer;
+ *              work->columns still holds the im2col(X) that forward_cnn made)
  * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. Into work->dZ2, ->dW2, ->db2, ->dpooled,
  * ->dZ1, ->dW1, ->db1, all overwritten. Use cblas_sgemm for the two products of the dense layer (CblasTrans
  * reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
