@@ -15,9 +15,10 @@
 # make new-lesson CH=x.y (see README.md and docs/new-lesson.md).
 
 CC ?= cc
-# -ftree-loop-if-convert: a loop's "x > 0 ? x : 0" becomes a select rather than a branch, whose direction the
-# processor cannot predict on signs as random as a feature map's (4.3's ReLU and max pooling ran 4 to 6 times slower)
-BASE_CFLAGS = -O2 -ftree-loop-if-convert -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib libpng)
+# -O3: gcc vectorizes loops, and turns a comparison in a loop ("x > 0 ? x : 0") into a select instead of a branch
+# whose direction the processor cannot predict on signs as random as a feature map's (at -O2 chapter 4.3's ReLU ran
+# 10 times slower, its max pooling 2.3 times). The results are those of -O2, bit for bit: no -ffast-math.
+BASE_CFLAGS = -O3 -g -std=gnu11 -Wall -Wextra $(shell pkg-config --cflags openblas zlib libpng)
 CFLAGS = $(BASE_CFLAGS) -MMD -MP
 LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 
@@ -118,7 +119,7 @@ $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
 
-$(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o
+$(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 

@@ -8,7 +8,7 @@ GRADE=build/grader/grade
 runs=${KIT_BENCH_RUNS:-5}
 out=build/bench
 # the compiler flags of the kit (the Makefile's BASE_CFLAGS), so that the reference is built as grading builds it
-KIT_CFLAGS=${KIT_CFLAGS:-"-O2 -ftree-loop-if-convert -g -std=gnu11"}
+KIT_CFLAGS=${KIT_CFLAGS:-"-O3 -g -std=gnu11"}
 mkdir -p "$out"
 
 # the reference solutions of the written chapters, and a flag for each benchmark whose chapter is written

@@ -168,3 +168,16 @@ Test(judge, a_training_check_reports_its_time_against_its_budget)
     cr_assert_not_null(strstr(late.message, "cblas_sgemm"), "%s", late.message);
     cr_assert_null(late.info);
 }
+
+Test(lesson, measured_times_are_masked_with_their_padding)
+{
+    char *a = mask_measurements("  256     47     16.9 ms   0.0540   98.15%");
+    char *b = mask_measurements("  256     47      9.9 ms   0.0540   98.15%");
+    cr_expect_str_eq(a, b);
+    cr_expect_str_eq(a, "  256     47 # ms   0.0540   98.15%");
+    char *c = mask_measurements("  256     47      9.9 ms   0.0541   98.15%");
+    cr_expect_str_neq(a, c, "a figure that is not a time must still match exactly");
+    char *d = mask_measurements("took 47.0 s of the 300 s allowed; 12.5 GFLOP/s, 85x");
+    cr_expect_str_eq(d, "took # s of the # s allowed; # GFLOP/s, #x");
+    free(a), free(b), free(c), free(d);
+}

@@ -62,24 +62,19 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
         float *pooled = out->data + (size_t)n * pooled_size;
         int *where = argmax + (size_t)n * pooled_size;
         for (int c = 0; c < channels; c++)
-            for (int py = 0; py < pooled_height; py++, pooled += pooled_width, where += pooled_width) {
-                /* the two rows of X that this row of windows covers; top is at index first in row n of X */
-                int first = c * height * width + 2 * py * width;
-                const float *top = image + first, *bottom = top + width;
+            for (int py = 0; py < pooled_height; py++)
                 for (int px = 0; px < pooled_width; px++) {
-                    /* the window's four values in the order that settles ties: a later one must be larger */
-                    int x = 2 * px, best = first + x;
-                    float value = top[x];
-                    if (top[x + 1] > value)
-                        value = top[x + 1], best = first + x + 1;
-                    if (bottom[x] > value)
-                        value = bottom[x], best = first + width + x;
-                    if (bottom[x + 1] > value)
-                        value = bottom[x + 1], best = first + width + x + 1;
-                    pooled[px] = value;
-                    where[px] = best;
+                    /* the window's four indices in row n of X, in the order that settles ties */
+                    int top_left = c * height * width + 2 * py * width + 2 * px;
+                    int window[4] = {top_left, top_left + 1, top_left + width, top_left + width + 1};
+                    int best = window[0];
+                    for (int q = 1; q < 4; q++)
+                        if (image[window[q]] > image[best])
+                            best = window[q];
+                    int o = (c * pooled_height + py) * pooled_width + px;
+                    pooled[o] = image[best];
+                    where[o] = best;
                 }
-            }
     }
     /* SOLUTION END */
 }
