@@ -338,7 +338,7 @@ int main(int argc, char **argv)
         double seconds = bench_cnn(&data, F, runs), products = bench_cnn_products(N, 64, F, runs);
         report("CNN 8 filters 3x3, pool, dense:", seconds, flops, peak, 0.8);
         printf("  its products alone:              %6.3f s an epoch  %6.1f GFLOP/s; the rest of the epoch: %.3f s; the "
-               "target leaves\n  %.3f s for the rest (im2col twice, the bias, pooling, ReLU, softmax, the batches, the "
+               "target leaves\n  %.3f s for the rest (im2col, the bias, pooling, ReLU, softmax, the batches, the "
                "updates)\n",
                products, flops / products / 1e9, seconds - products, 0.8 - products);
     }
