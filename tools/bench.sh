@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 GRADE=build/grader/grade
 runs=${KIT_BENCH_RUNS:-5}
 out=build/bench
-# the compiler flags of the kit (the Makefile's BASE_CFLAGS), so that the reference is built as grading builds it
-KIT_CFLAGS=${KIT_CFLAGS:-"-O3 -g -std=gnu11"}
+# the compiler flags of the kit (the Makefile's BASE_CFLAGS, which make bench passes), so that the reference is built
+# as grading builds it
+: "${KIT_CFLAGS:?tools/bench.sh: KIT_CFLAGS is not set; run make bench, which passes the compiler flags of the Makefile}"
 mkdir -p "$out"
 
 # the reference solutions of the written chapters, and a flag for each benchmark whose chapter is written

@@ -1,6 +1,7 @@
 /* The grading suite of chapter 4.2: Convolutional Layers for CNNs. */
 #include "check.h"
 #include "course.h"
+#include "cnn_check.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -54,22 +55,12 @@ static void free_problem(Problem *p)
     kit_matrix_free(&p->X), kit_matrix_free(&p->W), kit_matrix_free(&p->b);
 }
 
-/* im2col(p->X) computed here, into a new matrix: what conv2d_im2col leaves in columns for conv2d_backward, so that
- * the backward checks do not depend on the learner's im2col. */
+/* im2col(p->X) computed here (cnn_check.h), into a new matrix: what conv2d_im2col leaves in columns for
+ * conv2d_backward, so that the backward checks do not depend on the learner's im2col. */
 static Matrix columns_here(const Problem *p)
 {
-    ConvShape s = p->s;
-    int N = p->X.rows, C = s.channels, H = s.height, W = s.width, k = s.kernel;
-    int OH = conv_output_size(H, k, s.stride), OW = conv_output_size(W, k, s.stride);
-    Matrix columns = kit_matrix_create(N * OH * OW, C * k * k);
-    for (int n = 0; n < N; n++)
-        for (int y = 0; y < OH; y++)
-            for (int x = 0; x < OW; x++)
-                for (int ch = 0; ch < C; ch++)
-                    for (int i = 0; i < k; i++)
-                        for (int j = 0; j < k; j++)
-                            columns.data[((n * OH + y) * OW + x) * C * k * k + ch * k * k + i * k + j] =
-                                p->X.data[n * C * H * W + ch * H * W + (y * s.stride + i) * W + x * s.stride + j];
+    Matrix columns = kit_matrix_create(p->X.rows * map_size(p->s), p->s.channels * p->s.kernel * p->s.kernel);
+    im2col_here(&columns, &p->X, p->s);
     return columns;
 }
 
@@ -417,8 +408,7 @@ static void check_backward_overwrites(KitCase *c)
     Gradients g = {kit_output_matrix(2, 36), kit_output_matrix(2, patch), kit_output_matrix(1, 2)};
     Matrix columns = columns_here(&p);
     conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
-    kit_matrix_free(&columns);
-    columns = columns_here(&p); /* the first call may have written dcolumns over it; the next forward pass remakes it */
+    im2col_here(&columns, &p.X, p.s); /* the first call may have written dcolumns over it, as a forward pass remakes it */
     conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
     emit_gradients(c, &p, &g, 1, ", the second of two calls with the same outputs (overwritten, not added)");
     free_gradients(&g);

@@ -372,14 +372,7 @@ static double forward_here(KitCnnWork *w, const Problem *p)
     kit_matrix_copy(&w->X, &p->X);
     kit_matrix_copy(&w->Y, &p->Y);
     kit_matrix_copy(&w->labels, &p->labels);
-    for (int n = 0; n < N; n++) /* columns, as im2col makes them */
-        for (int y = 0; y < TOH; y++)
-            for (int x = 0; x < TOW; x++)
-                for (int ch = 0; ch < TC; ch++)
-                    for (int i = 0; i < TK; i++)
-                        for (int j = 0; j < TK; j++)
-                            w->columns.data[((n * TOH + y) * TOW + x) * TC * TK * TK + ch * TK * TK + i * TK + j] =
-                                p->X.data[n * TC * TH * TW + ch * TH * TW + (y + i) * TW + x + j];
+    im2col_here(&w->columns, &p->X, p->cnn.shape);
     convolve_here(w->Z1.data, p);
     pool_here(w->pooled.data, w->argmax, w->Z1.data, N, TF, TOH, TOW);
     double loss = 0.0;

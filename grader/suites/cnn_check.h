@@ -1,6 +1,7 @@
 /*
- * cnn_check.h: the test accuracy of a trained CNN of chapter 4.3's shape (1 x 28 x 28 images, 3 x 3 filters,
- * 2 x 2 pooling, dense), computed by the suite itself, for the accuracy checks of chapters 4.3 and 4.5.
+ * cnn_check.h: what the convolution checks of chapters 4.2, 4.3 and 4.5 compute themselves, so that a check does not
+ * depend on the learner's other functions: im2col, and the test accuracy of a trained CNN of chapter 4.3's shape
+ * (1 x 28 x 28 images, 3 x 3 filters, 2 x 2 pooling, dense).
  */
 #ifndef KIT_CNN_CHECK_H
 #define KIT_CNN_CHECK_H
@@ -10,6 +11,22 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+/* columns = im2col(X) for shape s, as chapter 4.2 defines it: row n*OH*OW + y*OW + x holds the patch of output
+ * (y, x) of image n, element c*k*k + i*k + j being X[n][c][y*s + i][x*s + j]. columns is (N*OH*OW) x (C*k*k). */
+static inline void im2col_here(Matrix *columns, const Matrix *X, ConvShape s)
+{
+    int N = X->rows, C = s.channels, H = s.height, W = s.width, k = s.kernel;
+    int OH = conv_output_size(H, k, s.stride), OW = conv_output_size(W, k, s.stride);
+    for (int n = 0; n < N; n++)
+        for (int y = 0; y < OH; y++)
+            for (int x = 0; x < OW; x++)
+                for (int ch = 0; ch < C; ch++)
+                    for (int i = 0; i < k; i++)
+                        for (int j = 0; j < k; j++)
+                            columns->data[((n * OH + y) * OW + x) * C * k * k + ch * k * k + i * k + j] =
+                                X->data[n * C * H * W + ch * H * W + (y * s.stride + i) * W + x * s.stride + j];
+}
 
 /* The class the trained CNN gives one 28 x 28 image, computed here: the convolution in float (each sum of 9
  * products), pooling, ReLU and the dense layer in double. */
