@@ -50,7 +50,11 @@ grade: all
 	@sh datasets/fetch-mnist.sh --once
 	@$(GRADE) $(if $(SUBMISSION),--submission $(SUBMISSION)) $(CH)
 
+# for the instructors' copy: the learner's edition has no solutions/
+INSTRUCTORS_ONLY = @[ -d solutions ] || { echo "make $@ is for the instructors' copy of the kit, which has solutions/; this is the learner's edition (make grade grades your work)" >&2; exit 2; }
+
 grade-solutions: all
+	$(INSTRUCTORS_ONLY)
 	@$(GRADE) --from solutions $(CH)
 
 run: all
@@ -70,9 +74,11 @@ bench: all
 	@KIT_CFLAGS="$(BASE_CFLAGS)" sh tools/bench.sh
 
 fixtures: all
+	$(INSTRUCTORS_ONLY)
 	@$(GRADE) --record $(CH)
 
 stubs:
+	$(INSTRUCTORS_ONLY)
 	@for f in solutions/*/exercise.c; do \
 	    folder=$$(basename $$(dirname $$f)); chapter=$${folder%%-*}; \
 	    awk -v chapter=$$chapter -f grader/stub.awk $$f > lessons/$$folder/exercise.c || exit 1; \
@@ -83,6 +89,7 @@ student:
 	@sh tools/student.sh $(DIR)
 
 coverage: all
+	$(INSTRUCTORS_ONLY)
 	@sh tools/coverage.sh
 
 new-lesson: all

@@ -688,10 +688,30 @@ static void copy_file(const char *from, const char *to, size_t cap)
     free(text);
 }
 
+/* Writes the untouched stub of a chapter to target: what grader/stub.awk makes of its reference solution (the
+ * stub every learner starts from), never lessons/<folder>/exercise.c, which in the grading copy may hold anything,
+ * reference code included. In a copy without solutions/ (the learner's edition), the stub as git has it. */
+static void write_pristine_stub(const Chapter *chapter, const char *target)
+{
+    char *solution = format_string("solutions/%s/exercise.c", chapter->folder);
+    char *chapter_option = format_string("chapter=%s", chapter->id);
+    char *stub_path = format_string("HEAD:lessons/%s/exercise.c", chapter->folder);
+    char *awk[] = {"awk", "-v", chapter_option, "-f", "grader/stub.awk", solution, NULL};
+    char *git[] = {"git", "show", stub_path, NULL};
+    int from_solution = file_exists(solution);
+    int status = run_process(from_solution ? awk : git, NULL, target, 60);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("cannot make the untouched stub of chapter %s for a submission that lacks it: %s failed (%s; its "
+            "output is in %s)%s", chapter->id, from_solution ? "grader/stub.awk on its reference solution" : "git show",
+            describe_wait_status(status), target,
+            from_solution ? "" : ". Grade submissions in the instructors' copy of the kit, which has solutions/");
+    free(solution), free(chapter_option), free(stub_path);
+}
+
 /*
  * Takes a learner's submission (a folder or a tarball) into build/submission/src: only the exercise.c
  * of each written chapter, found as <chapter folder>/exercise.c anywhere inside it; nothing else of
- * theirs is used. A chapter not found is graded as its untouched stub.
+ * theirs is used. A chapter not found is graded as its untouched stub (write_pristine_stub).
  */
 static void prepare_submission(const char *path)
 {
@@ -727,8 +747,10 @@ static void prepare_submission(const char *path)
         make_dirs(folder);
         char *target = format_string("%s/exercise.c", folder);
         char **list = found_path ? &taken : &missing;
-        copy_file(found_path ? found_path : format_string("lessons/%s/exercise.c", chapter->folder), target,
-                  1 << 20);
+        if (found_path)
+            copy_file(found_path, target, 1 << 20);
+        else
+            write_pristine_stub(chapter, target);
         char *longer = format_string("%s%s%s", *list, (*list)[0] ? ", " : "", chapter->id);
         free(*list);
         *list = longer;
@@ -853,49 +875,108 @@ static int run_demo(const Chapter *chapter)
     die("cannot run %s: %s", program, strerror(errno));
 }
 
-/* Checks a lesson text against what its demo (built from the reference solutions) prints now,
- * or for the introduction against the text in output_file. */
+/* Does the chapter's demo (or its other program) load the data set? Such a lesson shows what it prints on MNIST. */
+static int demo_uses_dataset(const Chapter *chapter)
+{
+    const char *programs[] = {"demo", "final_exam"};
+    int uses = 0;
+    for (int k = 0; k < 2 && !uses; k++) {
+        char *source = format_string("lessons/%s/%s.c", chapter->folder, programs[k]);
+        char *text = file_exists(source) ? read_file(source, 0) : NULL;
+        uses = text && strstr(text, "kit_dataset_find(") != NULL;
+        free(text), free(source);
+    }
+    return uses;
+}
+
+/* Runs the chapter's demo, then its other program when it has one (the lesson quotes them in that order), built
+ * from the reference solutions, with the data set the environment picks; returns what they printed, or NULL
+ * (and says why) when one of them does not build or fails. */
+static char *demo_output(const Chapter *chapter, const char *path, const char *log_suffix)
+{
+    char *output = format_string("%s", "");
+    const char *programs[] = {"demo", "final_exam"};
+    for (int k = 0; k < 2; k++) {
+        char *source = format_string("lessons/%s/%s.c", chapter->folder, programs[k]);
+        int exists = k == 0 || file_exists(source);
+        free(source);
+        if (!exists)
+            continue;
+        demo_program = programs[k];
+        char *program = build_demo(chapter);
+        if (program == NULL) {
+            free(output);
+            return NULL;
+        }
+        char *log_path = format_string("build/demo/solutions/%s/%soutput%s.txt", chapter->id,
+                                       k == 0 ? "" : "final_exam-", log_suffix);
+        char *argv[] = {program, NULL};
+        int status = run_process(argv, NULL, log_path, 600);
+        if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            printf("%s: the %s of chapter %s failed with the reference solution (%s); its output is in %s\n", path,
+                   programs[k], chapter->id, describe_wait_status(status), log_path);
+            free(output), free(log_path), free(program);
+            return NULL;
+        }
+        char *more = read_file(log_path, 0);
+        char *joined = format_string("%s%s", output, more ? more : "");
+        free(output), free(more), free(log_path), free(program);
+        output = joined;
+    }
+    return output;
+}
+
+/* The exit status of grade --check-lesson for a lesson it could not check here (make test counts it as skipped). */
+#define LESSON_SKIPPED 3
+
+/* Checks a lesson text against what its demo (built from the reference solutions) prints now, or for the
+ * introduction against the text in output_file. A lesson whose demo loads the data set shows in its ```output
+ * blocks what the demo prints on MNIST, and in its ```output fashion-mnist blocks what it prints on Fashion-MNIST
+ * (the data set of a learner offline); without MNIST here it is skipped, and says why. Returns 1 when the lesson
+ * matches, 0 when it does not, LESSON_SKIPPED when it cannot be checked here. */
 static int check_lesson(const Chapter *chapter, const char *output_file)
 {
     char *path = format_string("lessons/%s/README.md", chapter->folder);
-    char *output = NULL;
+    char *output = NULL, *fashion_output = NULL;
     if (output_file) {
         output = read_file(output_file, 0);
         if (output == NULL)
             die("cannot read %s", output_file);
     } else if (chapter->written) {
         options.from = "solutions";
-        setenv("KIT_DATASET", "fashion-mnist", 1); /* the lessons' figures were measured on Fashion-MNIST */
-        setenv("OPENBLAS_NUM_THREADS", "1", 1);     /* with one thread, as sums split over threads round otherwise */
-        /* the demo, then the chapter's other program when it has one: the lesson quotes them in that order */
-        const char *programs[] = {"demo", "final_exam"};
-        for (int k = 0; k < 2; k++) {
-            char *source = format_string("lessons/%s/%s.c", chapter->folder, programs[k]);
-            int exists = k == 0 || file_exists(source);
-            free(source);
-            if (!exists)
-                continue;
-            demo_program = programs[k];
-            char *program = build_demo(chapter);
-            if (program == NULL)
-                return 0;
-            char *log_path = format_string("build/demo/solutions/%s/%soutput.txt", chapter->id,
-                                           k == 0 ? "" : "final_exam-");
-            char *argv[] = {program, NULL};
-            int status = run_process(argv, NULL, log_path, 600);
-            if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                printf("%s: the %s of chapter %s failed with the reference solution (%s); its output is in %s\n",
-                       path, programs[k], chapter->id, describe_wait_status(status), log_path);
+        setenv("OPENBLAS_NUM_THREADS", "1", 1); /* with one thread, as sums split over threads round otherwise */
+        if (demo_uses_dataset(chapter)) {
+            KitDatasetPlace place;
+            char error[2048];
+            unsetenv("KIT_DATASET");
+            int found = kit_dataset_find(&place, error, sizeof error) == 0;
+            if (!found || strcmp(place.name, "MNIST") != 0) {
+                printf("%s: skipped: its output blocks are what the demo prints on MNIST, and MNIST is not here "
+                       "(%s%s); set MNIST_DIR to a folder of MNIST's four IDX files, or run make datasets\n",
+                       path, found ? "only Fashion-MNIST was found, in " : "", found ? place.dir : error);
+                free(path);
+                return LESSON_SKIPPED;
+            }
+            output = demo_output(chapter, path, "");
+            if (output == NULL) {
+                free(path);
                 return 0;
             }
-            char *more = read_file(log_path, 0);
-            char *joined = format_string("%s%s", output ? output : "", more ? more : "");
-            free(output), free(more), free(log_path), free(program);
-            output = joined;
+            setenv("KIT_DATASET", "fashion-mnist", 1);
+            char *text = read_file(path, 0);
+            int has_fashion_blocks = text && strstr(text, "\n```output fashion-mnist\n") != NULL;
+            free(text);
+            if (has_fashion_blocks && (fashion_output = demo_output(chapter, path, "-fashion-mnist")) == NULL) {
+                free(output), free(path);
+                return 0;
+            }
+        } else if ((output = demo_output(chapter, path, "")) == NULL) {
+            free(path);
+            return 0;
         }
     }
-    int ok = check_lesson_text(chapter, path, output);
-    free(output);
+    int ok = check_lesson_text(chapter, path, output, fashion_output);
+    free(output), free(fashion_output);
     free(path);
     return ok;
 }
@@ -1047,7 +1128,8 @@ int main(int argc, char **argv)
                                                                  : course_find(&course, requested[0]);
         if (chapter == NULL)
             die("there is no chapter '%s'", requested[0]);
-        return check_lesson(chapter, output_file) ? 0 : 1;
+        int verdict = check_lesson(chapter, output_file);
+        return verdict == LESSON_SKIPPED ? LESSON_SKIPPED : verdict ? 0 : 1;
     }
     if (mutants || mutant_name) {
         const Chapter *chapter = requested_count == 1 ? course_find(&course, requested[0]) : NULL;

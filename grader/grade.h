@@ -214,7 +214,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
 /* instructor.c */
 extern const char *mutants_file;
 char *mask_measurements(const char *line);
-int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output);
+int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output, char *fashion_output);
 int list_mutants(const Chapter *chapter);
 int write_mutant(const Chapter *chapter, const char *name, const char *out_path);
 

@@ -23,14 +23,19 @@ static size_t measured_unit_length(const char *s)
 }
 
 /* Replaces each number that measures time or speed ("0.84 s", "12.5 GFLOP/s", "85x") by '#', and the
- * report's "Data set:" line: those differ from run to run or machine to machine; everything else a demo
- * prints must match exactly. The spaces before such a number become one, since a table pads a column of
- * times to the width of each time ("  9.9 ms" and " 16.9 ms" both give " # ms"). */
+ * report's "Data set:" line and the folder of a demo's "data set: NAME, from FOLDER" (the name still counts):
+ * those differ from run to run or machine to machine; everything else a demo prints must match exactly. The
+ * spaces before such a number become one, since a table pads a column of times to the width of each time
+ * ("  9.9 ms" and " 16.9 ms" both give " # ms"). */
 char *mask_measurements(const char *line)
 {
     /* which data set a report used depends on the machine (MNIST where it could be downloaded) */
     if (strncmp(line, "Data set: ", 10) == 0)
         return format_string("%s", "Data set: #");
+    /* a demo's "data set: MNIST, from <folder>": the data set is the lesson's, the folder the machine's */
+    const char *from = strstr(line, ", from ");
+    if (strncmp(line, "data set: ", 10) == 0 && from != NULL)
+        return format_string("%.*s, from #", (int)(from - line), line);
     char *out = allocate(strlen(line) + 1);
     size_t o = 0;
     for (size_t i = 0; line[i];) {
@@ -108,25 +113,74 @@ static int check_front_matter(const Chapter *chapter, const char *path, char **l
     return ok;
 }
 
+/* The lines of one program's output, and how far the lesson's blocks have matched them. */
+typedef struct {
+    const char *what; /* "the demo", "the demo on Fashion-MNIST" */
+    char **lines;
+    int count, position, present;
+} DemoLines;
+
+/* Finds the block (length lines from block) in the demo's lines after the previous block's; advances past it and
+ * returns 1, or prints where it differs (path:line) and returns 0. */
+static int match_block(const char *path, char **block, int block_line, int length, DemoLines *demo)
+{
+    int found = -1;
+    for (int p = demo->position; p + length <= demo->count && found < 0; p++) {
+        int k = 0;
+        while (k < length && lines_match(block[k], demo->lines[p + k]))
+            k++;
+        if (k == length)
+            found = p;
+    }
+    if (found >= 0) {
+        demo->position = found + length;
+        return 1;
+    }
+    /* say where it differs from the best partial match */
+    int best = -1, best_k = -1;
+    for (int p = demo->position; p < demo->count; p++) {
+        int k = 0;
+        while (k < length && p + k < demo->count && lines_match(block[k], demo->lines[p + k]))
+            k++;
+        if (k > best_k)
+            best_k = k, best = p;
+    }
+    if (!demo->present)
+        printf("%s:%d: an output block, but this chapter has no demo to print it\n", path, block_line);
+    else if (best < 0 || best_k == 0)
+        printf("%s:%d: this output block is not what %s prints (its first line, '%s', is not among its lines "
+               "after the previous block)\n", path, block_line + 1, demo->what, block[0]);
+    else
+        printf("%s:%d: this line of an output block is not what %s prints:\n  lesson: %s\n  demo:   %s\n", path,
+               block_line + 1 + best_k, demo->what, block[best_k],
+               best + best_k < demo->count ? demo->lines[best + best_k] : "(its output ends here)");
+    return 0;
+}
+
 /*
- * Checks one lesson: its front matter, and that every ```output block is, in order,
- * a run of consecutive lines of what the demo printed (demo_output; NULL for a lesson without a demo).
+ * Checks one lesson: its front matter, and that every ```output block is, in order, a run of consecutive lines of
+ * what the demo printed (demo_output; NULL for a lesson without a demo), and every ```output fashion-mnist block,
+ * in order, of what it printed on Fashion-MNIST (fashion_output; NULL where the lesson has no such block).
  * Returns 1 when it holds, else prints what differs (file:line) and returns 0.
  */
-int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output)
+int check_lesson_text(const Chapter *chapter, const char *path, char *demo_output, char *fashion_output)
 {
     char *text = read_file(path, 0);
     if (text == NULL) {
         printf("%s: missing\n", path);
         return 0;
     }
-    char **lines, **demo = NULL;
+    char **lines;
     int count = split_lines(text, &lines);
-    int demo_count = demo_output ? split_lines(demo_output, &demo) : 0;
+    DemoLines demo = {"the demo", NULL, 0, 0, demo_output != NULL};
+    DemoLines fashion = {"the demo on Fashion-MNIST", NULL, 0, 0, fashion_output != NULL};
+    demo.count = demo_output ? split_lines(demo_output, &demo.lines) : 0;
+    fashion.count = fashion_output ? split_lines(fashion_output, &fashion.lines) : 0;
     int ok = check_front_matter(chapter, path, lines, count);
-    int position = 0, blocks = 0;
+    int blocks = 0;
     for (int i = 0; i < count && ok; i++) {
-        if (strcmp(lines[i], "```output") != 0)
+        int plain = strcmp(lines[i], "```output") == 0, on_fashion = strcmp(lines[i], "```output fashion-mnist") == 0;
+        if (!plain && !on_fashion)
             continue;
         int start = i + 1, end = start;
         while (end < count && strncmp(lines[end], "```", 3) != 0)
@@ -137,43 +191,14 @@ int check_lesson_text(const Chapter *chapter, const char *path, char *demo_outpu
             break;
         }
         blocks++;
-        int length = end - start, found = -1;
-        for (int p = position; p + length <= demo_count && found < 0; p++) {
-            int k = 0;
-            while (k < length && lines_match(lines[start + k], demo[p + k]))
-                k++;
-            if (k == length)
-                found = p;
-        }
-        if (found < 0) {
-            /* say where it differs from the best partial match */
-            int best = -1, best_k = -1;
-            for (int p = position; p < demo_count; p++) {
-                int k = 0;
-                while (k < length && p + k < demo_count && lines_match(lines[start + k], demo[p + k]))
-                    k++;
-                if (k > best_k)
-                    best_k = k, best = p;
-            }
-            if (demo_output == NULL)
-                printf("%s:%d: an output block, but this chapter has no demo to print it\n", path, i + 1);
-            else if (best < 0 || best_k == 0)
-                printf("%s:%d: this output block is not what the demo prints (its first line, '%s', is not "
-                       "among the demo's lines after the previous block)\n", path, start + 1, lines[start]);
-            else
-                printf("%s:%d: this line of an output block is not what the demo prints:\n  lesson: %s\n"
-                       "  demo:   %s\n", path, start + best_k + 1, lines[start + best_k],
-                       best + best_k < demo_count ? demo[best + best_k] : "(the demo's output ends here)");
-            ok = 0;
-            break;
-        }
-        position = found + length;
+        ok = match_block(path, lines + start, i + 1, end - start, on_fashion ? &fashion : &demo);
         i = end;
     }
     if (ok)
         printf("%s: front matter and %d output block%s match\n", path, blocks, blocks == 1 ? "" : "s");
     free(lines);
-    free(demo);
+    free(demo.lines);
+    free(fashion.lines);
     free(text);
     return ok;
 }

@@ -204,10 +204,17 @@ static void print_chapter_detail(const ChapterResult *r)
            DIM, r->seconds, RESET);
 }
 
-/* The function a learner should write next: the first one whose check is still a stub. */
-static char *next_step(const ChapterResult *r, const char *from)
+/* What a learner should do next in a chapter that does not pass: fix the first check that fails (a wrong answer
+ * comes before new work), else write the first function whose check is still a stub. The pointer to the detailed
+ * report is left out when it is the report being printed. */
+static char *next_step(const ChapterResult *r, const char *from, int detailed)
 {
+    int failing = 0;
     for (int i = 0; i < r->check_count; i++) {
+        Verdict v = r->checks[i].verdict;
+        failing |= v != VERDICT_PASS && v != VERDICT_TODO && v != VERDICT_BLOCKED && v != VERDICT_SKIPPED;
+    }
+    for (int i = 0; i < r->check_count && !failing; i++) {
         const CheckResult *c = &r->checks[i];
         if (c->verdict == VERDICT_TODO && c->message) {
             const char *start = c->message + strlen("not implemented: ");
@@ -219,8 +226,43 @@ static char *next_step(const ChapterResult *r, const char *from)
                                  r->chapter->folder);
         }
     }
+    /* nothing fails and nothing is left to write, yet the chapter does not pass: checks were not run */
+    int skipped = r->memory.verdict == VERDICT_SKIPPED;
+    const char *why = skipped ? r->memory.message : NULL;
+    for (int i = 0; i < r->check_count; i++)
+        if (r->checks[i].verdict == VERDICT_SKIPPED) {
+            skipped++;
+            why = why ? why : r->checks[i].message;
+        }
+    if (!failing && skipped)
+        return format_string("%s: the checks that ran pass; %d %s %s, so grade it without that option to finish it",
+                             r->chapter->id, skipped, skipped == 1 ? "was" : "were", why ? why : "skipped");
+    if (detailed)
+        return format_string("%s: fix what the report shows in %s/%s/exercise.c", r->chapter->id, from,
+                             r->chapter->folder);
     return format_string("%s: fix what the report shows in %s/%s/exercise.c (details: make grade CH=%s)",
                          r->chapter->id, from, r->chapter->folder, r->chapter->id);
+}
+
+/* The next step when every chapter graded passes: in a report of named chapters, the written chapter after the
+ * last of them (or the whole course); in the whole course's report, what is left. */
+static char *next_when_passing(const Report *report, int coming)
+{
+    const Course *course = report->course;
+    if (report->detailed) {
+        int last = -1;
+        for (int i = 0; i < course->count; i++)
+            if (report->graded[i])
+                last = i;
+        for (int i = last + 1; i < course->count; i++)
+            if (course->chapters[i].written && !course->chapters[i].is_intro)
+                return format_string("chapter %s, %s (lessons/%s/README.md, then make grade CH=%s)",
+                                     course->chapters[i].id, course->chapters[i].title, course->chapters[i].folder,
+                                     course->chapters[i].id);
+        return format_string("%s", "make grade, to grade the whole course");
+    }
+    return format_string("%s", coming ? "every written chapter passes; more chapters are coming"
+                                      : "the whole course passes");
 }
 
 int print_report(const Report *report)
@@ -289,9 +331,7 @@ int print_report(const Report *report)
     } else {
         printf("\n");
     }
-    char *next_text = next ? next_step(next, report->from)
-                           : format_string("%s", coming ? "every written chapter passes; more chapters are coming"
-                                                        : "the whole course passes");
+    char *next_text = next ? next_step(next, report->from, report->detailed) : next_when_passing(report, coming);
     char coming_text[32] = "";
     if (coming && !report->detailed)
         snprintf(coming_text, sizeof coming_text, " (%d coming)", coming);

@@ -18,7 +18,9 @@ const char kit_suite_chapter[] = "2.3";
 #define TRAINING_REL_TOL 1e-3
 
 /* The accuracy check's fixed budget: one epoch of batches of 32 with learning rate 0.1, from weights
- * drawn with std 0.01. Its bars sit well below what the reference reaches over many seeds (see the lesson). */
+ * drawn with std 0.01. Its bars sit well below what the reference reaches over many seeds (see the lesson).
+ * Measured with the reference, seeds 1-8, on full MNIST (the digits 0 and 1: 12,665 to train, 2,115 to test):
+ * min 0.9991, median 0.9991, max 0.9995 (the bar 0.99 sits 0.0091 below); Fashion-MNIST: see the lesson. */
 #define ACCURACY_EPOCHS 1
 #define ACCURACY_BATCH 32
 #define ACCURACY_LR 0.1f

@@ -23,18 +23,19 @@ const char kit_suite_chapter[] = "3.4";
 #define NUMERIC_TOL 1e-3
 
 /* The accuracy check's fixed budget: a 784 -> 256 -> 10 network from He-initialised weights (normal, std
- * sqrt(2 / fan-in), zero biases), batches of 64, learning rate 0.1 for ACCURACY_EPOCHS - 1 epochs and 0.01 for
- * the last one, then the test set's accuracy. Measured with the reference (single-threaded OpenBLAS):
- *   Fashion-MNIST, seeds 1-8: 86.89% to 87.32% (bar 0.85); about 0.93 s an epoch on this 2-core machine.
- *   MNIST: the 60,000 training digits are not here to measure; on the shared t10k split (the first 8,000 test
- *   digits to train, the last 2,000 to test) the same budget reaches 94-95%, with 7.5 times less data than
- *   the full training set; the bar on full MNIST is the course's promise of 97%. */
+ * sqrt(2 / fan-in), zero biases), batches of 64, learning rate 0.3 for ACCURACY_EPOCHS - 1 epochs and 0.03 for
+ * the last one, then the test set's accuracy. Measured with the reference (single-threaded OpenBLAS), seeds 1-8:
+ *   MNIST (60,000 / 10,000 digits): min 0.9786, median 0.9799, max 0.9808; the bar 0.975 sits 0.0036 below the
+ *   lowest seed. (At learning rate 0.1 the same 5 epochs reach only 0.9690 to 0.9707.)
+ *   Fashion-MNIST: min 0.8781, median 0.8802, max 0.8822; the bar 0.85 sits 0.028 below.
+ * About 1 s an epoch; correct code whose products are plain loops takes about 36 s an epoch (181 s for the 5, on
+ * a quiet machine): the check allows 600 s, so that such code still passes when the machine runs twice as slow. */
 #define ACCURACY_HIDDEN 256
 #define ACCURACY_EPOCHS 5
 #define ACCURACY_BATCH 64
-#define ACCURACY_LR 0.1f
-#define ACCURACY_LAST_LR 0.01f
-#define MNIST_BAR 0.97
+#define ACCURACY_LR 0.3f
+#define ACCURACY_LAST_LR 0.03f
+#define MNIST_BAR 0.975
 #define FASHION_BAR 0.85
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -278,6 +279,6 @@ const KitCheck kit_suite_checks[] = {
      "2.3 3.3",
      "A wrong gradient often still learns a little: pass the other checks first. If they pass and this one is "
      "slow, use cblas_sgemm for every product (see chapter 1.2).",
-     300, 1, check_accuracy},
+     600, 1, check_accuracy},
 };
 const int kit_suite_check_count = sizeof kit_suite_checks / sizeof kit_suite_checks[0];

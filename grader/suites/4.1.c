@@ -29,27 +29,26 @@ const char kit_suite_chapter[] = "4.1";
 #define TRAINING_REL_TOL 1e-3
 
 /* The accuracy check's fixed budget: 784 -> 256 -> 128 -> 10 from He-initialised weights and zero
- * biases, 938 steps of gradient descent on batches of 64 (one epoch of 60,000 images; on a smaller
- * training set the steps go on into the next epochs, reshuffled), learning rate 0.1 for the first 750
- * steps and 0.01 for the last 188, then the accuracy on the data set's test images. The smaller rate at
- * the end matters: at 0.1 throughout, the test accuracy after the last step can swing by ten points from
- * one step to the next (seed 5 on Fashion-MNIST: 82.45% after step 937, 72.15% after step 938).
+ * biases, 3752 steps of gradient descent on batches of 64 (4 epochs of 60,000 images; on a smaller training
+ * set the steps go on into more epochs, reshuffled), learning rate 0.3 for the first 2814 steps and 0.03 for
+ * the last 938, then the accuracy on the data set's test images. The smaller rate at the end matters: at a
+ * constant rate the test accuracy after the last step can swing by ten points from one step to the next (seed
+ * 5 on Fashion-MNIST at 0.1: 82.45% after step 937, 72.15% after step 938).
  * Measured with the reference on seeds 1 to 20 (the lesson has the table):
- *   Fashion-MNIST, 60,000 / 10,000 images: 84.25% to 85.13%; the bar is 80%.
- *   real MNIST digits, the t10k split (trained on its first 8,000, tested on its last 2,000, so the 938
- *   steps are 7.5 epochs): 95.15% to 96.00%; the bar is 93%. The full 60,000 MNIST training digits are
- *   not on this machine, so the MNIST bar is set from the t10k figures, 2 points below the lowest; a
- *   similar network trained to the end on all of them does better (LeCun et al., 1998: 3.05% test error
- *   for 784 -> 300 -> 100 -> 10). */
-#define ACCURACY_STEPS 938
+ *   MNIST, 60,000 / 10,000 digits: min 97.95%, median 98.11%, max 98.26%; the bar is 97.5%.
+ *   Fashion-MNIST, 60,000 / 10,000 images: min 87.34%, median 87.71%, max 88.05%; the bar is 85%.
+ * (At learning rate 0.1 then 0.01, one epoch reaches 94.99% to 95.42% on MNIST, seeds 1-8; four epochs at 0.2
+ * then 0.02, 97.79% to 98.01%.) Correct code whose products are plain loops takes about 47 s an epoch (196 s for
+ * the 4 on a busy machine): the check allows 600 s, so that such code still passes when the machine runs slower. */
+#define ACCURACY_STEPS 3752
 #define ACCURACY_BATCH 64
-#define ACCURACY_LR 0.1f
-#define ACCURACY_LATE_STEP 750
-#define ACCURACY_LATE_LR 0.01f
+#define ACCURACY_LR 0.3f
+#define ACCURACY_LATE_STEP 2814
+#define ACCURACY_LATE_LR 0.03f
 #define ACCURACY_H1 256
 #define ACCURACY_H2 128
-#define MNIST_BAR 0.93
-#define FASHION_BAR 0.80
+#define MNIST_BAR 0.975
+#define FASHION_BAR 0.85
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -699,9 +698,9 @@ const KitCheck kit_suite_checks[] = {
     {"train-steps", "forward_mlp3 + backward_mlp3: 20 steps of gradient descent on 30 examples", 3, "1.2 3.2",
      "Each step runs forward_mlp3, then backward_mlp3 on its cache, then the suite subtracts 0.5 times your "
      "gradients: the losses must fall exactly as the reference's do.", 10, 0, check_train_steps},
-    {"accuracy", "accuracy: 784 -> 256 -> 128 -> 10 on the image data set, 938 steps of 64, lr 0.1 then 0.01", 4,
+    {"accuracy", "accuracy: 784 -> 256 -> 128 -> 10 on the image data set, 4 epochs of batches of 64, lr 0.3 then 0.03", 4,
      "1.2 2.3 3.2 3.3",
      "The training loop here calls your forward_mlp3, backward_mlp3, shuffle_indices, gather_rows and "
-     "one_hot. The report names the data set and its bar.", 300, 1, check_accuracy},
+     "one_hot. The report names the data set and its bar.", 600, 1, check_accuracy},
 };
 const int kit_suite_check_count = sizeof kit_suite_checks / sizeof kit_suite_checks[0];

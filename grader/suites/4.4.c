@@ -37,12 +37,10 @@ const char kit_suite_chapter[] = "4.4";
  * batches of 64, learning rate ACCURACY_LR for ACCURACY_EPOCHS - ACCURACY_LATE epochs and a tenth of it for the
  * last ACCURACY_LATE; then the accuracy on the whole test set, computed here in double (no dropout at test time).
  * Measured with the reference (single-threaded OpenBLAS), seeds 1-8:
+ *   MNIST (the first 2,000 of the 60,000 training digits; all 10,000 test digits): min 0.9150, median 0.9165,
+ *   max 0.9167; the bar MNIST_BAR sits 1.5 points below the lowest seed.
  *   Fashion-MNIST (10,000 test images): 82.56% to 82.97%; the bar FASHION_BAR sits 2.5 points below.
- *   MNIST: on the shared t10k split (the first 8,000 test digits as the training set, of which the check takes
- *   the first 2,000, and the last 2,000 as the test set): 90.75% to 91.35%. With 2,000 training digits either
- *   way this is the task the check sets on full MNIST (tested there on 10,000 digits); the bar MNIST_BAR sits
- *   2.75 points below the lowest seed.
- * 80,000 image-steps in all: a few seconds (see the lesson). */
+ * 120,000 image-steps in all (60 epochs of 2,000): a few seconds (see the lesson). */
 #define ACCURACY_TRAIN 2000
 #define ACCURACY_HIDDEN 256
 #define ACCURACY_EPOCHS 60
@@ -51,7 +49,7 @@ const char kit_suite_chapter[] = "4.4";
 #define ACCURACY_LR 0.1f
 #define ACCURACY_LAMBDA 0.001f
 #define ACCURACY_RATE 0.5f
-#define MNIST_BAR 0.88
+#define MNIST_BAR 0.90
 #define FASHION_BAR 0.8
 
 /* ---- helpers ----------------------------------------------------------- */

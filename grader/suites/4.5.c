@@ -26,18 +26,12 @@ const char kit_suite_chapter[] = "4.5";
  * max pooling -> ReLU -> dense 2704 -> 10) from He-initialised weights (normal, std sqrt(2 / fan-in), zero biases)
  * and zero velocities, trained with train_cnn_epoch_momentum: batches of 64, beta 0.9, learning rate CAPSTONE_LR
  * for the first epoch and a tenth of it for the second; then the accuracy on the test set, computed here.
- * Measured with the reference (one OpenBLAS thread), seeds 1 to 6:
- *   Fashion-MNIST (60,000 training images, 10,000 test images): 0.8785 0.8894 0.8879 0.8847 0.8872 0.8853
- *   -> the bar 0.86 leaves a margin of 0.0185 below the lowest.
- *   Real MNIST digits, the shared t10k split (training on its first 8,000, testing on the last 2,000), which is
- *   all the MNIST there is offline (the 60,000 training digits are not): the same two epochs (250 steps) reach
- *   0.9600 0.9625 0.9625 0.9645 0.9650 (seeds 1 to 5); as many steps as two epochs of 60,000 digits (15 epochs of
- *   the 8,000) reach 0.9840 0.9790 0.9810 0.9830 0.9820. The full training set gives the same number of steps on
- *   7.5 times more distinct digits, which generalises better, and published results for this kind of network
- *   (one convolution layer, pooling, a dense layer) on the full MNIST lie between 98.5% and 99%.
- *   -> the MNIST bar 0.98, the middle of what 8,000 digits allow, is set for the full MNIST: it is not met on the
- *   t10k split's 250 steps (a test that grades this check on the split must lower it). It is chapter 4.3's bar for
- *   plain gradient descent with half the filters; the lesson's 5-epoch run is the one that promises 98.5%.
+ * Measured with the reference (one OpenBLAS thread):
+ *   MNIST (60,000 / 10,000 digits), seeds 1 to 8: min 0.9789, median 0.9798, max 0.9834; the bar 0.975 sits 0.0039
+ *   below the lowest seed. This one-convolution network levels off near 98.4% however long it trains (32 filters
+ *   and 6 epochs with momentum: 0.9839 on seed 1): 99% needs a deeper network.
+ *   Fashion-MNIST (60,000 training images, 10,000 test images), seeds 1 to 6: 0.8785 0.8894 0.8879 0.8847 0.8872
+ *   0.8853 -> the bar 0.86 leaves a margin of 0.0185 below the lowest.
  * The reference takes about 2 epochs x 3-4 s on a quiet 2-core machine, twice that on a busy one. */
 #define CAPSTONE_FILTERS 16
 #define CAPSTONE_EPOCHS 2
@@ -45,7 +39,7 @@ const char kit_suite_chapter[] = "4.5";
 #define CAPSTONE_LR 0.05f
 #define CAPSTONE_LAST_LR 0.005f
 #define CAPSTONE_BETA 0.9f
-#define MNIST_BAR 0.98
+#define MNIST_BAR 0.975
 #define FASHION_BAR 0.86
 
 /* ---- momentum_update ------------------------------------------------------ */

@@ -181,3 +181,14 @@ Test(lesson, measured_times_are_masked_with_their_padding)
     cr_expect_str_eq(d, "took # s of the # s allowed; # GFLOP/s, #x");
     free(a), free(b), free(c), free(d);
 }
+
+Test(lesson, the_data_set_folder_is_masked_but_not_its_name)
+{
+    char *a = mask_measurements("data set: MNIST, from /work/shared/datasets/mnist");
+    char *b = mask_measurements("data set: MNIST, from datasets/mnist");
+    char *c = mask_measurements("data set: Fashion-MNIST, from /usr/share/datasets/fashion-mnist");
+    cr_expect_str_eq(a, b);
+    cr_expect_str_eq(a, "data set: MNIST, from #");
+    cr_expect_str_neq(a, c, "the data set's name must still match");
+    free(a), free(b), free(c);
+}

@@ -17,8 +17,8 @@
 #define CLASSES 10
 #define BATCH 64
 #define EPOCHS 5
-#define LEARNING_RATE 0.1f
-#define LAST_LEARNING_RATE 0.01f
+#define LEARNING_RATE 0.3f
+#define LAST_LEARNING_RATE 0.03f
 
 /* The network of 3.3's example and its two examples, labels 1 and 2. */
 static const float example_x[] = {1, 0, 2, 0, -1, 1};
