@@ -926,6 +926,35 @@ static char *demo_output(const Chapter *chapter, const char *path, const char *l
     return output;
 }
 
+/* Every picture the lesson embeds, ![...](pictures/NAME), is a committed file lessons/<folder>/pictures/NAME that is
+ * byte for byte what the demo just drew into build/pictures/NAME. Returns 1 when they all are; else says which is
+ * not and how to mend it, and returns 0. */
+static int check_lesson_pictures(const Chapter *chapter, const char *path)
+{
+    char *text = read_file(path, 0);
+    int ok = text != NULL;
+    for (const char *p = text ? strstr(text, "](pictures/") : NULL; p && ok; p = strstr(p + 1, "](pictures/")) {
+        const char *name = p + strlen("](pictures/");
+        int length = (int)strcspn(name, ")");
+        char *committed = format_string("lessons/%s/pictures/%.*s", chapter->folder, length, name);
+        char *drawn = format_string("build/pictures/%.*s", length, name);
+        char *a = read_file(committed, 0), *b = read_file(drawn, 0);
+        struct stat sa, sb;
+        int same = a && b && stat(committed, &sa) == 0 && stat(drawn, &sb) == 0 && sa.st_size == sb.st_size &&
+                   memcmp(a, b, (size_t)sa.st_size) == 0;
+        if (!same) {
+            printf("%s: embeds %s, which %s what the demo draws now into %s; run the demo on MNIST with the "
+                   "reference (OPENBLAS_NUM_THREADS=1 MNIST_DIR=... build/grader/grade --demo %s --from solutions) "
+                   "and copy that file there\n", path, committed, a ? "is not" : "is missing: it must be", drawn,
+                   chapter->id);
+            ok = 0;
+        }
+        free(a), free(b), free(committed), free(drawn);
+    }
+    free(text);
+    return ok;
+}
+
 /* The exit status of grade --check-lesson for a lesson it could not check here (make test counts it as skipped). */
 #define LESSON_SKIPPED 3
 
@@ -958,8 +987,8 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
                 return LESSON_SKIPPED;
             }
             output = demo_output(chapter, path, "");
-            if (output == NULL) {
-                free(path);
+            if (output == NULL || !check_lesson_pictures(chapter, path)) {
+                free(output), free(path);
                 return 0;
             }
             setenv("KIT_DATASET", "fashion-mnist", 1);
