@@ -208,14 +208,26 @@ void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
 
 /* ---- 4.3 Pooling and CNN Architecture (lessons/4.3-pooling-cnn) ---- */
 
-/* A CNN: convolution (F filters of k x k, stride 1) -> ReLU -> 2x2 max pooling -> dense -> softmax over K classes, computed
- * as convolution -> pooling -> ReLU (the same numbers: ReLU and max commute). With OH = H - k + 1, OW = W - k + 1 and
- * PH = OH / 2, PW = OW / 2 (rounded down), the pooled maps are F*PH*PW values. */
-typedef struct {
+/* A CNN of two convolution stages and two dense layers (the sizes and letters of KitCnnSizes and KitCnnLayout, kit.h):
+ *   convolution 1 (F1 filters of k x k, stride 1) -> 2x2 max pooling -> ReLU        C x H x W  ->  F1 x PH1 x PW1
+ *   convolution 2 (F2 filters of k x k over the F1 maps) -> 2x2 max pooling -> ReLU  ->  F2 x PH2 x PW2 (pooled2 values)
+ *   dense hidden layer -> ReLU  ->  dense output layer -> softmax over K classes
+ * (pooling before ReLU gives the same numbers as ReLU before pooling: ReLU and max commute). */
+struct Cnn {
     ConvShape shape; /* the input images, C x H x W, and the filters' side k; shape.stride must be 1 */
-    Matrix W1, b1;   /* the filters, F x (C*k*k) in conv2d's order, and their biases, 1 x F */
-    Matrix W2, b2;   /* the dense layer, (F*PH*PW) x K, and its biases, 1 x K */
-} Cnn;
+    Matrix W1, b1;   /* convolution 1: F1 x (C*k*k) in conv2d's order, and 1 x F1 */
+    Matrix W2, b2;   /* convolution 2: F2 x (F1*k*k), and 1 x F2 */
+    Matrix W3, b3;   /* the hidden layer: pooled2 x hidden, and 1 x hidden */
+    Matrix W4, b4;   /* the output layer: hidden x K, and 1 x K */
+};
+
+/* The shape of convolution 2's input: the F1 pooled maps of PH1 x PW1 that convolution 1 and pooling make. */
+static inline ConvShape cnn_second_shape(const Cnn *cnn)
+{
+    int OH = conv_output_size(cnn->shape.height, cnn->shape.kernel, 1);
+    int OW = conv_output_size(cnn->shape.width, cnn->shape.kernel, 1);
+    return (ConvShape){cnn->W1.rows, OH / 2, OW / 2, cnn->shape.kernel, 1};
+}
 
 /* out (N x C*(H/2)*(W/2)) = the largest value of every 2x2 window (stride 2) of every channel of X (N x C*H*W), an odd
  * last row or column dropped; argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties). */
@@ -225,16 +237,18 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  * its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is max_pool's. */
 void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax);
 
-/* The forward pass of the batch in work->X: Z1 = conv2d_im2col(X, W1, b1) (with work->columns), pooled = max_pool(Z1)
- * (with work->argmax), A1 = relu(pooled), Z2 = linear_layer(A1, W2, b2), A2 = softmax(Z2); all into work. */
+/* The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with columns1), pooled1 = max_pool(Z1)
+ * (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2, cnn_second_shape), pooled2, argmax2, A2 the same;
+ * Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3); Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4). */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn);
 
-/* From forward_cnn's cache and work->Y: dZ2 = (A2 - Y) / m, dW2 = A1^T dZ2, db2, dpooled = (dZ2 W2^T) * relu'(pooled),
- * dZ1 = max_pool_backward(dpooled), then dW1 and db1 by conv2d_backward (dX NULL); all overwritten. */
+/* From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4 W4^T) * relu'(Z3), dW3 = A2^T dZ3,
+ * db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2), dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward;
+ * dpooled1 = dA1 * relu'(pooled1), dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten. */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn);
 
 /* One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_cnn, cross_entropy,
- * backward_cnn, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step. */
+ * backward_cnn, then W -= lr dW for W1, b1, ..., W4, b4; returns the batch's loss before the step. */
 float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr);
 
 /* One epoch: shuffle_indices(work->order), then train_cnn_step on each batch of batch_size rows (the last one shorter),
@@ -267,7 +281,7 @@ float accuracy(const Matrix *probabilities, const Matrix *labels);
 /* counts (K x K, overwritten)[t][p] = the number of rows of label t predicted p (accuracy's prediction); probabilities N x K, labels N x 1. */
 void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix *labels);
 
-/* train_cnn_step with momentum_update(lr, beta) for W1, b1, W2, b2 and their velocities in velocity (the same shapes); returns the loss before the step. */
+/* train_cnn_step with momentum_update(lr, beta) for W1, b1, ..., W4, b4 and their velocities in velocity (the same shapes); returns the loss before the step. */
 float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float lr, float beta);
 
 /* train_cnn_epoch with train_cnn_step_momentum: one shuffle, then the batches; returns the mean of the batch losses weighted by their rows. */

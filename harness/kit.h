@@ -196,36 +196,67 @@ void kit_mlp_work_rows(KitMlpWork *work, int m);
 /* Frees what kit_mlp_work_create allocated. */
 void kit_mlp_work_free(KitMlpWork *work);
 
-/* The scratch of training chapter 4.3's CNN (convolution of F filters k x k, stride 1 -> 2x2 max pooling -> ReLU ->
- * dense -> softmax over K classes), allocated once before the first epoch so that no training step allocates.
- * For images of C x H x W: OH = H - k + 1 and OW = W - k + 1 (the feature maps), PH = OH / 2 and PW = OW / 2
- * (the pooled maps, rounded down). With m the rows of the current batch (kit_cnn_work_rows):
- *   X m x (C*H*W), labels m x 1, Y m x K                 the batch, its classes and their one-hot rows
- *   columns (m*OH*OW) x (C*k*k)                          im2col(X): forward_cnn makes it, backward_cnn reads it (4.2)
- *   Z1, dZ1 m x (F*OH*OW)                                the convolution's output and its gradient
- *   pooled, A1, dpooled m x (F*PH*PW)                    the pooled maps, after ReLU, and the pooled maps' gradient
- *   argmax m*F*PH*PW ints                                where in Z1 each pooled value came from
- *   Z2, A2, dZ2 m x K                                    the dense layer's scores, the probabilities, dL/dZ2
- *   dW1 F x (C*k*k), db1 1 x F, dW2 (F*PH*PW) x K, db2 1 x K   the gradients of the parameters
+/* The sizes of chapter 4.3's CNN: images of channels x height x width, two convolutions of kernel x kernel filters
+ * (stride 1; filters1, then filters2 over the filters1 pooled maps), each followed by 2x2 max pooling and ReLU, a
+ * dense hidden layer of hidden units with ReLU, and a dense output layer of classes scores. */
+typedef struct {
+    int channels, height, width, kernel;
+    int filters1, filters2, hidden, classes;
+} KitCnnSizes;
+
+/* The sizes derived from them: the feature maps of convolution 1 (OH1 x OW1 = height - kernel + 1 by width - kernel + 1),
+ * its pooled maps (PH1 = OH1 / 2, PW1 = OW1 / 2, rounded down), the same for convolution 2 over PH1 x PW1 maps, and
+ * the values each image has at every stage. Exits with a message if the images are too small for two stages. */
+typedef struct {
+    int OH1, OW1, PH1, PW1, OH2, OW2, PH2, PW2;
+    int maps1, pooled1, maps2, pooled2; /* filters1*OH1*OW1, filters1*PH1*PW1, filters2*OH2*OW2, filters2*PH2*PW2 */
+} KitCnnLayout;
+
+KitCnnLayout kit_cnn_layout(KitCnnSizes sizes);
+
+/* The scratch of training chapter 4.3's CNN, allocated once before the first epoch so that no training step
+ * allocates. With m the rows of the current batch (kit_cnn_work_rows) and the letters of KitCnnLayout:
+ *   X m x (C*H*W), labels m x 1, Y m x K               the batch, its classes and their one-hot rows
+ *   columns1 (m*OH1*OW1) x (C*k*k)                     im2col(X): forward_cnn makes it, backward_cnn reads it (4.2)
+ *   Z1, dZ1 m x maps1                                  convolution 1's output and its gradient
+ *   pooled1, A1, dA1, dpooled1 m x pooled1             its pooled maps, after ReLU, and their gradients
+ *   argmax1 m*pooled1 ints                             where in Z1 each pooled value came from
+ *   columns2 (m*OH2*OW2) x (F1*k*k)                    im2col(A1), for convolution 2
+ *   Z2, dZ2 m x maps2; pooled2, A2, dpooled2 m x pooled2; argmax2 m*pooled2 ints   the same for convolution 2
+ *   Z3, A3, dZ3 m x hidden                             the hidden layer's sums, after ReLU, and dL/dZ3
+ *   Z4, A4, dZ4 m x K                                  the output layer's scores, the probabilities, dL/dZ4
+ *   dW1 .. db4                                         the gradients, each of its parameter's shape (see Cnn)
  * order holds the examples' order (N ints). */
 typedef struct {
     int batch_size, examples;
-    int map_size; /* OH * OW: the rows of columns per example */
-    Matrix X, labels, Y, columns, Z1, pooled, A1, Z2, A2, dZ2, dpooled, dZ1;
-    Matrix dW1, db1, dW2, db2;
-    int *argmax;
+    KitCnnSizes sizes;
+    KitCnnLayout layout;
+    Matrix X, labels, Y;
+    Matrix columns1, Z1, pooled1, A1, columns2, Z2, pooled2, A2, Z3, A3, Z4, A4;
+    Matrix dZ4, dZ3, dpooled2, dZ2, dA1, dpooled1, dZ1;
+    Matrix dW1, db1, dW2, db2, dW3, db3, dW4, db4;
+    int *argmax1, *argmax2;
     int *order;
 } KitCnnWork;
 
-/* Allocates the scratch for N examples of C x H x W, F filters of k x k and K classes, in batches of batch_size. */
-KitCnnWork kit_cnn_work_create(int examples, int batch_size, int channels, int height, int width, int kernel,
-                               int filters, int classes);
+/* Allocates the scratch for N examples of the CNN of sizes, in batches of batch_size. */
+KitCnnWork kit_cnn_work_create(int examples, int batch_size, KitCnnSizes sizes);
 
-/* Makes the batch matrices of work m rows tall (columns m*OH*OW rows), for a batch of m examples; no allocation. */
+/* Makes the batch matrices of work m rows tall (the columns m*OH*OW rows), for a batch of m examples; no allocation. */
 void kit_cnn_work_rows(KitCnnWork *work, int m);
 
 /* Frees what kit_cnn_work_create allocated. */
 void kit_cnn_work_free(KitCnnWork *work);
+
+/* Chapter 4.3's CNN (course.h defines it). kit_cnn_create allocates one of sizes with every parameter 0, then, when
+ * rng is not NULL, draws W1, W2, W3 and W4 in that order from He's normal distribution (mean 0, std sqrt(2 / fan_in),
+ * fan_in = C*k*k, F1*k*k, pooled2 and hidden), the biases staying 0. A Cnn of zeros serves as momentum's velocity. */
+typedef struct Cnn Cnn;
+Cnn kit_cnn_create(KitCnnSizes sizes, KitRng *rng);
+void kit_cnn_free(Cnn *cnn);
+
+/* The sizes of cnn, read off its matrices and shape. */
+KitCnnSizes kit_cnn_sizes(const Cnn *cnn);
 
 /* A progress bar for one epoch of training. On a terminal it redraws one line (epoch, step, running loss and
  * accuracy, time spent and time left) at most ten times a second; elsewhere it prints only the epoch's line. */

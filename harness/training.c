@@ -1,6 +1,8 @@
 /* training.c: the scratch of a training loop and its progress bar. */
 #include "kit.h"
+#include "course.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -55,42 +57,73 @@ void kit_mlp_work_free(KitMlpWork *w)
     w->order = NULL;
 }
 
-KitCnnWork kit_cnn_work_create(int examples, int batch_size, int channels, int height, int width, int kernel,
-                               int filters, int classes)
+KitCnnLayout kit_cnn_layout(KitCnnSizes z)
 {
-    if (examples < 1 || batch_size < 1 || channels < 1 || kernel < 1 || height < kernel + 1 || width < kernel + 1 ||
-        filters < 1 || classes < 2)
-        kit_fatal("kit_cnn_work_create: %d examples, batch size %d, images %d x %d x %d, filters %d x %d, %d filters, "
-                  "%d classes; expected at least 1 example, a batch of 1, 1 channel, images at least one pixel larger "
-                  "than the filters (so that the feature maps can be pooled), 1 filter and 2 classes",
-                  examples, batch_size, channels, height, width, kernel, kernel, filters, classes);
-    int map_height = height - kernel + 1, map_width = width - kernel + 1;
-    int maps = filters * map_height * map_width, pooled = filters * (map_height / 2) * (map_width / 2);
+    KitCnnLayout l;
+    l.OH1 = z.height - z.kernel + 1, l.OW1 = z.width - z.kernel + 1;
+    l.PH1 = l.OH1 / 2, l.PW1 = l.OW1 / 2;
+    l.OH2 = l.PH1 - z.kernel + 1, l.OW2 = l.PW1 - z.kernel + 1;
+    l.PH2 = l.OH2 / 2, l.PW2 = l.OW2 / 2;
+    if (z.channels < 1 || z.kernel < 1 || z.filters1 < 1 || z.filters2 < 1 || z.hidden < 1 || z.classes < 2 ||
+        l.PH2 < 1 || l.PW2 < 1)
+        kit_fatal("the CNN's sizes: images %d x %d x %d, filters %d x %d, %d and %d filters, %d hidden units, %d classes; "
+                  "expected at least 1 channel, 1 filter in each convolution, 1 hidden unit, 2 classes and images large "
+                  "enough for two convolutions each followed by 2x2 pooling (at least %d x %d for %d x %d filters)",
+                  z.channels, z.height, z.width, z.kernel, z.kernel, z.filters1, z.filters2, z.hidden, z.classes,
+                  5 * z.kernel + 1, 5 * z.kernel + 1, z.kernel, z.kernel);
+    l.maps1 = z.filters1 * l.OH1 * l.OW1, l.pooled1 = z.filters1 * l.PH1 * l.PW1;
+    l.maps2 = z.filters2 * l.OH2 * l.OW2, l.pooled2 = z.filters2 * l.PH2 * l.PW2;
+    return l;
+}
+
+KitCnnWork kit_cnn_work_create(int examples, int batch_size, KitCnnSizes z)
+{
+    if (examples < 1 || batch_size < 1)
+        kit_fatal("kit_cnn_work_create: %d examples in batches of %d; expected at least 1 of each", examples,
+                  batch_size);
+    KitCnnLayout l = kit_cnn_layout(z);
+    int B = batch_size, patch1 = z.channels * z.kernel * z.kernel, patch2 = z.filters1 * z.kernel * z.kernel;
     KitCnnWork w;
-    w.batch_size = batch_size;
+    w.batch_size = B;
     w.examples = examples;
-    w.map_size = map_height * map_width;
-    w.X = kit_matrix_create(batch_size, channels * height * width);
-    w.labels = kit_matrix_create(batch_size, 1);
-    w.Y = kit_matrix_create(batch_size, classes);
-    w.columns = kit_matrix_create(batch_size * w.map_size, channels * kernel * kernel);
-    w.Z1 = kit_matrix_create(batch_size, maps);
-    w.pooled = kit_matrix_create(batch_size, pooled);
-    w.A1 = kit_matrix_create(batch_size, pooled);
-    w.Z2 = kit_matrix_create(batch_size, classes);
-    w.A2 = kit_matrix_create(batch_size, classes);
-    w.dZ2 = kit_matrix_create(batch_size, classes);
-    w.dpooled = kit_matrix_create(batch_size, pooled);
-    w.dZ1 = kit_matrix_create(batch_size, maps);
-    w.dW1 = kit_matrix_create(filters, channels * kernel * kernel);
-    w.db1 = kit_matrix_create(1, filters);
-    w.dW2 = kit_matrix_create(pooled, classes);
-    w.db2 = kit_matrix_create(1, classes);
-    w.argmax = calloc((size_t)batch_size * pooled, sizeof *w.argmax);
+    w.sizes = z;
+    w.layout = l;
+    w.X = kit_matrix_create(B, z.channels * z.height * z.width);
+    w.labels = kit_matrix_create(B, 1);
+    w.Y = kit_matrix_create(B, z.classes);
+    w.columns1 = kit_matrix_create(B * l.OH1 * l.OW1, patch1);
+    w.Z1 = kit_matrix_create(B, l.maps1);
+    w.pooled1 = kit_matrix_create(B, l.pooled1);
+    w.A1 = kit_matrix_create(B, l.pooled1);
+    w.columns2 = kit_matrix_create(B * l.OH2 * l.OW2, patch2);
+    w.Z2 = kit_matrix_create(B, l.maps2);
+    w.pooled2 = kit_matrix_create(B, l.pooled2);
+    w.A2 = kit_matrix_create(B, l.pooled2);
+    w.Z3 = kit_matrix_create(B, z.hidden);
+    w.A3 = kit_matrix_create(B, z.hidden);
+    w.Z4 = kit_matrix_create(B, z.classes);
+    w.A4 = kit_matrix_create(B, z.classes);
+    w.dZ4 = kit_matrix_create(B, z.classes);
+    w.dZ3 = kit_matrix_create(B, z.hidden);
+    w.dpooled2 = kit_matrix_create(B, l.pooled2);
+    w.dZ2 = kit_matrix_create(B, l.maps2);
+    w.dA1 = kit_matrix_create(B, l.pooled1);
+    w.dpooled1 = kit_matrix_create(B, l.pooled1);
+    w.dZ1 = kit_matrix_create(B, l.maps1);
+    w.dW1 = kit_matrix_create(z.filters1, patch1);
+    w.db1 = kit_matrix_create(1, z.filters1);
+    w.dW2 = kit_matrix_create(z.filters2, patch2);
+    w.db2 = kit_matrix_create(1, z.filters2);
+    w.dW3 = kit_matrix_create(l.pooled2, z.hidden);
+    w.db3 = kit_matrix_create(1, z.hidden);
+    w.dW4 = kit_matrix_create(z.hidden, z.classes);
+    w.db4 = kit_matrix_create(1, z.classes);
+    w.argmax1 = calloc((size_t)B * l.pooled1, sizeof *w.argmax1);
+    w.argmax2 = calloc((size_t)B * l.pooled2, sizeof *w.argmax2);
     w.order = malloc((size_t)examples * sizeof *w.order);
-    if (!w.argmax || !w.order)
-        kit_fatal("kit_cnn_work_create: no memory for the argmax of %d pooled values or the order of %d examples",
-                  batch_size * pooled, examples);
+    if (!w.argmax1 || !w.argmax2 || !w.order)
+        kit_fatal("kit_cnn_work_create: no memory for the argmax of %d and %d pooled values or the order of %d "
+                  "examples", B * l.pooled1, B * l.pooled2, examples);
     for (int i = 0; i < examples; i++)
         w.order[i] = i;
     return w;
@@ -101,23 +134,61 @@ void kit_cnn_work_rows(KitCnnWork *w, int m)
     if (m < 1 || m > w->batch_size)
         kit_fatal("kit_cnn_work_rows: a batch of %d rows; expected 1 to %d (the batch size the work was made for)", m,
                   w->batch_size);
-    Matrix *batch[] = {&w->X,  &w->labels, &w->Y,   &w->Z1,      &w->pooled, &w->A1,
-                       &w->Z2, &w->A2,     &w->dZ2, &w->dpooled, &w->dZ1};
+    Matrix *batch[] = {&w->X,   &w->labels, &w->Y,   &w->Z1,       &w->pooled1, &w->A1,  &w->Z2,
+                       &w->pooled2, &w->A2, &w->Z3,  &w->A3,       &w->Z4,      &w->A4,  &w->dZ4,
+                       &w->dZ3, &w->dpooled2, &w->dZ2, &w->dA1,    &w->dpooled1, &w->dZ1};
     for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
         batch[k]->rows = m;
-    w->columns.rows = m * w->map_size;
+    w->columns1.rows = m * w->layout.OH1 * w->layout.OW1;
+    w->columns2.rows = m * w->layout.OH2 * w->layout.OW2;
 }
 
 void kit_cnn_work_free(KitCnnWork *w)
 {
-    Matrix *all[] = {&w->X,   &w->labels,  &w->Y,   &w->columns, &w->Z1,  &w->pooled, &w->A1,  &w->Z2,
-                     &w->A2,  &w->dZ2,     &w->dpooled, &w->dZ1, &w->dW1, &w->db1,    &w->dW2, &w->db2};
+    Matrix *all[] = {&w->X,   &w->labels, &w->Y,        &w->columns1, &w->Z1,  &w->pooled1, &w->A1,
+                     &w->columns2, &w->Z2, &w->pooled2, &w->A2,       &w->Z3,  &w->A3,      &w->Z4,
+                     &w->A4,  &w->dZ4,    &w->dZ3,      &w->dpooled2, &w->dZ2, &w->dA1,     &w->dpooled1,
+                     &w->dZ1, &w->dW1,    &w->db1,      &w->dW2,      &w->db2, &w->dW3,     &w->db3,
+                     &w->dW4, &w->db4};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
-    free(w->argmax);
+    free(w->argmax1);
+    free(w->argmax2);
     free(w->order);
-    w->argmax = NULL;
+    w->argmax1 = w->argmax2 = NULL;
     w->order = NULL;
+}
+
+Cnn kit_cnn_create(KitCnnSizes z, KitRng *rng)
+{
+    KitCnnLayout l = kit_cnn_layout(z);
+    int patch1 = z.channels * z.kernel * z.kernel, patch2 = z.filters1 * z.kernel * z.kernel;
+    Cnn c;
+    c.shape = (ConvShape){z.channels, z.height, z.width, z.kernel, 1};
+    c.W1 = kit_matrix_create(z.filters1, patch1), c.b1 = kit_matrix_create(1, z.filters1);
+    c.W2 = kit_matrix_create(z.filters2, patch2), c.b2 = kit_matrix_create(1, z.filters2);
+    c.W3 = kit_matrix_create(l.pooled2, z.hidden), c.b3 = kit_matrix_create(1, z.hidden);
+    c.W4 = kit_matrix_create(z.hidden, z.classes), c.b4 = kit_matrix_create(1, z.classes);
+    if (rng) {
+        kit_matrix_fill_normal(&c.W1, rng, 0.0f, sqrtf(2.0f / patch1));
+        kit_matrix_fill_normal(&c.W2, rng, 0.0f, sqrtf(2.0f / patch2));
+        kit_matrix_fill_normal(&c.W3, rng, 0.0f, sqrtf(2.0f / l.pooled2));
+        kit_matrix_fill_normal(&c.W4, rng, 0.0f, sqrtf(2.0f / z.hidden));
+    }
+    return c;
+}
+
+void kit_cnn_free(Cnn *c)
+{
+    Matrix *all[] = {&c->W1, &c->b1, &c->W2, &c->b2, &c->W3, &c->b3, &c->W4, &c->b4};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        kit_matrix_free(all[k]);
+}
+
+KitCnnSizes kit_cnn_sizes(const Cnn *c)
+{
+    return (KitCnnSizes){c->shape.channels, c->shape.height, c->shape.width, c->shape.kernel,
+                         c->W1.rows,       c->W2.rows,       c->W3.cols,      c->W4.cols};
 }
 
 double kit_argmax_accuracy(const Matrix *probabilities, const Matrix *labels)

@@ -21,6 +21,7 @@ written() { $GRADE --chapters | grep -q "^$1 "; }
 written 3.4 && flags="$flags -DKIT_BENCH_MLP"
 written 4.1 && flags="$flags -DKIT_BENCH_MLP3"
 written 4.3 && flags="$flags -DKIT_BENCH_CNN"
+written 4.5 && flags="$flags -DKIT_BENCH_MOMENTUM"
 # shellcheck disable=SC2086
 ${CC:-cc} $KIT_CFLAGS -Iharness $flags $(pkg-config --cflags openblas) -o "$out/bench" bench/bench.c $sources \
     build/kit/libkit.a $(pkg-config --libs openblas zlib libpng) -lm

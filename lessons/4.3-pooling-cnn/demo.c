@@ -2,7 +2,7 @@
  * The demo of chapter 4.3: Pooling and CNN Architecture.
  * Run it with your code:  make run CH=4.3
  * It walks through the lesson and calls your functions from exercise.c: max pooling on a small example and its
- * gradient, why pooling may come before ReLU, the CNN's shapes and parameters, three epochs of training with a
+ * gradient, why pooling may come before ReLU, the CNN's shapes and parameters, five epochs of training with a
  * progress bar (a loss curve, the learned filters and one image's feature maps are written as pictures), and
  * where the time of a training step goes.
  */
@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FILTERS 8
+#define FILTERS1 8
+#define FILTERS2 16
+#define HIDDEN 64
 #define CLASSES 10
 #define BATCH 64
-#define EPOCHS 3
-#define LR 0.2f
-#define LAST_LR 0.02f
+#define EPOCHS 5
+#define LR 0.1f
+#define LAST_LR 0.01f
 #define POINTS_PER_EPOCH 20
 #define TIMED_RUNS 15
 
@@ -49,8 +51,8 @@ static void evaluate(double *loss, double *accuracy, const Cnn *cnn, KitCnnWork 
         memcpy(work->labels.data, labels->data + start, (size_t)m * sizeof(float));
         forward_cnn(work, cnn);
         one_hot(&work->Y, &work->labels);
-        loss_sum += (double)cross_entropy(&work->A2, &work->Y) * m;
-        right += kit_argmax_accuracy(&work->A2, &work->labels) * m;
+        loss_sum += (double)cross_entropy(&work->A4, &work->Y) * m;
+        right += kit_argmax_accuracy(&work->A4, &work->labels) * m;
     }
     *loss = loss_sum / N;
     *accuracy = right / N;
@@ -71,34 +73,36 @@ static double time_part(Part what, KitCnnWork *work, Cnn *cnn)
     return fastest;
 }
 
-static void part_convolution(KitCnnWork *w, Cnn *cnn)
+static void part_stage1(KitCnnWork *w, Cnn *cnn)
 {
-    conv2d_im2col(&w->Z1, &w->columns, &w->X, &cnn->W1, &cnn->b1, cnn->shape);
+    conv2d_im2col(&w->Z1, &w->columns1, &w->X, &cnn->W1, &cnn->b1, cnn->shape);
+    max_pool(&w->pooled1, w->argmax1, &w->Z1, cnn->W1.rows, 26, 26);
+    relu(&w->A1, &w->pooled1);
 }
-static void part_pooling(KitCnnWork *w, Cnn *cnn)
+static void part_stage2(KitCnnWork *w, Cnn *cnn)
 {
-    max_pool(&w->pooled, w->argmax, &w->Z1, cnn->W1.rows, 26, 26);
-}
-static void part_relu(KitCnnWork *w, Cnn *cnn)
-{
-    (void)cnn;
-    relu(&w->A1, &w->pooled);
+    conv2d_im2col(&w->Z2, &w->columns2, &w->A1, &cnn->W2, &cnn->b2, cnn_second_shape(cnn));
+    max_pool(&w->pooled2, w->argmax2, &w->Z2, cnn->W2.rows, 11, 11);
+    relu(&w->A2, &w->pooled2);
 }
 static void part_dense(KitCnnWork *w, Cnn *cnn)
 {
-    linear_layer(&w->Z2, &w->A1, &cnn->W2, &cnn->b2);
-    softmax(&w->A2, &w->Z2);
+    linear_layer(&w->Z3, &w->A2, &cnn->W3, &cnn->b3);
+    relu(&w->A3, &w->Z3);
+    linear_layer(&w->Z4, &w->A3, &cnn->W4, &cnn->b4);
+    softmax(&w->A4, &w->Z4);
 }
 static void part_forward(KitCnnWork *w, Cnn *cnn) { forward_cnn(w, cnn); }
 static void part_backward(KitCnnWork *w, Cnn *cnn) { backward_cnn(w, cnn); }
-static void part_pooling_backward(KitCnnWork *w, Cnn *cnn)
+static void part_stage2_backward(KitCnnWork *w, Cnn *cnn)
 {
-    (void)cnn;
-    max_pool_backward(&w->dZ1, &w->dpooled, w->argmax);
+    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
+    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
 }
-static void part_convolution_backward(KitCnnWork *w, Cnn *cnn)
+static void part_stage1_backward(KitCnnWork *w, Cnn *cnn)
 {
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns, cnn->shape);
+    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
+    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
 }
 
 int main(void)
@@ -154,53 +158,57 @@ int main(void)
     }
 
     kit_section("The CNN, layer by layer");
-    const int P = FILTERS * 13 * 13;
-    Cnn cnn = {{1, 28, 28, 3, 1}, kit_matrix_create(FILTERS, 9), kit_matrix_create(1, FILTERS),
-               kit_matrix_create(P, CLASSES), kit_matrix_create(1, CLASSES)};
+    KitCnnSizes sizes = {1, 28, 28, 3, FILTERS1, FILTERS2, HIDDEN, CLASSES};
+    KitCnnLayout l = kit_cnn_layout(sizes);
     KitRng init, shuffle;
     kit_rng_seed(&init, 43);
     kit_rng_seed(&shuffle, 44);
-    kit_matrix_fill_normal(&cnn.W1, &init, 0.0f, sqrtf(2.0f / 9));
-    kit_matrix_fill_normal(&cnn.W2, &init, 0.0f, sqrtf(2.0f / P));
-    int conv_parameters = FILTERS * 9 + FILTERS, dense_parameters = P * CLASSES + CLASSES;
+    Cnn cnn = kit_cnn_create(sizes, &init);
+    int conv1_parameters = FILTERS1 * 9 + FILTERS1, conv2_parameters = FILTERS2 * FILTERS1 * 9 + FILTERS2;
+    int hidden_parameters = l.pooled2 * HIDDEN + HIDDEN, output_parameters = HIDDEN * CLASSES + CLASSES;
+    int parameters = conv1_parameters + conv2_parameters + hidden_parameters + output_parameters;
     int mlp_parameters = 784 * 256 + 256 + 256 * 10 + 10;
     char note[64];
-    printf("%-22s%-22s%6s  %s\n", "layer", "output of one image", "values", "parameters");
-    printf("%-22s%-22s%6d\n", "input", "1 x 28 x 28", 784);
-    snprintf(note, sizeof note, "%d (8 x 9 weights, 8 biases)", conv_parameters);
-    printf("%-22s%-22s%6d  %s\n", "conv, 8 filters 3x3", "8 x 26 x 26", FILTERS * 26 * 26, note);
-    printf("%-22s%-22s%6d\n", "max pool 2x2", "8 x 13 x 13", P);
-    printf("%-22s%-22s%6d\n", "ReLU", "8 x 13 x 13", P);
-    snprintf(note, sizeof note, "%d (%d x 10 weights, 10 biases)", dense_parameters, P);
-    printf("%-22s%-22s%6d  %s\n", "dense", "10", CLASSES, note);
-    printf("%-22s%-22s%6d\n", "softmax", "10", CLASSES);
-    printf("the CNN: %d parameters; the MLP of chapter 3.4 (784 -> 256 -> 10): %d, %.1f times as many\n",
-           conv_parameters + dense_parameters, mlp_parameters,
-           (double)mlp_parameters / (conv_parameters + dense_parameters));
-    long conv_flops = 2L * FILTERS * 26 * 26 * 9, dense_flops = 2L * P * CLASSES;
-    printf("forward work per image: %ld (conv) + %ld (dense) = %ld floating-point operations; the MLP: %ld\n",
+    printf("%-24s%-20s%6s  %s\n", "layer", "output of one image", "values", "parameters");
+    printf("%-24s%-20s%6d\n", "input", "1 x 28 x 28", 784);
+    snprintf(note, sizeof note, "%d (8 x 9 weights, 8 biases)", conv1_parameters);
+    printf("%-24s%-20s%6d  %s\n", "conv, 8 filters 3x3", "8 x 26 x 26", l.maps1, note);
+    printf("%-24s%-20s%6d\n", "max pool 2x2, ReLU", "8 x 13 x 13", l.pooled1);
+    snprintf(note, sizeof note, "%d (16 x 72 weights, 16 biases)", conv2_parameters);
+    printf("%-24s%-20s%6d  %s\n", "conv, 16 filters 8x3x3", "16 x 11 x 11", l.maps2, note);
+    printf("%-24s%-20s%6d\n", "max pool 2x2, ReLU", "16 x 5 x 5", l.pooled2);
+    snprintf(note, sizeof note, "%d (%d x %d weights, %d biases)", hidden_parameters, l.pooled2, HIDDEN, HIDDEN);
+    printf("%-24s%-20s%6d  %s\n", "dense, ReLU", "64", HIDDEN, note);
+    snprintf(note, sizeof note, "%d (%d x 10 weights, 10 biases)", output_parameters, HIDDEN);
+    printf("%-24s%-20s%6d  %s\n", "dense, softmax", "10", CLASSES, note);
+    printf("the CNN: %d parameters; the MLP of chapter 3.4 (784 -> 256 -> 10): %d, %.1f times as many\n", parameters,
+           mlp_parameters, (double)mlp_parameters / parameters);
+    long conv_flops = 2L * (l.maps1 * 9 + l.maps2 * FILTERS1 * 9), dense_flops = 2L * (l.pooled2 * HIDDEN + HIDDEN * 10);
+    printf("forward work per image: %ld (the convolutions) + %ld (dense) = %ld floating-point operations; the MLP: "
+           "%ld\n",
            conv_flops, dense_flops, conv_flops + dense_flops, 2L * (784 * 256 + 256 * 10));
 
     kit_section("Pooling before ReLU gives the same numbers");
-    KitCnnWork work = kit_cnn_work_create(data.train_images.rows, BATCH, 1, 28, 28, 3, FILTERS, CLASSES);
+    KitCnnWork work = kit_cnn_work_create(data.train_images.rows, BATCH, sizes);
     kit_cnn_work_rows(&work, 1);
     memcpy(work.X.data, data.test_images.data, 784 * sizeof(float));
     forward_cnn(&work, &cnn);
-    Matrix rectified = kit_matrix_create(1, FILTERS * 26 * 26), relu_first = kit_matrix_create(1, P);
+    int P = l.pooled1;
+    Matrix rectified = kit_matrix_create(1, l.maps1), relu_first = kit_matrix_create(1, P);
     int *relu_first_argmax = malloc((size_t)P * sizeof *relu_first_argmax);
     relu(&rectified, &work.Z1);
-    max_pool(&relu_first, relu_first_argmax, &rectified, FILTERS, 26, 26);
+    max_pool(&relu_first, relu_first_argmax, &rectified, FILTERS1, 26, 26);
     double largest = 0.0;
     int off_windows = 0, moved = 0;
     for (int k = 0; k < P; k++) {
         largest = fmax(largest, fabs((double)relu_first.data[k] - work.A1.data[k]));
-        off_windows += !(work.pooled.data[k] > 0.0f);
-        moved += relu_first_argmax[k] != work.argmax[k];
+        off_windows += !(work.pooled1.data[k] > 0.0f);
+        moved += relu_first_argmax[k] != work.argmax1[k];
     }
-    printf("test image 0 through the 8 random filters: relu then max_pool, against max_pool then relu "
+    printf("test image 0 through the 8 random filters of stage 1: relu then max_pool, against max_pool then relu "
            "(your forward_cnn)\n");
     printf("largest difference over the %d pooled values: %g\n", P, largest);
-    printf("ReLU applied to %d values instead of %d\n", P, FILTERS * 26 * 26);
+    printf("ReLU applied to %d values instead of %d\n", P, l.maps1);
     printf("windows whose four values are all <= 0: %d of %d; the argmax differs in %d of them, where the gradient "
            "is 0 either way\n",
            off_windows, P, moved);
@@ -228,7 +236,7 @@ int main(void)
             gather_rows(&work.labels, &data.train_labels, work.order, start);
             float loss = train_cnn_step(&cnn, &work, epoch < EPOCHS - 1 ? LR : LAST_LR);
             step_losses[epoch * steps + s] = loss;
-            kit_progress_step(&progress, loss, &work.A2, &work.labels);
+            kit_progress_step(&progress, loss, &work.A4, &work.labels);
         }
         epoch_seconds[epoch] = kit_seconds() - started;
         kit_progress_end(&progress);
@@ -266,8 +274,8 @@ int main(void)
     free(step_losses);
 
     kit_section("What the filters learned");
-    printf("the 8 filters of 3 x 3 (the rows of W1), four side by side, each with its bias from b1:\n");
-    for (int group = 0; group < FILTERS; group += 4)
+    printf("the 8 filters of 3 x 3 of stage 1 (the rows of W1), four side by side, each with its bias from b1:\n");
+    for (int group = 0; group < FILTERS1; group += 4)
         for (int line = -1; line < 3; line++) {
             char text[160];
             int used = 0;
@@ -285,10 +293,10 @@ int main(void)
             printf("%s\n", text);
         }
     path = kit_picture_path("4.3-filters.png");
-    if (kit_plot_images(path, &cnn.W1, FILTERS, 3, 3, FILTERS, 32, error, sizeof error) != 0)
+    if (kit_plot_images(path, &cnn.W1, FILTERS1, 3, 3, FILTERS1, 32, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
-        printf("picture: %s: the 8 filters, each weight a 32 x 32 square (black the most negative, white the most "
+        printf("picture: %s: the 8 filters of stage 1, each weight a 32 x 32 square (black the most negative, white the most "
                "positive, each filter on its own scale)\n",
                path);
 
@@ -298,7 +306,7 @@ int main(void)
     forward_cnn(&work, &cnn);
     int label = (int)data.test_labels.data[0], mnist = strcmp(place.name, "MNIST") == 0, best = 0;
     for (int k = 1; k < CLASSES; k++)
-        if (work.A2.data[k] > work.A2.data[best])
+        if (work.A4.data[k] > work.A4.data[best])
             best = k;
     char truth[48], guess[48];
     if (mnist) {
@@ -308,21 +316,23 @@ int main(void)
         snprintf(truth, sizeof truth, "class %d, %s", label, fashion_classes[label]);
         snprintf(guess, sizeof guess, "class %d, %s", best, fashion_classes[best]);
     }
-    printf("test image 0 (%s): the CNN says %s with probability %.4f\n", truth, guess, work.A2.data[best]);
+    printf("test image 0 (%s): the CNN says %s with probability %.4f\n", truth, guess, work.A4.data[best]);
     struct {
         const char *file, *what;
         const Matrix *images;
-        int side, scale;
-    } pictures[3] = {
-        {"4.3-image.png", "test image 0", &work.X, 28, 8},
-        {"4.3-feature-maps.png", "its 8 feature maps Z1 of 26 x 26, in the order of the filters", &work.Z1, 26, 8},
-        {"4.3-pooled-maps.png", "the 8 maps after pooling and ReLU (A1), 13 x 13", &work.A1, 13, 16},
+        int count, side, per_row, scale;
+    } pictures[4] = {
+        {"4.3-image.png", "test image 0", &work.X, 1, 28, 4, 8},
+        {"4.3-feature-maps.png", "its 8 feature maps Z1 of 26 x 26, in the order of the filters", &work.Z1, FILTERS1,
+         26, 4, 8},
+        {"4.3-pooled-maps.png", "the 8 maps after pooling and ReLU (A1), 13 x 13", &work.A1, FILTERS1, 13, 4, 16},
+        {"4.3-stage-2-maps.png", "the 16 maps of stage 2 (Z2), 11 x 11, made from all 8 of A1", &work.Z2, FILTERS2, 11,
+         8, 16},
     };
-    for (int p = 0; p < 3; p++) {
+    for (int p = 0; p < 4; p++) {
         path = kit_picture_path(pictures[p].file);
-        int count = p == 0 ? 1 : FILTERS;
-        if (kit_plot_images(path, pictures[p].images, count, pictures[p].side, pictures[p].side, 4, pictures[p].scale,
-                            error, sizeof error) != 0)
+        if (kit_plot_images(path, pictures[p].images, pictures[p].count, pictures[p].side, pictures[p].side,
+                            pictures[p].per_row, pictures[p].scale, error, sizeof error) != 0)
             printf("could not draw the picture: %s\n", error);
         else
             printf("picture: %s: %s, each value a %d x %d square\n", path, pictures[p].what, pictures[p].scale,
@@ -341,13 +351,12 @@ int main(void)
         Part part;
     } parts[] = {
         {"forward_cnn", part_forward},
-        {"  conv2d_im2col", part_convolution},
-        {"  max_pool", part_pooling},
-        {"  relu", part_relu},
-        {"  linear_layer, softmax", part_dense},
+        {"  stage 1: conv, pool, relu", part_stage1},
+        {"  stage 2: conv, pool, relu", part_stage2},
+        {"  the dense layers, softmax", part_dense},
         {"backward_cnn", part_backward},
-        {"  max_pool_backward", part_pooling_backward},
-        {"  conv2d_backward", part_convolution_backward},
+        {"  stage 2: pool, conv", part_stage2_backward},
+        {"  stage 1: pool, conv", part_stage1_backward},
     };
     printf("a batch of %d images, the fastest of %d runs of each:\n", BATCH, TIMED_RUNS);
     double step = 0.0;
@@ -355,13 +364,13 @@ int main(void)
         double seconds = time_part(parts[k].part, &work, &cnn);
         if (parts[k].what[0] != ' ')
             step += seconds;
-        printf("%-26s %7.3f ms\n", parts[k].what, 1000 * seconds);
+        printf("%-30s %7.3f ms\n", parts[k].what, 1000 * seconds);
     }
     printf("the two passes, %d times: %.2f s an epoch\n", steps, step * steps);
 
     kit_cnn_work_free(&work);
     kit_dataset_free(&data);
-    kit_matrix_free(&cnn.W1), kit_matrix_free(&cnn.b1), kit_matrix_free(&cnn.W2), kit_matrix_free(&cnn.b2);
+    kit_cnn_free(&cnn);
     kit_matrix_free(&X), kit_matrix_free(&out), kit_matrix_free(&X5), kit_matrix_free(&out5);
     kit_matrix_free(&dout), kit_matrix_free(&dX);
     return 0;

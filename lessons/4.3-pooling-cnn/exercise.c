@@ -8,16 +8,23 @@
  * to train your CNN on the image data set with a progress bar. The lesson is
  * lessons/4.3-pooling-cnn/README.md.
  *
- * The network (a Cnn, see course.h): X -> convolution W1, b1 -> ReLU -> 2x2 max pooling -> dense W2, b2 -> softmax.
+ * The network (a Cnn, see course.h), two convolution stages and two dense layers:
+ *   X -> convolution W1, b1 -> 2x2 max pooling -> ReLU         (stage 1)
+ *     -> convolution W2, b2 -> 2x2 max pooling -> ReLU         (stage 2)
+ *     -> dense W3, b3 -> ReLU -> dense W4, b4 -> softmax
  * Letters used in the shape comments:
  *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
  *   H, W    height and width of an image     k  the side of the square filters (stride 1)
- *   F       filters (W1->rows)               K  classes (W2->cols)
- *   OH = H - k + 1, OW = W - k + 1: the feature maps' height and width
- *   PH = OH / 2, PW = OW / 2 (rounded down): the pooled maps' height and width
+ *   F1, F2  the filters of convolutions 1 and 2 (W1->rows, W2->rows)
+ *   Hd      hidden units (W3->cols)          K  classes (W4->cols)
+ *   OH1 = H - k + 1, OW1 = W - k + 1: convolution 1's feature maps;  PH1 = OH1 / 2, PW1 = OW1 / 2 (rounded down)
+ *   OH2 = PH1 - k + 1, OW2 = PW1 - k + 1: convolution 2's maps;     PH2 = OH2 / 2, PW2 = OW2 / 2
+ *   P1 = F1*PH1*PW1 and P2 = F2*PH2*PW2: the values of an image after each stage
+ *   For the course's 28 x 28 digits and 3 x 3 filters: 26 x 26 -> 13 x 13 -> 11 x 11 -> 5 x 5.
  * Layouts, all row-major floats, as in chapter 4.2: an image is a row of C*H*W values, channel by channel
  * (value (c, y, x) at c*H*W + y*W + x); the F feature maps of an image are a row of F*OH*OW values, map by map;
- * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map.
+ * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map, and is itself an image of
+ * F channels that convolution 2 reads as it is.
  * The caller allocates every output; your functions only fill it, and a training step allocates nothing:
  * its scratch is a KitCnnWork (harness/kit.h), made once before training.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
@@ -75,18 +82,24 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 
 /*
  * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*H*W, m = work->X.rows):
- *   Z1     = conv2d_im2col(X, W1, b1, cnn->shape)   m x (F*OH*OW)   with work->columns (4.2), which keeps im2col(X)
- *   pooled = max_pool(Z1), argmax in work->argmax    m x (F*PH*PW)   F channels of OH x OW
- *   A1     = relu(pooled)                            m x (F*PH*PW)   (3.2)
- *   Z2     = linear_layer(A1, W2, b2)                m x K           (1.2)
- *   A2     = softmax(Z2)                             m x K           (3.2)
- * The network is conv -> ReLU -> pool -> dense; pooling before ReLU gives the same A1, since
- * max(relu(a), relu(b)) = relu(max(a, b)), and applies ReLU to 4 times fewer values.
- * Every result goes into the matrix of work with the same name (work->Z1, ->pooled, ->argmax, ->A1,
- * ->Z2, ->A2): backward_cnn needs them. F = cnn->W1.rows; OH = conv_output_size(H, k, 1) and OW
- * likewise: 26 for the course's 28 x 28 images and 3 x 3 filters, so PH = PW = 13.
- * Example: in the demo, one 28 x 28 image through 8 filters gives 8 maps of 26 x 26 (5,408 values),
- *          pooled to 8 x 13 x 13 = 1,352 values, then 10 scores and 10 probabilities that sum to 1.
+ *   Z1      = conv2d_im2col(X, W1, b1, cnn->shape)     m x (F1*OH1*OW1)  with work->columns1, which keeps im2col(X)
+ *   pooled1 = max_pool(Z1), argmax in work->argmax1    m x P1            F1 channels of OH1 x OW1
+ *   A1      = relu(pooled1)                            m x P1            (3.2)
+ *   Z2      = conv2d_im2col(A1, W2, b2, s2)            m x (F2*OH2*OW2)  with work->columns2; s2 = cnn_second_shape(cnn)
+ *   pooled2 = max_pool(Z2), argmax in work->argmax2    m x P2            F2 channels of OH2 x OW2
+ *   A2      = relu(pooled2)                            m x P2
+ *   Z3      = linear_layer(A2, W3, b3)                 m x Hd            (1.2)
+ *   A3      = relu(Z3)                                 m x Hd
+ *   Z4      = linear_layer(A3, W4, b4)                 m x K
+ *   A4      = softmax(Z4)                              m x K             (3.2)
+ * s2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
+ * Pooling before ReLU gives the same A1 as ReLU before pooling, since max(relu(a), relu(b)) = relu(max(a, b)),
+ * and applies ReLU to 4 times fewer values.
+ * Every result goes into the matrix of work with the same name (work->Z1, ->pooled1, ->argmax1, ->A1, ...,
+ * ->Z4, ->A4): backward_cnn needs them.
+ * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
+ *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
+ *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -97,19 +110,25 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 /*
  * backward_cnn: the gradients of the mean cross-entropy L of forward_cnn's output against the one-hot
  * targets work->Y (m x K), from the cache that forward_cnn left in work, layer by layer from the output back:
- *   dZ2     = (A2 - Y) / m                          m x K          softmax and cross-entropy together (3.4)
- *   dW2     = A1^T dZ2                              (F*PH*PW) x K
- *   db2     = the column sums of dZ2                1 x K
- *   dpooled = (dZ2 W2^T) * relu'(pooled)            m x (F*PH*PW)  back through the dense layer, then ReLU
- *   dZ1     = max_pool_backward(dpooled, argmax)    m x (F*OH*OW)  each gradient to its window's max, 0 elsewhere
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns, cnn->shape)   (4.2; no dX for a first layer;
- *              work->columns still holds the im2col(X) that forward_cnn made)
- * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. Into work->dZ2, ->dW2, ->db2, ->dpooled,
- * ->dZ1, ->dW1, ->db1, all overwritten. Use cblas_sgemm for the two products of the dense layer (CblasTrans
- * reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
+ *   dZ4      = (A4 - Y) / m                           m x K     softmax and cross-entropy together (3.4)
+ *   dW4      = A3^T dZ4, db4 = the column sums of dZ4           Hd x K, 1 x K
+ *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x Hd    back through the output layer, then ReLU
+ *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x Hd, 1 x Hd
+ *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
+ *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
+ *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, s2)   (4.2; dA1 m x P1 is dL/dA1,
+ *              the gradient at convolution 2's input, which stage 1 needs)
+ *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
+ *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
+ *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
+ * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. s2 = cnn_second_shape(cnn), as in forward_cnn.
+ * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
+ * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
+ * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
+ * (CblasTrans reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
  * Example: with every parameter at 0, every probability is 1/K; for one image of class 0 (m = 1, K = 10),
- *          dZ2 = db2 = [-0.9, 0.1, ..., 0.1], and dW2, dW1, db1 are 0 (A1 = 0, and nothing flows back
- *          through W2 = 0).
+ *          dZ4 = db4 = [-0.9, 0.1, ..., 0.1], and every other gradient is 0 (A3 = 0, and nothing flows back
+ *          through W4 = 0).
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -123,11 +142,11 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
  * (the caller has set it with kit_cnn_work_rows). In order:
  *   1. work->Y = one_hot(work->labels)                       (m x K)
  *   2. forward_cnn(work, cnn)
- *   3. loss = cross_entropy(work->A2, work->Y)               (before the step)
+ *   3. loss = cross_entropy(work->A4, work->Y)               (before the step)
  *   4. backward_cnn(work, cnn)
- *   5. W1 -= lr dW1, b1 -= lr db1, W2 -= lr dW2, b2 -= lr db2   (the gradients in work->dW1, ...)
- * Returns the loss of step 3. The forward pass's cache (work->A2 and the rest) is left as it was
- * before the update: train_cnn_epoch reports its A2 to the progress bar.
+ *   5. W -= lr dW for each of the eight parameters W1, b1, W2, b2, W3, b3, W4, b4 (the gradients in work->dW1, ...)
+ * Returns the loss of step 3. The forward pass's cache (work->A4 and the rest) is left as it was
+ * before the update: train_cnn_epoch reports its A4 to the progress bar.
  * Example: in the demo, the first step on 64 images from He-initialised weights has a loss near
  *          log 10 = 2.30 (ten classes, nothing learned yet).
  */
@@ -146,7 +165,7 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
  *       kit_cnn_work_rows(work, m)
  *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
  *       loss = train_cnn_step(cnn, work, lr)
- *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ *       kit_progress_step(progress, loss, &work->A4, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this CNN's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.

@@ -2,8 +2,8 @@
  * The demo of chapter 4.5: Advanced Optimization and Capstone.
  * Run it with your code:  make run CH=4.5
  * It calls your functions from exercise.c: momentum_update races plain gradient descent down a long, narrow valley
- * (printed step by step and drawn), then the capstone trains the course's best model, the CNN of chapter 4.3 with
- * 16 filters and momentum, on the image data set with a progress bar, and shows what it learned and where it errs:
+ * (printed step by step and drawn), then the capstone trains the course's best model, the CNN of chapter 4.3 twice
+ * as wide (16 and 32 filters, 128 hidden units) with momentum, on the image data set with a progress bar, and shows what it learned and where it errs:
  * the filters, the confusion matrix and the first 32 misclassified test images, as pictures.
  * The final exam is a second program: make run CH=4.5 DEMO=final_exam
  */
@@ -22,7 +22,9 @@
 #define VALLEY_STEPS 150
 
 /* the capstone */
-#define FILTERS 16
+#define FILTERS1 16
+#define FILTERS2 32
+#define HIDDEN 128
 #define CLASSES 10
 #define BATCH 64
 #define EPOCHS 5
@@ -56,7 +58,7 @@ static void predict_all(Matrix *probabilities, const Cnn *cnn, KitCnnWork *work,
         kit_cnn_work_rows(work, m);
         memcpy(work->X.data, images->data + (size_t)start * D, (size_t)m * D * sizeof(float));
         forward_cnn(work, cnn);
-        memcpy(probabilities->data + (size_t)start * K, work->A2.data, (size_t)m * K * sizeof(float));
+        memcpy(probabilities->data + (size_t)start * K, work->A4.data, (size_t)m * K * sizeof(float));
     }
 }
 
@@ -134,25 +136,24 @@ int main(void)
     int mnist = strcmp(place.name, "MNIST") == 0;
 
     kit_section("The capstone: the CNN with momentum");
-    const int P = FILTERS * 13 * 13;
-    Cnn cnn = {{1, 28, 28, 3, 1}, kit_matrix_create(FILTERS, 9), kit_matrix_create(1, FILTERS),
-               kit_matrix_create(P, CLASSES), kit_matrix_create(1, CLASSES)};
-    Cnn velocity = {{1, 28, 28, 3, 1}, kit_matrix_create(FILTERS, 9), kit_matrix_create(1, FILTERS),
-                    kit_matrix_create(P, CLASSES), kit_matrix_create(1, CLASSES)};
+    KitCnnSizes sizes = {1, 28, 28, 3, FILTERS1, FILTERS2, HIDDEN, CLASSES};
+    KitCnnLayout l = kit_cnn_layout(sizes);
     KitRng init, shuffle;
     kit_rng_seed(&init, 45);
     kit_rng_seed(&shuffle, 46);
-    kit_matrix_fill_normal(&cnn.W1, &init, 0.0f, sqrtf(2.0f / 9));
-    kit_matrix_fill_normal(&cnn.W2, &init, 0.0f, sqrtf(2.0f / P));
+    Cnn cnn = kit_cnn_create(sizes, &init), velocity = kit_cnn_create(sizes, NULL);
     int N = data.train_images.rows, steps = (N + BATCH - 1) / BATCH;
     printf("data set: %s, %d training images, %d test images\n", place.name, N, data.test_images.rows);
-    printf("conv %d filters 3x3 -> max pool 2x2 -> ReLU -> dense %d -> 10: %d parameters\n", FILTERS, P,
-           FILTERS * 10 + P * CLASSES + CLASSES);
+    int parameters = FILTERS1 * 10 + FILTERS2 * (FILTERS1 * 9 + 1) + l.pooled2 * HIDDEN + HIDDEN + HIDDEN * CLASSES +
+                     CLASSES;
+    printf("conv %d filters 3x3 -> max pool 2x2 -> ReLU -> conv %d filters %dx3x3 -> max pool -> ReLU -> dense %d -> "
+           "%d -> ReLU -> dense 10: %d parameters\n",
+           FILTERS1, FILTERS2, FILTERS1, l.pooled2, HIDDEN, parameters);
     printf("He initialisation (seed 45), zero velocities; batches of %d (%d steps an epoch), beta %g, learning rate "
            "%g for epochs 1 to %d and %g for epoch %d\n",
            BATCH, steps, BETA, LR, EPOCHS - 1, LAST_LR, EPOCHS);
-    KitCnnWork work = kit_cnn_work_create(N, BATCH, 1, 28, 28, 3, FILTERS, CLASSES);
-    KitCnnWork eval = kit_cnn_work_create(data.test_images.rows, EVAL_BATCH, 1, 28, 28, 3, FILTERS, CLASSES);
+    KitCnnWork work = kit_cnn_work_create(N, BATCH, sizes);
+    KitCnnWork eval = kit_cnn_work_create(data.test_images.rows, EVAL_BATCH, sizes);
     Matrix probabilities = kit_matrix_create(data.test_images.rows, CLASSES);
     double seconds = 0.0;
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
@@ -170,12 +171,12 @@ int main(void)
 
     kit_section("What the filters learned");
     path = kit_picture_path("4.5-filters.png");
-    if (kit_plot_images(path, &cnn.W1, FILTERS, 3, 3, 8, 32, error, sizeof error) != 0)
+    if (kit_plot_images(path, &cnn.W1, FILTERS1, 3, 3, 8, 32, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
-        printf("picture: %s: the %d filters of 3 x 3, 8 to a row, each weight a 32 x 32 square (black the most "
+        printf("picture: %s: the %d filters of 3 x 3 of stage 1, 8 to a row, each weight a 32 x 32 square (black the most "
                "negative, white the most positive, each filter on its own scale)\n",
-               path, FILTERS);
+               path, FILTERS1);
 
     kit_section("The confusion matrix: your confusion_matrix");
     Matrix counts = kit_matrix_create(CLASSES, CLASSES);
@@ -245,9 +246,7 @@ int main(void)
         printf("picture: %s: the %d images in the same order, 8 to a row, each pixel a 3 x 3 square\n", path, shown);
 
     kit_cnn_work_free(&work), kit_cnn_work_free(&eval);
-    kit_matrix_free(&cnn.W1), kit_matrix_free(&cnn.b1), kit_matrix_free(&cnn.W2), kit_matrix_free(&cnn.b2);
-    kit_matrix_free(&velocity.W1), kit_matrix_free(&velocity.b1), kit_matrix_free(&velocity.W2);
-    kit_matrix_free(&velocity.b2);
+    kit_cnn_free(&cnn), kit_cnn_free(&velocity);
     kit_matrix_free(&probabilities), kit_matrix_free(&counts), kit_matrix_free(&tiles), kit_matrix_free(&mistakes);
     kit_matrix_free(&plain), kit_matrix_free(&plain_velocity), kit_matrix_free(&heavy);
     kit_matrix_free(&heavy_velocity), kit_matrix_free(&gradient);

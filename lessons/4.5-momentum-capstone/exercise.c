@@ -13,8 +13,9 @@
  *
  * Letters used in the shape comments:
  *   R, C  rows and columns of a parameter     N or m  examples (rows of a batch)     K  classes
- * The CNN is chapter 4.3's Cnn (see course.h): convolution W1, b1 -> ReLU -> 2x2 max pooling -> dense W2, b2
- * -> softmax. Its velocities are a second Cnn whose four matrices have the parameters' shapes.
+ * The CNN is chapter 4.3's Cnn (see course.h): two convolution stages (W1, b1 and W2, b2, each followed by 2x2 max
+ * pooling and ReLU), a hidden dense layer W3, b3 with ReLU and the output layer W4, b4 with softmax. Its velocities
+ * are a second Cnn whose eight matrices have the parameters' shapes.
  * The caller allocates every output; your functions only fill it, and a training step allocates nothing.
  * You may use the C library, the kit's helpers and your functions of earlier chapters: shuffle_indices and
  * gather_rows (2.3), one_hot and cross_entropy (3.3), forward_cnn and backward_cnn (4.3).
@@ -81,10 +82,10 @@ void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix 
  * The batch is in work->X (m x C*H*W) and work->labels (m x 1), m = work->X.rows. In order:
  *   1. work->Y = one_hot(work->labels)
  *   2. forward_cnn(work, cnn)
- *   3. loss = cross_entropy(work->A2, work->Y)                (before the step)
+ *   3. loss = cross_entropy(work->A4, work->Y)                (before the step)
  *   4. backward_cnn(work, cnn)
- *   5. momentum_update(&cnn->W1, &velocity->W1, &work->dW1, lr, beta), and the same for b1, W2 and b2
- * velocity holds the four velocities, each with its parameter's shape (velocity->shape is not used);
+ *   5. momentum_update(&cnn->W1, &velocity->W1, &work->dW1, lr, beta), and the same for b1, W2, b2, ..., W4, b4
+ * velocity holds the eight velocities, each with its parameter's shape (velocity->shape is not used);
  * they start at 0 and carry over from step to step. Returns the loss of step 3.
  * Example: with beta = 0 the step is exactly train_cnn_step's.
  */
@@ -102,7 +103,7 @@ float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float l
  *       kit_cnn_work_rows(work, m)
  *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
  *       loss = train_cnn_step_momentum(cnn, velocity, work, lr, beta)
- *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ *       kit_progress_step(progress, loss, &work->A4, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N. The velocities
  * carry over from epoch to epoch too: never reset them here.
  */

@@ -8,16 +8,23 @@
  * to train your CNN on the image data set with a progress bar. The lesson is
  * lessons/4.3-pooling-cnn/README.md.
  *
- * The network (a Cnn, see course.h): X -> convolution W1, b1 -> ReLU -> 2x2 max pooling -> dense W2, b2 -> softmax.
+ * The network (a Cnn, see course.h), two convolution stages and two dense layers:
+ *   X -> convolution W1, b1 -> 2x2 max pooling -> ReLU         (stage 1)
+ *     -> convolution W2, b2 -> 2x2 max pooling -> ReLU         (stage 2)
+ *     -> dense W3, b3 -> ReLU -> dense W4, b4 -> softmax
  * Letters used in the shape comments:
  *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
  *   H, W    height and width of an image     k  the side of the square filters (stride 1)
- *   F       filters (W1->rows)               K  classes (W2->cols)
- *   OH = H - k + 1, OW = W - k + 1: the feature maps' height and width
- *   PH = OH / 2, PW = OW / 2 (rounded down): the pooled maps' height and width
+ *   F1, F2  the filters of convolutions 1 and 2 (W1->rows, W2->rows)
+ *   Hd      hidden units (W3->cols)          K  classes (W4->cols)
+ *   OH1 = H - k + 1, OW1 = W - k + 1: convolution 1's feature maps;  PH1 = OH1 / 2, PW1 = OW1 / 2 (rounded down)
+ *   OH2 = PH1 - k + 1, OW2 = PW1 - k + 1: convolution 2's maps;     PH2 = OH2 / 2, PW2 = OW2 / 2
+ *   P1 = F1*PH1*PW1 and P2 = F2*PH2*PW2: the values of an image after each stage
+ *   For the course's 28 x 28 digits and 3 x 3 filters: 26 x 26 -> 13 x 13 -> 11 x 11 -> 5 x 5.
  * Layouts, all row-major floats, as in chapter 4.2: an image is a row of C*H*W values, channel by channel
  * (value (c, y, x) at c*H*W + y*W + x); the F feature maps of an image are a row of F*OH*OW values, map by map;
- * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map.
+ * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map, and is itself an image of
+ * F channels that convolution 2 reads as it is.
  * The caller allocates every output; your functions only fill it, and a training step allocates nothing:
  * its scratch is a KitCnnWork (harness/kit.h), made once before training.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
@@ -112,84 +119,119 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 
 /*
  * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*H*W, m = work->X.rows):
- *   Z1     = conv2d_im2col(X, W1, b1, cnn->shape)   m x (F*OH*OW)   with work->columns (4.2), which keeps im2col(X)
- *   pooled = max_pool(Z1), argmax in work->argmax    m x (F*PH*PW)   F channels of OH x OW
- *   A1     = relu(pooled)                            m x (F*PH*PW)   (3.2)
- *   Z2     = linear_layer(A1, W2, b2)                m x K           (1.2)
- *   A2     = softmax(Z2)                             m x K           (3.2)
- * The network is conv -> ReLU -> pool -> dense; pooling before ReLU gives the same A1, since
- * max(relu(a), relu(b)) = relu(max(a, b)), and applies ReLU to 4 times fewer values.
- * Every result goes into the matrix of work with the same name (work->Z1, ->pooled, ->argmax, ->A1,
- * ->Z2, ->A2): backward_cnn needs them. F = cnn->W1.rows; OH = conv_output_size(H, k, 1) and OW
- * likewise: 26 for the course's 28 x 28 images and 3 x 3 filters, so PH = PW = 13.
- * Example: in the demo, one 28 x 28 image through 8 filters gives 8 maps of 26 x 26 (5,408 values),
- *          pooled to 8 x 13 x 13 = 1,352 values, then 10 scores and 10 probabilities that sum to 1.
+ *   Z1      = conv2d_im2col(X, W1, b1, cnn->shape)     m x (F1*OH1*OW1)  with work->columns1, which keeps im2col(X)
+ *   pooled1 = max_pool(Z1), argmax in work->argmax1    m x P1            F1 channels of OH1 x OW1
+ *   A1      = relu(pooled1)                            m x P1            (3.2)
+ *   Z2      = conv2d_im2col(A1, W2, b2, s2)            m x (F2*OH2*OW2)  with work->columns2; s2 = cnn_second_shape(cnn)
+ *   pooled2 = max_pool(Z2), argmax in work->argmax2    m x P2            F2 channels of OH2 x OW2
+ *   A2      = relu(pooled2)                            m x P2
+ *   Z3      = linear_layer(A2, W3, b3)                 m x Hd            (1.2)
+ *   A3      = relu(Z3)                                 m x Hd
+ *   Z4      = linear_layer(A3, W4, b4)                 m x K
+ *   A4      = softmax(Z4)                              m x K             (3.2)
+ * s2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
+ * Pooling before ReLU gives the same A1 as ReLU before pooling, since max(relu(a), relu(b)) = relu(max(a, b)),
+ * and applies ReLU to 4 times fewer values.
+ * Every result goes into the matrix of work with the same name (work->Z1, ->pooled1, ->argmax1, ->A1, ...,
+ * ->Z4, ->A4): backward_cnn needs them.
+ * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
+ *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
+ *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
     /* SOLUTION BEGIN */
     KitCnnWork *w = work;
-    ConvShape s = cnn->shape;
-    if (s.stride != 1)
-        kit_fatal("forward_cnn: the CNN's stride is %d; this CNN uses stride 1", s.stride);
-    int F = cnn->W1.rows;
-    int map_height = conv_output_size(s.height, s.kernel, 1), map_width = conv_output_size(s.width, s.kernel, 1);
-    kit_require_shape(&w->Z1, w->X.rows, F * map_height * map_width, "forward_cnn: work->Z1");
-    conv2d_im2col(&w->Z1, &w->columns, &w->X, &cnn->W1, &cnn->b1, s);
-    max_pool(&w->pooled, w->argmax, &w->Z1, F, map_height, map_width);
-    relu(&w->A1, &w->pooled);
-    linear_layer(&w->Z2, &w->A1, &cnn->W2, &cnn->b2);
-    softmax(&w->A2, &w->Z2);
+    ConvShape s1 = cnn->shape, s2 = cnn_second_shape(cnn);
+    if (s1.stride != 1)
+        kit_fatal("forward_cnn: the CNN's stride is %d; this CNN uses stride 1", s1.stride);
+    int F1 = cnn->W1.rows, F2 = cnn->W2.rows;
+    int OH1 = conv_output_size(s1.height, s1.kernel, 1), OW1 = conv_output_size(s1.width, s1.kernel, 1);
+    int OH2 = conv_output_size(s2.height, s2.kernel, 1), OW2 = conv_output_size(s2.width, s2.kernel, 1);
+    kit_require_shape(&w->Z1, w->X.rows, F1 * OH1 * OW1, "forward_cnn: work->Z1");
+    kit_require_shape(&w->Z2, w->X.rows, F2 * OH2 * OW2, "forward_cnn: work->Z2");
+    /* stage 1: the images -> F1 pooled maps */
+    conv2d_im2col(&w->Z1, &w->columns1, &w->X, &cnn->W1, &cnn->b1, s1);
+    max_pool(&w->pooled1, w->argmax1, &w->Z1, F1, OH1, OW1);
+    relu(&w->A1, &w->pooled1);
+    /* stage 2: the F1 maps, read as an image of F1 channels -> F2 pooled maps */
+    conv2d_im2col(&w->Z2, &w->columns2, &w->A1, &cnn->W2, &cnn->b2, s2);
+    max_pool(&w->pooled2, w->argmax2, &w->Z2, F2, OH2, OW2);
+    relu(&w->A2, &w->pooled2);
+    /* the dense layers */
+    linear_layer(&w->Z3, &w->A2, &cnn->W3, &cnn->b3);
+    relu(&w->A3, &w->Z3);
+    linear_layer(&w->Z4, &w->A3, &cnn->W4, &cnn->b4);
+    softmax(&w->A4, &w->Z4);
     /* SOLUTION END */
 }
 
 /*
  * backward_cnn: the gradients of the mean cross-entropy L of forward_cnn's output against the one-hot
  * targets work->Y (m x K), from the cache that forward_cnn left in work, layer by layer from the output back:
- *   dZ2     = (A2 - Y) / m                          m x K          softmax and cross-entropy together (3.4)
- *   dW2     = A1^T dZ2                              (F*PH*PW) x K
- *   db2     = the column sums of dZ2                1 x K
- *   dpooled = (dZ2 W2^T) * relu'(pooled)            m x (F*PH*PW)  back through the dense layer, then ReLU
- *   dZ1     = max_pool_backward(dpooled, argmax)    m x (F*OH*OW)  each gradient to its window's max, 0 elsewhere
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns, cnn->shape)   (4.2; no dX for a first layer;
- *              work->columns still holds the im2col(X) that forward_cnn made)
- * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. Into work->dZ2, ->dW2, ->db2, ->dpooled,
- * ->dZ1, ->dW1, ->db1, all overwritten. Use cblas_sgemm for the two products of the dense layer (CblasTrans
- * reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
+ *   dZ4      = (A4 - Y) / m                           m x K     softmax and cross-entropy together (3.4)
+ *   dW4      = A3^T dZ4, db4 = the column sums of dZ4           Hd x K, 1 x K
+ *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x Hd    back through the output layer, then ReLU
+ *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x Hd, 1 x Hd
+ *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
+ *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
+ *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, s2)   (4.2; dA1 m x P1 is dL/dA1,
+ *              the gradient at convolution 2's input, which stage 1 needs)
+ *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
+ *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
+ *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
+ * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. s2 = cnn_second_shape(cnn), as in forward_cnn.
+ * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
+ * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
+ * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
+ * (CblasTrans reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
  * Example: with every parameter at 0, every probability is 1/K; for one image of class 0 (m = 1, K = 10),
- *          dZ2 = db2 = [-0.9, 0.1, ..., 0.1], and dW2, dW1, db1 are 0 (A1 = 0, and nothing flows back
- *          through W2 = 0).
+ *          dZ4 = db4 = [-0.9, 0.1, ..., 0.1], and every other gradient is 0 (A3 = 0, and nothing flows back
+ *          through W4 = 0).
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
     /* SOLUTION BEGIN */
     KitCnnWork *w = work;
-    int m = w->X.rows, P = cnn->W2.rows, K = cnn->W2.cols;
+    int m = w->X.rows, K = cnn->W4.cols;
     kit_require_shape(&w->Y, m, K, "backward_cnn: work->Y");
-    kit_require_shape(&w->A1, m, P, "backward_cnn: work->A1 (the pooled maps must be as many as W2's rows)");
-    kit_require_shape(&w->dW2, P, K, "backward_cnn: work->dW2");
-    /* the output layer: softmax followed by cross-entropy differentiates to A2 - Y, per example */
+    kit_require_shape(&w->A2, m, cnn->W3.rows, "backward_cnn: work->A2 (the pooled maps must be as many as W3's rows)");
+    /* the output layer: softmax followed by cross-entropy differentiates to A4 - Y, per example */
     float inverse_m = 1.0f / (float)m;
     for (size_t k = 0; k < (size_t)m * K; k++)
-        w->dZ2.data[k] = (w->A2.data[k] - w->Y.data[k]) * inverse_m;
-    /* dW2 = A1^T dZ2: (P x m)(m x K) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, P, K, m, 1.0f, w->A1.data, P, w->dZ2.data, K, 0.0f,
-                w->dW2.data, K);
-    for (int c = 0; c < K; c++) { /* db2 = the column sums of dZ2 */
-        float sum = 0.0f;
-        for (int i = 0; i < m; i++)
-            sum += w->dZ2.data[(size_t)i * K + c];
-        w->db2.data[c] = sum;
+        w->dZ4.data[k] = (w->A4.data[k] - w->Y.data[k]) * inverse_m;
+    /* the two dense layers, output first: dW = A^T dZ (In x Out), db = the column sums of dZ, and the gradient
+     * at the layer's input, dIn = (dZ W^T) * relu'(before), zero where the ReLU before the layer was off */
+    struct {
+        Matrix *dIn, *dW, *db;
+        const Matrix *dZ, *A, *W, *before;
+    } dense[2] = {{&w->dZ3, &w->dW4, &w->db4, &w->dZ4, &w->A3, &cnn->W4, &w->Z3},
+                  {&w->dpooled2, &w->dW3, &w->db3, &w->dZ3, &w->A2, &cnn->W3, &w->pooled2}};
+    for (int l = 0; l < 2; l++) {
+        int In = dense[l].W->rows, Out = dense[l].W->cols;
+        kit_require_shape(dense[l].dW, In, Out, "backward_cnn: a dense layer's dW");
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, In, Out, m, 1.0f, dense[l].A->data, In,
+                    dense[l].dZ->data, Out, 0.0f, dense[l].dW->data, Out);
+        for (int c = 0; c < Out; c++) {
+            float sum = 0.0f;
+            for (int i = 0; i < m; i++)
+                sum += dense[l].dZ->data[(size_t)i * Out + c];
+            dense[l].db->data[c] = sum;
+        }
+        float *dIn = dense[l].dIn->data;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, In, Out, 1.0f, dense[l].dZ->data, Out,
+                    dense[l].W->data, Out, 0.0f, dIn, In);
+        for (size_t k = 0; k < (size_t)m * In; k++)
+            dIn[k] = dense[l].before->data[k] > 0.0f ? dIn[k] : 0.0f;
     }
-    /* dpooled = dZ2 W2^T: (m x K)(K x P), then zero where ReLU was off (pooled <= 0) */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, P, K, 1.0f, w->dZ2.data, K, cnn->W2.data, K, 0.0f,
-                w->dpooled.data, P);
-    for (size_t k = 0; k < (size_t)m * P; k++)
-        w->dpooled.data[k] = w->pooled.data[k] > 0.0f ? w->dpooled.data[k] : 0.0f;
-    /* back through the pooling: to the winners only */
-    max_pool_backward(&w->dZ1, &w->dpooled, w->argmax);
-    /* the convolution's parameters; the pixels need no gradient */
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns, cnn->shape);
+    /* stage 2: back through its pooling to the winners, then through its convolution to W2, b2 and A1 */
+    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
+    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
+    /* stage 1: ReLU, pooling, and the convolution's parameters */
+    for (size_t k = 0; k < (size_t)m * w->dA1.cols; k++)
+        w->dpooled1.data[k] = w->pooled1.data[k] > 0.0f ? w->dA1.data[k] : 0.0f;
+    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
+    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
     /* SOLUTION END */
 }
 
@@ -199,11 +241,11 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
  * (the caller has set it with kit_cnn_work_rows). In order:
  *   1. work->Y = one_hot(work->labels)                       (m x K)
  *   2. forward_cnn(work, cnn)
- *   3. loss = cross_entropy(work->A2, work->Y)               (before the step)
+ *   3. loss = cross_entropy(work->A4, work->Y)               (before the step)
  *   4. backward_cnn(work, cnn)
- *   5. W1 -= lr dW1, b1 -= lr db1, W2 -= lr dW2, b2 -= lr db2   (the gradients in work->dW1, ...)
- * Returns the loss of step 3. The forward pass's cache (work->A2 and the rest) is left as it was
- * before the update: train_cnn_epoch reports its A2 to the progress bar.
+ *   5. W -= lr dW for each of the eight parameters W1, b1, W2, b2, W3, b3, W4, b4 (the gradients in work->dW1, ...)
+ * Returns the loss of step 3. The forward pass's cache (work->A4 and the rest) is left as it was
+ * before the update: train_cnn_epoch reports its A4 to the progress bar.
  * Example: in the demo, the first step on 64 images from He-initialised weights has a loss near
  *          log 10 = 2.30 (ten classes, nothing learned yet).
  */
@@ -213,11 +255,11 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
     KitCnnWork *w = work;
     one_hot(&w->Y, &w->labels);
     forward_cnn(w, cnn);
-    float loss = cross_entropy(&w->A2, &w->Y);
+    float loss = cross_entropy(&w->A4, &w->Y);
     backward_cnn(w, cnn);
-    Matrix *parameters[] = {&cnn->W1, &cnn->b1, &cnn->W2, &cnn->b2};
-    const Matrix *gradients[] = {&w->dW1, &w->db1, &w->dW2, &w->db2};
-    for (int p = 0; p < 4; p++) {
+    Matrix *parameters[] = {&cnn->W1, &cnn->b1, &cnn->W2, &cnn->b2, &cnn->W3, &cnn->b3, &cnn->W4, &cnn->b4};
+    const Matrix *gradients[] = {&w->dW1, &w->db1, &w->dW2, &w->db2, &w->dW3, &w->db3, &w->dW4, &w->db4};
+    for (int p = 0; p < 8; p++) {
         kit_require_shape(gradients[p], parameters[p]->rows, parameters[p]->cols, "train_cnn_step: a parameter");
         size_t n = (size_t)parameters[p]->rows * parameters[p]->cols;
         for (size_t k = 0; k < n; k++)
@@ -236,7 +278,7 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
  *       kit_cnn_work_rows(work, m)
  *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
  *       loss = train_cnn_step(cnn, work, lr)
- *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ *       kit_progress_step(progress, loss, &work->A4, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this CNN's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
@@ -257,7 +299,7 @@ float train_cnn_epoch(Cnn *cnn, const Matrix *X, const Matrix *labels, KitCnnWor
         gather_rows(&work->X, X, work->order, start);
         gather_rows(&work->labels, labels, work->order, start);
         float loss = train_cnn_step(cnn, work, lr);
-        kit_progress_step(progress, loss, &work->A2, &work->labels);
+        kit_progress_step(progress, loss, &work->A4, &work->labels);
         total += (double)loss * m;
     }
     return (float)(total / N);

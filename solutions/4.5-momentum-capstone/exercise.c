@@ -13,8 +13,9 @@
  *
  * Letters used in the shape comments:
  *   R, C  rows and columns of a parameter     N or m  examples (rows of a batch)     K  classes
- * The CNN is chapter 4.3's Cnn (see course.h): convolution W1, b1 -> ReLU -> 2x2 max pooling -> dense W2, b2
- * -> softmax. Its velocities are a second Cnn whose four matrices have the parameters' shapes.
+ * The CNN is chapter 4.3's Cnn (see course.h): two convolution stages (W1, b1 and W2, b2, each followed by 2x2 max
+ * pooling and ReLU), a hidden dense layer W3, b3 with ReLU and the output layer W4, b4 with softmax. Its velocities
+ * are a second Cnn whose eight matrices have the parameters' shapes.
  * The caller allocates every output; your functions only fill it, and a training step allocates nothing.
  * You may use the C library, the kit's helpers and your functions of earlier chapters: shuffle_indices and
  * gather_rows (2.3), one_hot and cross_entropy (3.3), forward_cnn and backward_cnn (4.3).
@@ -117,10 +118,10 @@ void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix 
  * The batch is in work->X (m x C*H*W) and work->labels (m x 1), m = work->X.rows. In order:
  *   1. work->Y = one_hot(work->labels)
  *   2. forward_cnn(work, cnn)
- *   3. loss = cross_entropy(work->A2, work->Y)                (before the step)
+ *   3. loss = cross_entropy(work->A4, work->Y)                (before the step)
  *   4. backward_cnn(work, cnn)
- *   5. momentum_update(&cnn->W1, &velocity->W1, &work->dW1, lr, beta), and the same for b1, W2 and b2
- * velocity holds the four velocities, each with its parameter's shape (velocity->shape is not used);
+ *   5. momentum_update(&cnn->W1, &velocity->W1, &work->dW1, lr, beta), and the same for b1, W2, b2, ..., W4, b4
+ * velocity holds the eight velocities, each with its parameter's shape (velocity->shape is not used);
  * they start at 0 and carry over from step to step. Returns the loss of step 3.
  * Example: with beta = 0 the step is exactly train_cnn_step's.
  */
@@ -130,12 +131,14 @@ float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float l
     KitCnnWork *w = work;
     one_hot(&w->Y, &w->labels);
     forward_cnn(w, cnn);
-    float loss = cross_entropy(&w->A2, &w->Y);
+    float loss = cross_entropy(&w->A4, &w->Y);
     backward_cnn(w, cnn);
-    momentum_update(&cnn->W1, &velocity->W1, &w->dW1, lr, beta);
-    momentum_update(&cnn->b1, &velocity->b1, &w->db1, lr, beta);
-    momentum_update(&cnn->W2, &velocity->W2, &w->dW2, lr, beta);
-    momentum_update(&cnn->b2, &velocity->b2, &w->db2, lr, beta);
+    Matrix *parameters[] = {&cnn->W1, &cnn->b1, &cnn->W2, &cnn->b2, &cnn->W3, &cnn->b3, &cnn->W4, &cnn->b4};
+    Matrix *velocities[] = {&velocity->W1, &velocity->b1, &velocity->W2, &velocity->b2,
+                            &velocity->W3, &velocity->b3, &velocity->W4, &velocity->b4};
+    const Matrix *gradients[] = {&w->dW1, &w->db1, &w->dW2, &w->db2, &w->dW3, &w->db3, &w->dW4, &w->db4};
+    for (int p = 0; p < 8; p++)
+        momentum_update(parameters[p], velocities[p], gradients[p], lr, beta);
     return loss;
     /* SOLUTION END */
 }
@@ -148,7 +151,7 @@ float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float l
  *       kit_cnn_work_rows(work, m)
  *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
  *       loss = train_cnn_step_momentum(cnn, velocity, work, lr, beta)
- *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ *       kit_progress_step(progress, loss, &work->A4, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N. The velocities
  * carry over from epoch to epoch too: never reset them here.
  */
@@ -168,7 +171,7 @@ float train_cnn_epoch_momentum(Cnn *cnn, Cnn *velocity, const Matrix *X, const M
         gather_rows(&work->X, X, work->order, start);
         gather_rows(&work->labels, labels, work->order, start);
         float loss = train_cnn_step_momentum(cnn, velocity, work, lr, beta);
-        kit_progress_step(progress, loss, &work->A2, &work->labels);
+        kit_progress_step(progress, loss, &work->A4, &work->labels);
         total += (double)loss * m;
     }
     return (float)(total / N);
