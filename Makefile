@@ -2,10 +2,13 @@
 #
 #   make grade              grade every written chapter of your code (lessons/*/exercise.c)
 #   make grade CH=1.2       grade one chapter, with every check in detail
+#   make grade CH=1.2 ONLY=transpose-lesson   run only the checks named (ids shown by a failed check)
+#   make debug CH=1.2 ONLY=transpose-lesson   run one check of your code under gdb
+#   make reset CH=1.2       put the chapter's untouched exercise back (yours is kept as exercise.c.orig)
 #   make grade SUBMISSION=work.tar.gz   grade a learner's exercise.c files (CI), hidden cases included
 #   make run CH=1.1         run the chapter's demo with your code
 #   make run CH=4.5 DEMO=final_exam   run another program of the chapter (the final exam)
-#   make hint CH=1.1        one more hint for the chapter each time
+#   make hint CH=1.1        one more hint for the chapter each time (without CH: the chapter you are on)
 #   make watch              grade the chapter you are editing every time you save it
 #   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
 #   make test               the kit's own tests (instructors and CI)
@@ -34,7 +37,7 @@ GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
 
-.PHONY: all deps datasets grade grade-solutions run hint watch test bench fixtures stubs student coverage new-lesson clean
+.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench fixtures stubs student coverage new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -48,7 +51,13 @@ datasets: deps
 
 grade: all
 	@sh datasets/fetch-mnist.sh --once
-	@$(GRADE) $(if $(SUBMISSION),--submission $(SUBMISSION)) $(CH)
+	@$(GRADE) $(if $(SUBMISSION),--submission $(SUBMISSION)) $(if $(ONLY),--only $(ONLY)) $(CH)
+
+debug: all
+	@$(GRADE) --debug $(if $(ONLY),--only $(ONLY)) $(CH)
+
+reset:
+	@sh tools/reset.sh $(CH)
 
 # for the instructors' copy: the learner's edition has no solutions/
 INSTRUCTORS_ONLY = @[ -d solutions ] || { echo "make $@ is for the instructors' copy of the kit, which has solutions/; this is the learner's edition (make grade grades your work)" >&2; exit 2; }

@@ -154,6 +154,8 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
     Args args = {0};
     append_words(&args, KIT_CC);
     append_words(&args, KIT_CFLAGS);
+    if (options.debug)
+        args_add(&args, "-O0"); /* every variable of the learner's code visible in gdb */
     args_add(&args, "-Wno-unused-parameter");
     args_add(&args, "-Iharness");
     args_add(&args, "-Igrader");
@@ -307,6 +309,40 @@ static int only_selects(const char *id)
         p += length + (end != NULL);
     }
     return 0;
+}
+
+/* Dies unless every id of --only (ONLY=) is a check of one of the chapters named: a learner's typo in ONLY would
+ * otherwise grade nothing and say little. */
+static void check_only_ids(const char *const *requested, int requested_count)
+{
+    if (requested_count == 0)
+        die("ONLY=%s names checks of one chapter: say which with CH, for example make grade CH=1.1 ONLY=%s",
+            options.only, options.only);
+    for (const char *p = options.only; *p;) {
+        const char *end = strchr(p, ',');
+        size_t length = end ? (size_t)(end - p) : strlen(p);
+        int found = 0;
+        char *ids = format_string("%s", "");
+        for (int r = 0; r < requested_count; r++) {
+            const Chapter *chapter = course_find(&course, requested[r]);
+            char *path = format_string("grader/fixtures/%s.txt", chapter->id);
+            Fixture *fixture = fixture_read(path);
+            for (int i = 0; fixture && i < fixture->check_count; i++) {
+                const char *id = fixture->checks[i].id;
+                if (strlen(id) == length && strncmp(id, p, length) == 0)
+                    found = 1;
+                char *more = format_string("%s%s%s", ids, *ids ? ", " : "", id);
+                free(ids);
+                ids = more;
+            }
+            free(path);
+        }
+        if (!found && length > 0)
+            die("ONLY=%s: there is no check '%.*s' in chapter%s %s; its checks are: %s", options.only, (int)length, p,
+                requested_count > 1 ? "s" : "", requested[0], ids);
+        free(ids);
+        p += length + (end != NULL);
+    }
 }
 
 static void judge_when_done(int i, const char *problem, void *context)
@@ -587,6 +623,42 @@ static void remember_passed(const char *dir, const char *key, const ChapterResul
 
 static ChapterResult *results[MAX_CHAPTERS];
 
+/* The progress line on a terminal ("chapter 5 of 16: 3.1 ..."), redrawn on stderr as each chapter starts and cleared
+ * before the report; nothing where stderr is not a terminal (CI logs, a redirected report). */
+static int progress_done, progress_total, progress_shown;
+
+/* Counts the chapters that grading those marked in graded will grade: they and, in turn, the chapters they link. */
+static void count_to_grade(const Chapter *chapter, int *marked)
+{
+    if (marked[chapter->index])
+        return;
+    marked[chapter->index] = 1;
+    progress_total++;
+    for (int i = 0; i < chapter->need_count; i++) {
+        const Chapter *need = course_find(&course, chapter->needs[i]);
+        if (need && need->written)
+            count_to_grade(need, marked);
+    }
+}
+
+static void show_progress(const Chapter *chapter)
+{
+    progress_done++;
+    if (progress_total < 2 || !isatty(STDERR_FILENO))
+        return;
+    fprintf(stderr, "\r\033[Kgrading chapter %d of %d: %s %s ...", progress_done, progress_total, chapter->id,
+            chapter->title);
+    fflush(stderr);
+    progress_shown = 1;
+}
+
+static void clear_progress(void)
+{
+    if (progress_shown)
+        fprintf(stderr, "\r\033[K");
+    progress_shown = 0;
+}
+
 static ChapterResult *grade_chapter(const Chapter *chapter)
 {
     if (results[chapter->index])
@@ -601,6 +673,7 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
         if (need && need->written)
             grade_chapter(need);
     }
+    show_progress(chapter);
 
     char *fixture_path = format_string("grader/fixtures/%s.txt", chapter->id);
     Fixture *fixture = fixture_read(fixture_path);
@@ -1028,6 +1101,37 @@ static void usage(void)
     exit(2);
 }
 
+/* make debug CH=x.y ONLY=id: after grading the chapter (which builds its check program with -g), runs that one check
+ * in gdb, in this very process tree and outside the sandbox, with the data set and seed grading used. */
+static int debug_check(const char *const *requested, int requested_count)
+{
+    if (requested_count != 1 || options.only == NULL || strchr(options.only, ','))
+        die("make debug takes one chapter and one of its checks: make debug CH=1.1 ONLY=<check id> (the report "
+            "of make grade CH=1.1 names the id of every failed check)");
+    const Chapter *chapter = course_find(&course, requested[0]);
+    const ChapterResult *result = results[chapter->index];
+    if (result == NULL || !result->compiled)
+        die("chapter %s does not compile, so there is no check to debug: its report above says where", chapter->id);
+    char *program = format_string("%s/%s/check", options.build, chapter->id);
+    char *work = format_string("%s/%s/debug", options.build, chapter->id);
+    make_dirs(work);
+    const char *file_id = options.only;
+    for (int i = 0; i < result->fixture->check_count; i++)
+        if (strcmp(result->fixture->checks[i].id, options.only) == 0)
+            file_id = result->fixture->checks[i].file_id;
+    for (int k = 1; clean_environment[k]; k++)
+        putenv(clean_environment[k]);
+    printf("\nStarting gdb on check %s of chapter %s. Type 'break <your function>' (for example the one the check "
+           "names), then 'run'; 'bt' shows where a crash happened, 'next' and 'print' step through your code, 'quit' "
+           "leaves.\n\n",
+           options.only, chapter->id);
+    fflush(stdout);
+    execlp("gdb", "gdb", "-q", "--args", program, "--run", work, "--one", file_id, "--seed", options.seed,
+           (char *)NULL);
+    die("cannot start gdb (%s): install it with apt-get install gdb", strerror(errno));
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--contain") == 0)
@@ -1039,6 +1143,7 @@ int main(int argc, char **argv)
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
     int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0, show_sandbox = 0;
+    int debug = 0;
     const char *submission = NULL;
     const char *output_file = NULL, *mutant_name = NULL, *mutant_out = NULL;
     for (int i = 1; i < argc; i++) {
@@ -1091,6 +1196,8 @@ int main(int argc, char **argv)
             list = 1;
         else if (strcmp(a, "--sandbox") == 0)
             show_sandbox = 1;
+        else if (strcmp(a, "--debug") == 0)
+            debug = options.debug = options.no_memcheck = 1;
         else if (strcmp(a, "--demo") == 0)
             demo = 1;
         else if (strcmp(a, "--program") == 0 && i + 1 < argc)
@@ -1145,6 +1252,8 @@ int main(int argc, char **argv)
         prepare_submission(submission);
         sandbox_hide_references();
     }
+    if (options.build == NULL && debug)
+        options.build = format_string("%s", "build/grade/debug");
     if (options.build == NULL)
         options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0 ? "lessons"
                                                         : strcmp(options.from, "solutions") == 0 ? "solutions"
@@ -1195,6 +1304,8 @@ int main(int argc, char **argv)
     if (requested_count == 0)
         for (int i = 0; i < course.count; i++)
             graded[i] = course.chapters[i].written;
+    if (options.only && !record)
+        check_only_ids(requested, requested_count);
     if (record) {
         for (int i = 0; i < course.count; i++)
             if (graded[i])
@@ -1202,9 +1313,16 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    int marked[MAX_CHAPTERS] = {0};
+    for (int i = 0; i < course.count; i++)
+        if (graded[i])
+            count_to_grade(&course.chapters[i], marked);
     for (int i = 0; i < course.count; i++)
         if (graded[i])
             grade_chapter(&course.chapters[i]);
+    clear_progress();
+    if (debug)
+        return debug_check(requested, requested_count);
 
     Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
                      options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden,

@@ -135,6 +135,7 @@ typedef struct {
     const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */
     int hidden;              /* also run the hidden cases (grader/hidden) */
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
+    int debug;               /* build the checks with -O0 for gdb (make debug) */
     int submission;          /* grading a submission (CI): it is also compiled and unpacked in the sandbox */
     int color;
     char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */

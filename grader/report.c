@@ -160,6 +160,17 @@ static char *first_problem(const ChapterResult *r)
     return format_string("%s", "");
 }
 
+/* The commands that run one failed check again, alone or under gdb, for the learner's own code (lessons/). */
+static void print_rerun(const Chapter *chapter, const CheckResult *c, const char *from)
+{
+    if (strcmp(from, "lessons") != 0 || strncmp(c->id, "hidden-", 7) == 0 || strcmp(c->id, "memory") == 0)
+        return;
+    if (c->verdict != VERDICT_FAIL && c->verdict != VERDICT_CRASH && c->verdict != VERDICT_TIMEOUT)
+        return;
+    printf("          this check alone: make grade CH=%s ONLY=%s; under gdb: make debug CH=%s ONLY=%s\n", chapter->id,
+           c->id, chapter->id, c->id);
+}
+
 static void print_check_line(const CheckResult *c)
 {
     printf("  %s%-7s%s %-66s %2d/%d\n", verdict_color(c->verdict), verdict_word(c->verdict), RESET, c->title,
@@ -183,7 +194,7 @@ static void print_check_line(const CheckResult *c)
     }
 }
 
-static void print_chapter_detail(const ChapterResult *r)
+static void print_chapter_detail(const ChapterResult *r, const char *from)
 {
     const Chapter *ch = r->chapter;
     printf("%s%s  %s%s  (lessons/%s)\n", BOLD, ch->id, ch->title, RESET, ch->folder);
@@ -197,8 +208,10 @@ static void print_chapter_detail(const ChapterResult *r)
         printf("  %d/%d\n", r->points, r->max_points);
         return;
     }
-    for (int i = 0; i < r->check_count; i++)
+    for (int i = 0; i < r->check_count; i++) {
         print_check_line(&r->checks[i]);
+        print_rerun(r->chapter, &r->checks[i], from);
+    }
     print_check_line(&r->memory);
     printf("  %s%d/%d%s  %s  %s(graded in %.1f s)%s\n", BOLD, r->points, r->max_points, RESET, chapter_state(r),
            DIM, r->seconds, RESET);
@@ -302,7 +315,7 @@ int print_report(const Report *report)
         if (!r->passed && next == NULL)
             next = r;
         if (report->detailed) {
-            print_chapter_detail(r);
+            print_chapter_detail(r, report->from);
             printf("\n");
             continue;
         }

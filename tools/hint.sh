@@ -1,18 +1,21 @@
 #!/bin/sh
 # make hint CH=x.y: shows the chapter's hints one more at a time (lessons/<folder>/hints.md,
 # one hint per "## Hint" section). How many you have seen is kept in build/hints/<chapter>.
+# Without CH: the chapter you are on, the first that has not passed make grade yet.
 set -eu
 cd "$(dirname "$0")/.."
+. tools/chapter.sh
 chapter=${1:-}
 if [ -z "$chapter" ]; then
-    echo "which chapter? for example: make hint CH=1.1" >&2
-    exit 2
+    chapter=$(current_chapter)
+    if [ -z "$chapter" ]; then
+        echo "every chapter has passed make grade: there is no hint to give; for one chapter's hints again: make hint CH=1.1" >&2
+        exit 0
+    fi
+    echo "(chapter $chapter: the first that has not passed make grade yet; make hint CH=x.y for another)"
+    echo
 fi
-folder=$(awk -F' [|] ' -v ch="$chapter" '{gsub(/ /, "", $1); gsub(/ /, "", $2)} $1 == ch && $3 ~ /written/ {print $2}' grader/course.txt)
-if [ -z "$folder" ]; then
-    echo "there is no written chapter '$chapter'; the written chapters are: $(build/grader/grade --chapters | cut -d' ' -f1 | tr '\n' ' ')" >&2
-    exit 2
-fi
+folder=$(chapter_folder "$chapter")
 hints="lessons/$folder/hints.md"
 [ -f "$hints" ] || { echo "chapter $chapter has no hints yet ($hints)" >&2; exit 1; }
 total=$(grep -c '^## Hint' "$hints")

@@ -4,7 +4,7 @@
 set -eu
 
 # bubblewrap: the sandbox the checks run in (see the README's "Threat model"); the grader runs without it too
-packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gcovr zlib1g-dev libpng-dev inotify-tools dataset-fashion-mnist bubblewrap"
+packages="gcc make pkg-config libopenblas-dev libcriterion-dev valgrind gdb gcovr zlib1g-dev libpng-dev inotify-tools dataset-fashion-mnist bubblewrap"
 
 missing=""
 for package in $packages; do
