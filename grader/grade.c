@@ -148,6 +148,43 @@ static char *summarize_compile_log(const char *log)
     return out;
 }
 
+/* The compiler's warnings about the file source in a build's log: each "source:line:col: warning: ..." line with
+ * the source line and caret under it, at most 24 lines in all; NULL when there are none. *count gets how many. */
+static char *summarize_warnings(const char *log, const char *source, int *count)
+{
+    size_t cap = strlen(log) + 64, used = 0, prefix = strlen(source);
+    char *out = allocate(cap);
+    int lines = 0, inside = 0;
+    *count = 0;
+    for (const char *line = log; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        int keep = 0;
+        if (length > prefix && strncmp(line, source, prefix) == 0 && line[prefix] == ':' &&
+            line_has(line, length, "warning:")) {
+            keep = inside = 1;
+            ++*count;
+        } else if (inside && line[0] == ' ') {
+            keep = 1; /* the source line and the caret under the warning */
+        } else {
+            inside = 0;
+        }
+        if (keep && lines < 24) {
+            memcpy(out + used, line, length);
+            used += length;
+            out[used++] = '\n';
+            lines++;
+        }
+        line = end ? end + 1 : line + length;
+    }
+    out[used] = '\0';
+    if (*count == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
 static int build_check(const Chapter *chapter, const char *dir, ChapterResult *result)
 {
@@ -223,7 +260,12 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
         status = run_process(args.items, NULL, log_path, 120);
     }
     int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok) {
+    if (ok) {
+        /* the warnings about the chapter's own exercise.c: a warning is often the bug ("statement with no effect") */
+        char *log = read_file(log_path, 1 << 20), *own = source_of(chapter);
+        result->compile_warnings = summarize_warnings(log ? log : "", own, &result->warning_count);
+        free(log), free(own);
+    } else {
         char *log = read_file(log_path, 1 << 20);
         result->compile_errors = summarize_compile_log(log ? log : "");
         free(log);

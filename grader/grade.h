@@ -105,6 +105,8 @@ typedef struct {
     Fixture *fixture;
     int compiled;
     char *compile_errors;
+    char *compile_warnings; /* the compiler's warnings about the chapter's own exercise.c (it compiled), or NULL */
+    int warning_count;
     const char *blocked_by;         /* a linked chapter that does not compile */
     char *runner_problem;
     char *sources[MAX_SOURCES];

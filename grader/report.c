@@ -208,6 +208,11 @@ static void print_chapter_detail(const ChapterResult *r, const char *from)
         printf("  %d/%d\n", r->points, r->max_points);
         return;
     }
+    if (r->compile_warnings) {
+        printf("  %sthe compiler warns%s about your code (%d warning%s; a warning is often the bug):\n", YELLOW, RESET,
+               r->warning_count, r->warning_count == 1 ? "" : "s");
+        print_indented(r->compile_warnings, "    ");
+    }
     for (int i = 0; i < r->check_count; i++) {
         print_check_line(&r->checks[i]);
         print_rerun(r->chapter, &r->checks[i], from);

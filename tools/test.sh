@@ -399,7 +399,8 @@ fi
 # 9g. The learner's loop in the learner's edition, published as a git repository: a failed check names the commands
 #     that run it alone (ONLY=) and under gdb (make debug); ONLY= with a typo names the chapter's checks; make hint
 #     without CH picks the chapter the learner is on; make reset puts the untouched exercise back from the edition's
-#     history and keeps the learner's file as exercise.c.orig (then .orig.2).
+#     history and keeps the learner's file as exercise.c.orig (then .orig.2); the compiler's warnings about the
+#     learner's file are in the report.
 loop_log="$SCRATCH/loop.log"
 : >"$loop_log"
 if [ -d "$student/lessons" ]; then
@@ -419,6 +420,9 @@ if [ -d "$student/lessons" ]; then
     (cd "$student" && make -s reset CH=1.1 && make -s reset CH=1.1) >"$SCRATCH/loop-reset.log" 2>&1
     echo "/* more of mine */" >>"$mine"
     (cd "$student" && make -s reset CH=1.1) >>"$SCRATCH/loop-reset.log" 2>&1
+    sed 's/        for (int j = 0; j < X->cols; j++)$/        for (int j = 0; j < X->cols; j + 1)/' \
+        solutions/1.1-arrays/exercise.c >"$mine"
+    (cd "$student" && build/grader/grade --no-memcheck --only slice-people --color never 1.1) >"$SCRATCH/loop-warning.log" 2>&1
     cat "$SCRATCH"/loop-*.log >>"$loop_log"
     only_ran=$(grep -c '^  \(pass\|FAIL\) ' "$SCRATCH/loop-only.log")
     if grep -q "this check alone: make grade CH=1.1 ONLY=add-row-vector-lesson; under gdb: make debug CH=1.1 ONLY=add-row-vector-lesson" "$SCRATCH/loop-grade.log" &&
@@ -428,8 +432,10 @@ if [ -d "$student/lessons" ]; then
         grep -q "^(chapter 1.1: the first that has not passed make grade yet" "$SCRATCH/loop-hint.log" &&
         (cd "$student" && git show HEAD:lessons/1.1-arrays/exercise.c) | cmp -s - "$mine" &&
         cmp -s "$SCRATCH/loop-mine.c" "$mine.orig" && grep -q "more of mine" "$mine.orig.2" &&
-        grep -q "is already the untouched exercise of chapter 1.1; nothing was changed" "$SCRATCH/loop-reset.log"; then
-        pass "the learner's loop: a failed check names make grade ONLY= and make debug (gdb stops in the learner's function), a typo in ONLY names the checks, make hint picks chapter 1.1, make reset restores the exercise from git and keeps the learner's file as .orig, then .orig.2"
+        grep -q "is already the untouched exercise of chapter 1.1; nothing was changed" "$SCRATCH/loop-reset.log" &&
+        grep -q "the compiler warns about your code (1 warning" "$SCRATCH/loop-warning.log" &&
+        grep -q "lessons/1.1-arrays/exercise.c:[0-9]*:[0-9]*: warning: statement with no effect" "$SCRATCH/loop-warning.log"; then
+        pass "the learner's loop: a failed check names make grade ONLY= and make debug (gdb stops in the learner's function), a typo in ONLY names the checks, make hint picks chapter 1.1, make reset restores the exercise from git and keeps the learner's file as .orig, then .orig.2; the compiler's warning about 'j + 1' is shown with its file:line"
     else
         fail "the learner's loop (ONLY: $only_ran checks ran, typo exit $typo_status)" "$loop_log"
     fi

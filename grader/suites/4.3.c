@@ -34,7 +34,13 @@ const char kit_suite_chapter[] = "4.3";
  * of 3 x 3 over those 8 maps -> pooling -> ReLU -> dense 400 -> 64 -> ReLU -> dense 10) from He-initialised
  * weights (kit_cnn_create: normal, std sqrt(2 / fan-in), zero biases), batches of 64, learning rate ACCURACY_LR for
  * ACCURACY_EPOCHS - 1 epochs and a tenth of it for the last one, then the test set's accuracy, computed here.
- * Measured with the reference (single-threaded OpenBLAS): see MNIST_BAR and FASHION_BAR. */
+ * Measured with the reference (single-threaded OpenBLAS), make grade's check on the full training and test sets:
+ *   MNIST, seeds 1-8: 0.9862 0.9894 0.9871 0.9885 0.9882 0.9878 0.9877 0.9882 (min 0.9862, median 0.9880, max 0.9894);
+ *   the bar 0.985 sits 0.0012 below the lowest seed, about three standard deviations of the seeds (0.0009) below
+ *   their mean. The one-convolution network this chapter had before (8 filters -> pooling -> dense 1352 -> 10)
+ *   levels off near 98.3-98.4% however long it trains, below the course's promise of 98.5%.
+ *   Fashion-MNIST, seeds 1-4: 0.8868 0.8808 0.8833 0.8836; the bar 0.86 sits 0.0208 below the lowest.
+ * 23 to 69 s for the whole check on this 2-core machine, shared with other work (about 5 s an epoch alone). */
 #define ACCURACY_FILTERS1 8
 #define ACCURACY_FILTERS2 16
 #define ACCURACY_HIDDEN 64
