@@ -16,6 +16,8 @@ typedef struct {
     int in_learner_code;
     int pid;
     int count;
+    int is_leak;       /* a loss record: what is "memory leak: definitely lost", and these say how much */
+    long leak_bytes, leak_blocks;
 } MemoryError;
 
 /* Is this a line that opens a summary rather than an error? */
@@ -62,13 +64,35 @@ static int is_learner_location(const ChapterResult *result, const char *location
     return 0;
 }
 
-/* A leak's first line says "N bytes in M blocks are definitely lost in loss record 2 of 3": keep what matters. */
+/* Reads a number as Valgrind prints it, with commas between thousands ("1,024"); returns where it stopped. */
+static const char *read_count(const char *text, long *value)
+{
+    *value = 0;
+    while ((*text >= '0' && *text <= '9') || *text == ',') {
+        if (*text != ',')
+            *value = *value * 10 + (*text - '0');
+        text++;
+    }
+    return text;
+}
+
+/* A leak's first line says "N bytes in M blocks are definitely lost in loss record 2 of 3": keep its kind in what
+ * ("memory leak: definitely lost"), so that the records of one allocation site add up, and N and M as numbers. */
 static void tidy_what(MemoryError *e)
 {
     char *record = strstr(e->what, " in loss record ");
-    if (record && strstr(e->what, " lost")) {
+    const char *are = strstr(e->what, " are ");
+    if (record && are && strstr(e->what, " lost")) {
         *record = '\0';
-        char *leak = format_string("memory leak: %s, allocated", e->what);
+        long bytes, blocks;
+        const char *rest = read_count(e->what, &bytes);
+        if (strncmp(rest, " bytes in ", 10) == 0) {
+            read_count(rest + 10, &blocks);
+            e->is_leak = 1;
+            e->leak_bytes = bytes;
+            e->leak_blocks = blocks;
+        }
+        char *leak = format_string("memory leak: %s", are + 5);
         free(e->what);
         e->what = leak;
     }
@@ -277,9 +301,21 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
             }
         }
         const MemoryError *e = &errors[i];
-        char *more = format_string("%s\n  %s at %s%s%s%s%s", message, e->what, e->where,
+        char *what = format_string("%s", e->what);
+        if (e->is_leak) { /* the total of every record of this allocation site, in every check's run */
+            long bytes = 0, blocks = 0;
+            for (int k = i; k < count; k++)
+                if (same_error(&errors[k], &errors[i]))
+                    bytes += errors[k].leak_bytes, blocks += errors[k].leak_blocks;
+            free(what);
+            what = format_string("%s: %ld byte%s in %ld block%s (%ld allocation%s never freed), allocated", e->what,
+                                 bytes, bytes == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", blocks,
+                                 blocks == 1 ? "" : "s");
+        }
+        char *more = format_string("%s\n  %s at %s%s%s%s%s", message, what, e->where,
                                    checks[0] ? "\n    during check " : "", checks, e->detail ? "\n    " : "",
                                    e->detail ? e->detail : "");
+        free(what);
         (void)occurrences;
         free(checks);
         free(message);

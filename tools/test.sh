@@ -420,6 +420,8 @@ if [ -d "$student/lessons" ]; then
     (cd "$student" && make -s reset CH=1.1 && make -s reset CH=1.1) >"$SCRATCH/loop-reset.log" 2>&1
     echo "/* more of mine */" >>"$mine"
     (cd "$student" && make -s reset CH=1.1) >>"$SCRATCH/loop-reset.log" 2>&1
+    restored=no
+    (cd "$student" && git show HEAD:lessons/1.1-arrays/exercise.c) | cmp -s - "$mine" && restored=yes
     sed 's/        for (int j = 0; j < X->cols; j++)$/        for (int j = 0; j < X->cols; j + 1)/' \
         solutions/1.1-arrays/exercise.c >"$mine"
     (cd "$student" && build/grader/grade --no-memcheck --only slice-people --color never 1.1) >"$SCRATCH/loop-warning.log" 2>&1
@@ -430,8 +432,7 @@ if [ -d "$student/lessons" ]; then
         [ "$typo_status" != 0 ] && grep -q "there is no check 'add-row-vektor' in chapter 1.1; its checks are: add-row-vector-lesson, " "$SCRATCH/loop-typo.log" &&
         grep -q "Breakpoint 1, add_row_vector" "$SCRATCH/loop-debug.log" && grep -q "lessons/1.1-arrays/exercise.c:[0-9]" "$SCRATCH/loop-debug.log" &&
         grep -q "^(chapter 1.1: the first that has not passed make grade yet" "$SCRATCH/loop-hint.log" &&
-        (cd "$student" && git show HEAD:lessons/1.1-arrays/exercise.c) | cmp -s - "$mine" &&
-        cmp -s "$SCRATCH/loop-mine.c" "$mine.orig" && grep -q "more of mine" "$mine.orig.2" &&
+        [ "$restored" = yes ] && cmp -s "$SCRATCH/loop-mine.c" "$mine.orig" && grep -q "more of mine" "$mine.orig.2" &&
         grep -q "is already the untouched exercise of chapter 1.1; nothing was changed" "$SCRATCH/loop-reset.log" &&
         grep -q "the compiler warns about your code (1 warning" "$SCRATCH/loop-warning.log" &&
         grep -q "lessons/1.1-arrays/exercise.c:[0-9]*:[0-9]*: warning: statement with no effect" "$SCRATCH/loop-warning.log"; then
@@ -481,6 +482,20 @@ if [ "$false_passes" = 0 ] && [ "$hostile_cases" -gt 0 ]; then
     pass "$hostile_cases hostile or broken submissions, 0 false passes ($($GRADE --sandbox | sed 's/ (.*//'))"
 else
     fail "$false_passes false passes among $hostile_cases hostile or broken submissions"
+fi
+
+# 9h. A leak in every call is reported as its total: Valgrind writes one loss record of 16 bytes in each of the four
+#     checks' runs that call normalize; the report says 64 bytes in 4 blocks, not "16 bytes in 1 blocks".
+leak="$SCRATCH/leak"
+mkdir -p "$leak"
+$GRADE --write-mutant leak-every-call "$leak/exercise.c" 1.1 >"$leak/write.log" 2>&1
+$GRADE --from solutions --use "1.1=$leak/exercise.c" --build "$leak/build" --results "$leak/results.tsv" --color never \
+    --only normalize-small,normalize-random,normalize-constant,normalize-in-place 1.1 >"$leak/report.log" 2>&1
+if [ "$(verdict "$leak/results.tsv" 1.1 memory)" = FAIL ] &&
+    grep -qF "memory leak: definitely lost: 64 bytes in 4 blocks (4 allocations never freed), allocated at $leak/exercise.c:" "$leak/report.log"; then
+    pass "a leak of 16 bytes in each of 4 checks' runs is reported as 64 bytes in 4 blocks, with its file:line"
+else
+    fail "the total of a leak in every call" "$leak/report.log"
 fi
 
 # 9e. Hostile submissions graded as CI grades them (grader/hostile/1.1-submission.txt), in a copy of the kit
