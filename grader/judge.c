@@ -274,7 +274,92 @@ static char *input_text(const Array *input)
     return text;
 }
 
-/* Compares one produced array with the expected one; returns NULL when it matches, else a message. */
+/* 1 when got[k] matches f(expected, k) for every k, with the array's tolerance (loosened to 1e-4 relative, since
+ * a diagnosis only needs to be sure of the pattern, not of the last bits). */
+typedef double (*Pattern)(const Array *expected, size_t k, double parameter);
+static int follows(const Array *expected, const Array *got, Pattern f, double parameter, size_t from, size_t to)
+{
+    double abs_tol = fmax(expected->abs_tol, 1e-6), rel_tol = fmax(expected->rel_tol, 1e-4);
+    for (size_t k = from; k < to; k++) {
+        double want = f(expected, k, parameter), g = got->values[k];
+        if (!isfinite(want) || !isfinite(g) || fabs(g - want) > abs_tol + rel_tol * fabs(want))
+            return 0;
+    }
+    return 1;
+}
+static double scaled(const Array *e, size_t k, double r) { return r * e->values[k]; }
+static double offset(const Array *e, size_t k, double d) { return e->values[k] + d; }
+static double transposed(const Array *e, size_t k, double unused)
+{
+    (void)unused;
+    size_t n = (size_t)e->cols, i = k / n, j = k % n;
+    return e->values[j * n + i];
+}
+static double shifted(const Array *e, size_t k, double by) { return e->values[(size_t)((double)k + by)]; }
+
+/* What a wrong result looks like, when it follows a pattern the grader can name: every element a constant times
+ * the expected one (a missing or extra division, the sign, N against N - 1), off by one constant, the transpose,
+ * the expected values one place along, or rows and columns of probabilities swapped. NULL when none fits. */
+static char *diagnose(const Array *expected, const Array *got)
+{
+    size_t n = (size_t)expected->rows * (size_t)expected->cols;
+    if (n < 2)
+        return NULL;
+    size_t pivot = 0; /* the largest expected element: the ratio and the offset are read off it */
+    for (size_t k = 1; k < n; k++)
+        if (fabs(expected->values[k]) > fabs(expected->values[pivot]))
+            pivot = k;
+    double e = expected->values[pivot], g = got->values[pivot];
+    if (!isfinite(e) || !isfinite(g))
+        return NULL;
+    if (expected->rows == expected->cols && expected->rows > 1 && follows(expected, got, transposed, 0, 0, n))
+        return format_string("your result is the expected one transposed: rows and columns swapped (an index "
+                             "[i][j] where [j][i] is meant, or the wrong one of rows and cols in the loop)");
+    if (follows(expected, got, shifted, 1, 0, n - 1) || follows(expected, got, shifted, -1, 1, n))
+        return format_string("your values are the expected ones moved one place along: an index off by one");
+    if (e != 0.0 && g != 0.0) {
+        double r = g / e;
+        if (fabs(r - 1.0) > 1e-4 && follows(expected, got, scaled, r, 0, n)) {
+            if (fabs(r + 1.0) < 1e-4)
+                return format_string("every element has the sign flipped: a subtraction the wrong way round?");
+            double whole = r >= 1 ? r : 1 / r;
+            if (fabs(whole - round(whole)) < 1e-3 * whole)
+                return format_string("every element is %g times %s: a sum where a mean is meant, or a division "
+                                     "missing or done twice?", round(whole), r >= 1 ? "too large" : "too small");
+            double squared = r * r, m = squared > 1 ? 1 / (squared - 1) : 1 / (1 - squared);
+            if (m > 1.5 && fabs(m - round(m)) < 1e-3 * m)
+                return format_string("every element is %.6g times the expected one, which is sqrt(%g / %g): "
+                                     "dividing by N - 1 where N is meant, or the other way round?",
+                                     r, r > 1 ? round(m) + 1 : round(m) - 1, round(m));
+            return format_string("every element is %.6g times the expected one: a factor is wrong or missing", r);
+        }
+    }
+    double d = g - e;
+    if (fabs(d) > 1e-6 + 1e-4 * fabs(e) && follows(expected, got, offset, d, 0, n))
+        return format_string("every element is off by the same %.6g: a constant (a bias, a mean, an initial value) "
+                             "added or left out?", d);
+    /* probabilities whose columns sum to 1 where the expected rows do: normalized along the wrong axis */
+    int rows_one = expected->rows > 1 && expected->cols > 1, cols_one = rows_one;
+    for (int i = 0; i < expected->rows && rows_one; i++) {
+        double sum = 0.0;
+        for (int j = 0; j < expected->cols; j++)
+            sum += expected->values[(size_t)i * expected->cols + j];
+        rows_one = fabs(sum - 1.0) < 1e-3;
+    }
+    for (int j = 0; j < expected->cols && rows_one && cols_one; j++) {
+        double sum = 0.0;
+        for (int i = 0; i < expected->rows; i++)
+            sum += got->values[(size_t)i * expected->cols + j];
+        cols_one = fabs(sum - 1.0) < 1e-3;
+    }
+    if (rows_one && cols_one)
+        return format_string("your columns sum to 1 where each row should: the sums (or the maximum) taken down "
+                             "the columns instead of along each row");
+    return NULL;
+}
+
+/* Compares one produced array with the expected one; returns NULL when it matches, else a message (with a line
+ * "what it looks like: ..." when diagnose recognises the mistake). */
 char *compare_arrays(const Array *expected, const Array *got)
 {
     if (got->rows != expected->rows || got->cols != expected->cols)
@@ -296,8 +381,11 @@ char *compare_arrays(const Array *expected, const Array *got)
     char *count = n > 1 ? format_string("; %zu of %zu elements are wrong", wrong, n) : format_string("%s", "");
     /* a NaN prints as nan whatever its sign bit */
     double shown = isnan(g) ? (double)NAN : (double)g;
-    char *message = format_string("%s%s: expected %.7g, got %.7g%s\n  tolerance: %s%s", expected->name, where,
-                                  (double)expected->values[first], shown, nan_note, tolerance, count);
+    char *diagnosis = diagnose(expected, got);
+    char *message = format_string("%s%s: expected %.7g, got %.7g%s\n  tolerance: %s%s%s%s", expected->name, where,
+                                  (double)expected->values[first], shown, nan_note, tolerance, count,
+                                  diagnosis ? "\n  " DIAGNOSIS_PREFIX : "", diagnosis ? diagnosis : "");
+    free(diagnosis);
     free(where);
     free(tolerance);
     free(count);

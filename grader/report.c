@@ -186,8 +186,9 @@ static void print_check_line(const CheckResult *c)
     }
     if (c->message)
         print_indented(c->message, "          ");
-    if (c->verdict != VERDICT_TODO && c->hint)
-        printf("          %shint:%s %s\n", BOLD, RESET, c->hint);
+    /* a diagnosis of this very result (in the message) replaces the check's fixed hint, which is a general one */
+    if (c->verdict != VERDICT_TODO && c->hint && !(c->message && strstr(c->message, DIAGNOSIS_PREFIX)))
+        printf("          %shint%s (general, for this check): %s\n", BOLD, RESET, c->hint);
     if (c->verdict != VERDICT_TODO && c->printed) {
         printf("          your code printed:\n");
         print_indented(c->printed, "            | ");
@@ -466,8 +467,9 @@ static char *check_text(const ChapterResult *r, const CheckResult *c)
         free(text);
         text = more;
     }
-    if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->hint) {
-        char *more = format_string("%s\nhint: %s", text, c->hint);
+    if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->hint &&
+        !(c->message && strstr(c->message, DIAGNOSIS_PREFIX))) {
+        char *more = format_string("%s\nhint (general, for this check): %s", text, c->hint);
         free(text);
         text = more;
     }

@@ -498,6 +498,24 @@ else
     fail "the total of a leak in every call" "$leak/report.log"
 fi
 
+# 9i. A wrong result that follows a pattern gets a diagnosis instead of the check's fixed hint: the sample std
+#     (N - 1) of mutant 1.1/normalize-sample-std is named as such; a result with no pattern keeps the fixed hint,
+#     marked general.
+diag="$SCRATCH/diagnosis"
+mkdir -p "$diag"
+$GRADE --write-mutant normalize-sample-std "$diag/std.c" 1.1 >"$diag/write.log" 2>&1
+$GRADE --write-mutant slice-ignores-column-offset "$diag/slice.c" 1.1 >>"$diag/write.log" 2>&1
+$GRADE --from solutions --use "1.1=$diag/std.c" --build "$diag/build" --no-memcheck --color never \
+    --only normalize-random 1.1 >"$diag/std.log" 2>&1
+$GRADE --from solutions --use "1.1=$diag/slice.c" --build "$diag/build" --no-memcheck --color never \
+    --only slice-block 1.1 >"$diag/slice.log" 2>&1
+if grep -q "what it looks like: every element is 0.998075 times the expected one, which is sqrt(259 / 260): dividing by N - 1 where N is meant" "$diag/std.log" &&
+    ! grep -q "hint (general" "$diag/std.log" && grep -q "hint (general, for this check): " "$diag/slice.log"; then
+    pass "a sample std (N - 1) is diagnosed as such in place of the fixed hint; an unrecognised mistake gets the fixed hint, marked general"
+else
+    fail "the diagnosis of a sample std" "$diag/std.log"
+fi
+
 # 9e. Hostile submissions graded as CI grades them (grader/hostile/1.1-submission.txt), in a copy of the kit
 #     (so that a missing protection could only damage the copy), under each protection this machine offers:
 #     bubblewrap, and without it (as root) the user nobody. Each gets its verdict; chapter 1.1 does not pass;

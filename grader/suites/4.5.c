@@ -30,8 +30,8 @@ const char kit_suite_chapter[] = "4.5";
 #define CAPSTONE_FILTERS1 16
 #define CAPSTONE_FILTERS2 32
 #define CAPSTONE_HIDDEN 128
-#define CAPSTONE_EPOCHS 5
-#define CAPSTONE_LAST_EPOCHS 1
+#define CAPSTONE_EPOCHS 6
+#define CAPSTONE_LAST_EPOCHS 2
 #define CAPSTONE_BATCH 64
 #define CAPSTONE_LR 0.05f
 #define CAPSTONE_LAST_LR 0.005f

@@ -192,3 +192,46 @@ Test(lesson, the_data_set_folder_is_masked_but_not_its_name)
     cr_expect_str_neq(a, c, "the data set's name must still match");
     free(a), free(b), free(c);
 }
+
+/* What compare_arrays says a wrong result looks like, or NULL when it names no pattern. */
+static char *diagnosis_of(int rows, int cols, float *want, float *got_values)
+{
+    Array expected = array("out", rows, cols, want, 1e-5, 1e-4), got = array("out", rows, cols, got_values, 0, 0);
+    char *message = compare_arrays(&expected, &got);
+    cr_assert_not_null(message);
+    char *found = strstr(message, DIAGNOSIS_PREFIX);
+    return found ? found + strlen(DIAGNOSIS_PREFIX) : NULL;
+}
+
+Test(diagnose, a_constant_factor_is_named_with_its_likely_cause)
+{
+    float want[] = {0.5f, -1.25f, 2, 0.75f}, twice[4], flipped[4], std_n_minus_1[4], divided_by_it[4], odd[4];
+    for (int k = 0; k < 4; k++) {
+        twice[k] = 64 * want[k];
+        flipped[k] = -want[k];
+        std_n_minus_1[k] = want[k] * sqrtf(8.0f / 7.0f); /* a sample std over 8 values against the population one */
+        divided_by_it[k] = want[k] * sqrtf(7.0f / 8.0f); /* values divided by that larger std */
+        odd[k] = 1.37f * want[k];
+    }
+    cr_assert(strstr(diagnosis_of(2, 2, want, twice), "every element is 64 times too large") != NULL);
+    cr_assert(strstr(diagnosis_of(2, 2, want, flipped), "sign flipped") != NULL);
+    char *d = diagnosis_of(2, 2, want, std_n_minus_1);
+    cr_assert(strstr(d, "sqrt(8 / 7): dividing by N - 1 where N is meant") != NULL, "%s", d);
+    d = diagnosis_of(2, 2, want, divided_by_it);
+    cr_assert(strstr(d, "sqrt(7 / 8)") != NULL, "%s", d);
+    cr_assert(strstr(diagnosis_of(2, 2, want, odd), "1.37 times the expected one") != NULL);
+}
+
+Test(diagnose, transpose_shift_offset_and_softmax_axis)
+{
+    float want[] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, transposed[] = {1, 4, 7, 2, 5, 8, 3, 6, 9};
+    float shifted[] = {2, 3, 4, 5, 6, 7, 8, 9, 0}, plus[9], noise[] = {1, 2, 3, 4, 5, 6, 7, 8, 10.5f};
+    for (int k = 0; k < 9; k++)
+        plus[k] = want[k] + 0.25f;
+    cr_assert(strstr(diagnosis_of(3, 3, want, transposed), "transposed") != NULL);
+    cr_assert(strstr(diagnosis_of(3, 3, want, shifted), "moved one place along") != NULL);
+    cr_assert(strstr(diagnosis_of(3, 3, want, plus), "off by the same 0.25") != NULL);
+    cr_assert_null(diagnosis_of(3, 3, want, noise), "one wrong element is no pattern");
+    float rows[] = {0.2f, 0.3f, 0.5f, 0.6f, 0.3f, 0.1f}, columns[] = {0.25f, 0.5f, 0.8f, 0.75f, 0.5f, 0.2f};
+    cr_assert(strstr(diagnosis_of(2, 3, rows, columns), "columns sum to 1 where each row should") != NULL);
+}

@@ -169,18 +169,18 @@ int main(void)
     int parameters = conv1_parameters + conv2_parameters + hidden_parameters + output_parameters;
     int mlp_parameters = 784 * 256 + 256 + 256 * 10 + 10;
     char note[64];
-    printf("%-24s%-20s%6s  %s\n", "layer", "output of one image", "values", "parameters");
-    printf("%-24s%-20s%6d\n", "input", "1 x 28 x 28", 784);
+    printf("%-24s%-21s%6s  %s\n", "layer", "output of one image", "values", "parameters");
+    printf("%-24s%-21s%6d\n", "input", "1 x 28 x 28", 784);
     snprintf(note, sizeof note, "%d (8 x 9 weights, 8 biases)", conv1_parameters);
-    printf("%-24s%-20s%6d  %s\n", "conv, 8 filters 3x3", "8 x 26 x 26", l.maps1, note);
-    printf("%-24s%-20s%6d\n", "max pool 2x2, ReLU", "8 x 13 x 13", l.pooled1);
+    printf("%-24s%-21s%6d  %s\n", "conv, 8 filters 3x3", "8 x 26 x 26", l.maps1, note);
+    printf("%-24s%-21s%6d\n", "max pool 2x2, ReLU", "8 x 13 x 13", l.pooled1);
     snprintf(note, sizeof note, "%d (16 x 72 weights, 16 biases)", conv2_parameters);
-    printf("%-24s%-20s%6d  %s\n", "conv, 16 filters 8x3x3", "16 x 11 x 11", l.maps2, note);
-    printf("%-24s%-20s%6d\n", "max pool 2x2, ReLU", "16 x 5 x 5", l.pooled2);
+    printf("%-24s%-21s%6d  %s\n", "conv, 16 filters 8x3x3", "16 x 11 x 11", l.maps2, note);
+    printf("%-24s%-21s%6d\n", "max pool 2x2, ReLU", "16 x 5 x 5", l.pooled2);
     snprintf(note, sizeof note, "%d (%d x %d weights, %d biases)", hidden_parameters, l.pooled2, HIDDEN, HIDDEN);
-    printf("%-24s%-20s%6d  %s\n", "dense, ReLU", "64", HIDDEN, note);
+    printf("%-24s%-21s%6d  %s\n", "dense, ReLU", "64", HIDDEN, note);
     snprintf(note, sizeof note, "%d (%d x 10 weights, 10 biases)", output_parameters, HIDDEN);
-    printf("%-24s%-20s%6d  %s\n", "dense, softmax", "10", CLASSES, note);
+    printf("%-24s%-21s%6d  %s\n", "dense, softmax", "10", CLASSES, note);
     printf("the CNN: %d parameters; the MLP of chapter 3.4 (784 -> 256 -> 10): %d, %.1f times as many\n", parameters,
            mlp_parameters, (double)mlp_parameters / parameters);
     long conv_flops = 2L * (l.maps1 * 9 + l.maps2 * FILTERS1 * 9), dense_flops = 2L * (l.pooled2 * HIDDEN + HIDDEN * 10);
