@@ -202,24 +202,28 @@ fi
 
 # 7b. The accuracy bars hold for the reference on both data sets, on two seeds (the graded seed, 1, and 2; the
 #     suites' comments give the figures of 8 or more), and chapter 2.3's, the cheapest, on five seeds.
-bars_on() { # label, then the environment to grade with
-    local label=$1 seed chapter id v figures
+bars_grade() { # key (a file name), then the environment to grade with: seeds 1 and 2, one after the other
+    local key=$1 seed
     shift
     for seed in 1 2; do
         # shellcheck disable=SC2086
-        env "$@" $GRADE --from solutions --no-memcheck --seed "$seed" --only "$training_ids" --build "$SCRATCH/bars" \
-            --results "$SCRATCH/bars-$seed.tsv" --color never $training_chapters >"$SCRATCH/bars-$seed.log" 2>&1
+        env "$@" $GRADE --from solutions --no-memcheck --seed "$seed" --only "$training_ids" \
+            --build "$SCRATCH/bars-$key" --results "$SCRATCH/bars-$key-$seed.tsv" --color never $training_chapters \
+            >"$SCRATCH/bars-$key-$seed.log" 2>&1
     done
+}
+bars_judge() { # key, label
+    local key=$1 label=$2 chapter id v figures
     while read -r chapter id; do
-        v=$(cat "$SCRATCH"/bars-[12].tsv | awk -F'\t' -v ch="$chapter" -v id="$id" '$1 == ch && $2 == id {print $3}' |
+        v=$(cat "$SCRATCH"/bars-"$key"-[12].tsv | awk -F'\t' -v ch="$chapter" -v id="$id" '$1 == ch && $2 == id {print $3}' |
             sort -u | paste -sd' ' -)
-        figures=$(cat "$SCRATCH"/bars-[12].tsv | awk -F'\t' -v ch="$chapter" -v id="$id" '$1 == ch && $2 == id {print $6}' |
+        figures=$(cat "$SCRATCH"/bars-"$key"-[12].tsv | awk -F'\t' -v ch="$chapter" -v id="$id" '$1 == ch && $2 == id {print $6}' |
             grep -o 'accuracy [0-9.]*' | sed 's/accuracy //' | paste -sd' ' -)
         if [ "$v" = pass ] && [ "$(wc -w <<<"$figures")" = 2 ]; then
             pass "$chapter's accuracy bar ($id) holds for the reference on $label (seeds 1 and 2: $figures)"
         else
             fail "$chapter's accuracy bar ($id) on $label: the reference's checks say '${v:-nothing}' ($figures)" \
-                "$SCRATCH/bars-1.log"
+                "$SCRATCH/bars-$key-1.log"
         fi
     done <<<"$training_checks"
 }
@@ -241,9 +245,14 @@ accuracy_on_seeds() { # label, then the environment to grade with
     fi
 }
 if [ -n "$training_chapters" ]; then
-    bars_on "Fashion-MNIST" KIT_DATASET=fashion-mnist
+    # the two data sets at once, one process each (the checks train on one thread): the machine's two cores
+    bars_grade fashion KIT_DATASET=fashion-mnist &
+    fashion_bars=$!
+    [ -n "$mnist_here" ] && bars_grade mnist MNIST_DIR="$mnist_here"
+    wait "$fashion_bars"
+    bars_judge fashion "Fashion-MNIST"
     if [ -n "$mnist_here" ]; then
-        bars_on "MNIST ($mnist_here)" MNIST_DIR="$mnist_here"
+        bars_judge mnist "MNIST ($mnist_here)"
     else
         skip "the accuracy bars on MNIST: MNIST is not here (set MNIST_DIR, or run make datasets)"
     fi

@@ -28,6 +28,7 @@
 #define CLASSES 10
 #define BATCH 64
 #define EPOCHS 5
+#define FIRST_LR 0.01f /* the first epoch's: a warm-up while the velocities build up */
 #define LR 0.05f
 #define LAST_LR 0.005f
 #define BETA 0.9f
@@ -150,8 +151,8 @@ int main(void)
            "%d -> ReLU -> dense 10: %d parameters\n",
            FILTERS1, FILTERS2, FILTERS1, l.pooled2, HIDDEN, parameters);
     printf("He initialisation (seed 45), zero velocities; batches of %d (%d steps an epoch), beta %g, learning rate "
-           "%g for epochs 1 to %d and %g for epoch %d\n",
-           BATCH, steps, BETA, LR, EPOCHS - 1, LAST_LR, EPOCHS);
+           "%g for epoch 1 (a warm-up), %g for epochs 2 to %d and %g for epoch %d\n",
+           BATCH, steps, BETA, FIRST_LR, LR, EPOCHS - 1, LAST_LR, EPOCHS);
     KitCnnWork work = kit_cnn_work_create(N, BATCH, sizes);
     KitCnnWork eval = kit_cnn_work_create(data.test_images.rows, EVAL_BATCH, sizes);
     Matrix probabilities = kit_matrix_create(data.test_images.rows, CLASSES);
@@ -161,7 +162,7 @@ int main(void)
         kit_progress_begin(&progress, epoch, EPOCHS, steps);
         double started = kit_seconds();
         train_cnn_epoch_momentum(&cnn, &velocity, &data.train_images, &data.train_labels, &work,
-                                 epoch < EPOCHS ? LR : LAST_LR, BETA, &shuffle, &progress);
+                                 epoch == 1 ? FIRST_LR : epoch < EPOCHS ? LR : LAST_LR, BETA, &shuffle, &progress);
         seconds += kit_seconds() - started;
         kit_progress_end(&progress);
         predict_all(&probabilities, &cnn, &eval, &data.test_images);
