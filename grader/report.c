@@ -603,23 +603,32 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Embeds every picture the demos wrote (the PNG files in build/pictures) into the page, so it stands alone. */
-static void put_pictures(FILE *f)
+/* Embeds the pictures the demos of the chapters shown wrote (build/pictures/<chapter>-*.png, shown[chapter index]
+ * set) into the page, so that it stands alone. */
+static void put_pictures(FILE *f, const Course *course, const int *shown)
 {
     DIR *folder = opendir("build/pictures");
-    if (folder == NULL) {
-        fputs("<p class=\"quiet\">No pictures yet: the demos of the training chapters draw them "
-              "(for example <code>make run CH=2.2</code>).</p>\n", f);
-        return;
-    }
     char *names[256];
     int count = 0;
-    for (struct dirent *e; (e = readdir(folder)) != NULL && count < 256;) {
+    for (struct dirent *e; folder && (e = readdir(folder)) != NULL && count < 256;) {
         size_t n = strlen(e->d_name);
-        if (n > 4 && strcmp(e->d_name + n - 4, ".png") == 0)
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".png") != 0)
+            continue;
+        int ours = 0;
+        for (int i = 0; i < course->count && !ours; i++) {
+            size_t id = strlen(course->chapters[i].id);
+            ours = shown[i] && strncmp(e->d_name, course->chapters[i].id, id) == 0 && e->d_name[id] == '-';
+        }
+        if (ours)
             names[count++] = format_string("%s", e->d_name);
     }
-    closedir(folder);
+    if (folder)
+        closedir(folder);
+    if (count == 0) {
+        fputs("<p class=\"quiet\">No pictures of these chapters yet: their demos draw them (for example "
+              "<code>make run CH=2.2</code>).</p>\n", f);
+        return;
+    }
     qsort(names, (size_t)count, sizeof *names, compare_names);
     fputs("<div class=\"pictures\">\n", f);
     for (int i = 0; i < count; i++) {
@@ -635,29 +644,124 @@ static void put_pictures(FILE *f)
             put_base64(f, data, size);
             fputs("\"><figcaption>", f);
             put_xml(f, names[i]);
-            fputs("</figcaption></figure>\n", f);
+            fputs(" (drawn by the chapter's demo, <code>make run</code>)</figcaption></figure>\n", f);
             free(data);
         }
         free(path);
         free(names[i]);
     }
     fputs("</div>\n", f);
-    if (count == 0)
-        fputs("<p class=\"quiet\">No pictures yet.</p>\n", f);
 }
 
+/* One chapter's row of the chapters' table. */
+static void put_chapter_row(FILE *f, const ChapterResult *r)
+{
+    const char *state = chapter_state(r);
+    int percent = r->max_points ? 100 * r->points / r->max_points : 0;
+    fprintf(f, "<tr><td>%s</td><td>", r->chapter->id);
+    put_xml(f, r->chapter->title);
+    fprintf(f, "</td><td><span class=\"bar\"><span style=\"width:%d%%\"></span></span> %d/%d</td>"
+               "<td class=\"%s\">%s", percent, r->points, r->max_points,
+            r->passed ? "pass" : strcmp(state, "not started") == 0 ? "todo" : "fail", state);
+    if (!r->passed) {
+        char *problem = first_problem(r);
+        fputs("<pre>", f);
+        put_xml(f, problem);
+        fputs("</pre>", f);
+        free(problem);
+    }
+    fputs("</td></tr>\n", f);
+}
+
+/* One chapter's rows of the table of every check: title, what went wrong and the hint, verdict, points. */
+static void put_check_rows(FILE *f, const ChapterResult *r)
+{
+    for (int k = 0; r->compiled && k <= r->check_count; k++) {
+        const CheckResult *c = k < r->check_count ? &r->checks[k] : &r->memory;
+        fprintf(f, "<tr><td>%s</td><td>", r->chapter->id);
+        put_xml(f, c->title);
+        if (c->info || (c->verdict != VERDICT_PASS && c->message)) {
+            fputs("<pre>", f);
+            put_xml(f, c->verdict != VERDICT_PASS && c->message ? c->message : c->info);
+            fputs("</pre>", f);
+        }
+        if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->verdict != VERDICT_SKIPPED && c->hint &&
+            !(c->message && strstr(c->message, DIAGNOSIS_PREFIX))) {
+            fputs("<pre>hint (general, for this check): ", f);
+            put_xml(f, c->hint);
+            fputs("</pre>", f);
+        }
+        fprintf(f, "</td><td class=\"%s\">%s</td><td>%d/%d</td></tr>\n",
+                c->verdict == VERDICT_PASS ? "pass" : c->verdict == VERDICT_TODO ? "todo" : "fail",
+                verdict_word(c->verdict), c->points, c->max_points);
+    }
+}
+
+/* Copies the file at path into f; 0 when there is none. */
+static int put_file(FILE *f, const char *path)
+{
+    char *text = read_file(path, 16 << 20);
+    if (text == NULL)
+        return 0;
+    fputs(text, f);
+    free(text);
+    return 1;
+}
+
+/*
+ * The HTML report of the whole course, kept up to date chapter by chapter: each chapter graded now leaves its rows
+ * in <folder of path>/chapters/<id>.{row,checks,points} (written whole, then renamed), and the page is made from the
+ * rows of every chapter graded so far, this time or before, so that make grade CH=3.2 updates chapter 3.2 (and the
+ * chapters it links) without losing the others. Chapters never graded read "not graded".
+ */
 void write_html(const Report *report, const char *path)
 {
+    char *folder = format_string("%s", path);
+    char *slash = strrchr(folder, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(folder, ".");
+    char *rows_dir = format_string("%s/chapters", folder);
+    make_dirs(rows_dir);
+    const Course *course = report->course;
+    for (int i = 0; i < course->count; i++) {
+        const ChapterResult *r = report->results[i];
+        if (r == NULL || !report->graded[i])
+            continue;
+        const char *parts[] = {"row", "checks", "points"};
+        for (int p = 0; p < 3; p++) {
+            char *name = format_string("%s/%s.%s", rows_dir, r->chapter->id, parts[p]);
+            char *partial = format_string("%s.partial", name);
+            FILE *out = fopen(partial, "w");
+            if (out == NULL)
+                die("cannot write %s", partial);
+            if (p == 0)
+                put_chapter_row(out, r);
+            else if (p == 1)
+                put_check_rows(out, r);
+            else
+                fprintf(out, "%d %d %d\n", r->points, r->max_points, r->passed);
+            if (fclose(out) != 0 || rename(partial, name) != 0)
+                die("cannot write %s", name);
+            free(name), free(partial);
+        }
+    }
+    int points = 0, max_points = 0, passed = 0, graded = 0, earlier = 0, shown[MAX_CHAPTERS] = {0};
+    for (int i = 0; i < course->count; i++) {
+        char *name = format_string("%s/%s.points", rows_dir, course->chapters[i].id);
+        char *text = course->chapters[i].written ? read_file(name, 64) : NULL;
+        int p, m, ok;
+        if (text && sscanf(text, "%d %d %d", &p, &m, &ok) == 3) {
+            points += p, max_points += m, passed += ok, graded++, shown[i] = 1;
+            earlier += !(report->results[i] && report->graded[i]);
+        }
+        free(text), free(name);
+    }
     char *temporary = format_string("%s.partial", path);
     FILE *f = fopen(temporary, "w");
     if (f == NULL)
         die("cannot write %s", temporary);
-    int points = 0, max_points = 0, passed = 0, graded = 0;
-    for (int i = 0; i < report->course->count; i++) {
-        const ChapterResult *r = report->results[i];
-        if (r && report->graded[i])
-            points += r->points, max_points += r->max_points, passed += r->passed, graded++;
-    }
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<title>Learn Deep Learning with C: report</title>\n<style>\n"
           "body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#222}\n"
@@ -673,6 +777,9 @@ void write_html(const Report *report, const char *path)
     put_xml(f, report->from);
     fprintf(f, "/</code>: <strong>%d/%d</strong> points, %d of %d chapters passed.", points, max_points, passed,
             graded);
+    if (earlier)
+        fprintf(f, " %d of them %s graded by an earlier <code>make grade</code>, as %s was then.", earlier,
+                earlier == 1 ? "was" : "were", earlier == 1 ? "its code" : "their code");
     if (report->dataset_name) {
         fputs(" Data set: ", f);
         put_xml(f, report->dataset_name);
@@ -681,54 +788,29 @@ void write_html(const Report *report, const char *path)
     fputs(report->hidden ? " Hidden cases included." : " Hidden cases: not run here.", f);
     fputs("</p>\n<h2>Chapters</h2>\n<table>\n<tr><th>Chapter</th><th>Title</th><th>Points</th><th>State</th></tr>\n",
           f);
-    for (int i = 0; i < report->course->count; i++) {
-        const Chapter *ch = &report->course->chapters[i];
-        const ChapterResult *r = report->results[i];
+    for (int i = 0; i < course->count; i++) {
+        const Chapter *ch = &course->chapters[i];
         if (ch->is_intro)
             continue;
-        fprintf(f, "<tr><td>%s</td><td>", ch->id);
-        put_xml(f, ch->title);
-        if (!ch->written || r == NULL || !report->graded[i]) {
+        char *name = format_string("%s/%s.row", rows_dir, ch->id);
+        if (!shown[i] || !put_file(f, name)) {
+            fprintf(f, "<tr><td>%s</td><td>", ch->id);
+            put_xml(f, ch->title);
             fprintf(f, "</td><td></td><td class=\"quiet\">%s</td></tr>\n", ch->written ? "not graded" : "coming");
-            continue;
         }
-        const char *state = chapter_state(r);
-        int percent = r->max_points ? 100 * r->points / r->max_points : 0;
-        fprintf(f, "</td><td><span class=\"bar\"><span style=\"width:%d%%\"></span></span> %d/%d</td>"
-                   "<td class=\"%s\">%s", percent, r->points, r->max_points,
-                r->passed ? "pass" : strcmp(state, "not started") == 0 ? "todo" : "fail", state);
-        if (!r->passed) {
-            char *problem = first_problem(r);
-            fputs("<pre>", f);
-            put_xml(f, problem);
-            fputs("</pre>", f);
-            free(problem);
-        }
-        fputs("</td></tr>\n", f);
+        free(name);
     }
     fputs("</table>\n<h2>Pictures</h2>\n", f);
-    put_pictures(f);
+    put_pictures(f, course, shown);
     fputs("<h2>Every check</h2>\n<table>\n<tr><th>Chapter</th><th>Check</th><th>Verdict</th><th>Points</th></tr>\n", f);
-    for (int i = 0; i < report->course->count; i++) {
-        const ChapterResult *r = report->results[i];
-        if (r == NULL || !report->graded[i])
-            continue;
-        for (int k = 0; r->compiled && k <= r->check_count; k++) {
-            const CheckResult *c = k < r->check_count ? &r->checks[k] : &r->memory;
-            fprintf(f, "<tr><td>%s</td><td>", r->chapter->id);
-            put_xml(f, c->title);
-            if (c->info || (c->verdict != VERDICT_PASS && c->message)) {
-                fputs("<pre>", f);
-                put_xml(f, c->verdict != VERDICT_PASS && c->message ? c->message : c->info);
-                fputs("</pre>", f);
-            }
-            fprintf(f, "</td><td class=\"%s\">%s</td><td>%d/%d</td></tr>\n",
-                    c->verdict == VERDICT_PASS ? "pass" : c->verdict == VERDICT_TODO ? "todo" : "fail",
-                    verdict_word(c->verdict), c->points, c->max_points);
-        }
+    for (int i = 0; i < course->count; i++) {
+        char *name = format_string("%s/%s.checks", rows_dir, course->chapters[i].id);
+        if (shown[i])
+            put_file(f, name);
+        free(name);
     }
     fputs("</table>\n</body></html>\n", f);
     if (fclose(f) != 0 || rename(temporary, path) != 0)
         die("cannot write %s", path);
-    free(temporary);
+    free(temporary), free(rows_dir), free(folder);
 }

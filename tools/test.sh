@@ -328,6 +328,25 @@ else
     fail "the summary line after grading chapter $first_chapter alone" "$SCRATCH/next.log"
 fi
 
+# 9j. One HTML report for the whole course, updated chapter by chapter: after grading chapter 1.3, then 2.1, alone,
+#     the report still has 1.3's row and checks beside 2.1's, the rest "not graded", and the general hint of a failed
+#     check.
+html_build="$SCRATCH/html-course"
+$GRADE --from solutions --build "$html_build" --no-memcheck --color never 1.3 >"$SCRATCH/html-1.log" 2>&1
+$GRADE --from solutions --build "$html_build" --no-memcheck --color never 2.1 >"$SCRATCH/html-2.log" 2>&1
+$GRADE --write-mutant slice-ignores-column-offset "$SCRATCH/html-slice.c" 1.1 >/dev/null 2>&1
+$GRADE --from solutions --use "1.1=$SCRATCH/html-slice.c" --build "$html_build" --no-memcheck --color never 1.1 \
+    >"$SCRATCH/html-3.log" 2>&1
+page="$html_build/report.html"
+if grep -q "<tr><td>1.3</td><td>" "$page" && grep -q "<tr><td>2.1</td><td>" "$page" &&
+    grep -q "<tr><td>1.1</td><td>" "$page" && grep -q "not graded" "$page" &&
+    grep -q "were graded by an earlier <code>make grade</code>" "$page" &&
+    grep -q "hint (general, for this check): " "$page"; then
+    pass "the HTML report keeps every chapter graded so far (1.3, then 2.1, then 1.1 alone), with the hint of a failed check"
+else
+    fail "the HTML report after grading chapters one at a time" "$page"
+fi
+
 # 9a. A chapter that a named chapter links is not graded again while it is unchanged since it passed.
 reuse="$SCRATCH/reuse"
 mkdir -p "$reuse"
