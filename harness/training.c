@@ -70,7 +70,7 @@ KitCnnLayout kit_cnn_layout(KitCnnSizes z)
                   "expected at least 1 channel, 1 filter in each convolution, 1 hidden unit, 2 classes and images large "
                   "enough for two convolutions each followed by 2x2 pooling (at least %d x %d for %d x %d filters)",
                   z.channels, z.height, z.width, z.kernel, z.kernel, z.filters1, z.filters2, z.hidden, z.classes,
-                  5 * z.kernel + 1, 5 * z.kernel + 1, z.kernel, z.kernel);
+                  3 * z.kernel + 1, 3 * z.kernel + 1, z.kernel, z.kernel);
     l.maps1 = z.filters1 * l.OH1 * l.OW1, l.pooled1 = z.filters1 * l.PH1 * l.PW1;
     l.maps2 = z.filters2 * l.OH2 * l.OW2, l.pooled2 = z.filters2 * l.PH2 * l.PW2;
     return l;
