@@ -27,7 +27,16 @@ const char kit_suite_chapter[] = "4.5";
  * He-initialised weights (kit_cnn_create) and zero velocities, trained with train_cnn_epoch_momentum: batches of
  * 64, beta 0.9, learning rate CAPSTONE_FIRST_LR for the first epoch (a warm-up: see MNIST_BAR), CAPSTONE_LR, then
  * a tenth of it for the last CAPSTONE_LAST_EPOCHS epochs; then the
- * accuracy on the test set, computed here. Measured with the reference (one OpenBLAS thread): see MNIST_BAR. */
+ * accuracy on the test set, computed here. Measured with the reference (one OpenBLAS thread), make grade's check:
+ *   MNIST, seeds 1-8: 0.9914 0.9916 0.9918 0.9910 0.9908 0.9921 0.9904 0.9909 (min 0.9904, median 0.9912, max 0.9921):
+ *   every seed reaches the course's 99%; the bar 0.988 sits 0.0024 below the lowest, four times the seeds' spread
+ *   (their standard deviation is 0.0006), so that correct code whose sums round otherwise passes every time.
+ *   Without the warm-up (0.05 from the first step) seeds 1-4 of the same check gave 0.9913 0.9921 0.9898 0.9920, and
+ *   seed 3 gave 0.9895 with a sixth epoch at the low rate: a bad start that the last epochs do not undo.
+ *   The network of chapter 4.3's first edition (one convolution, 16 filters -> dense 2704 -> 10) levels off near
+ *   98.4% however long it trains (32 filters and 6 epochs with momentum: 0.9839 on seed 1): 99% needs the second
+ *   convolution stage and the hidden layer.
+ *   Fashion-MNIST: see FASHION_BAR. */
 #define CAPSTONE_FILTERS1 16
 #define CAPSTONE_FILTERS2 32
 #define CAPSTONE_HIDDEN 128
@@ -38,7 +47,7 @@ const char kit_suite_chapter[] = "4.5";
 #define CAPSTONE_LR 0.05f
 #define CAPSTONE_LAST_LR 0.005f
 #define CAPSTONE_BETA 0.9f
-#define MNIST_BAR 0.99
+#define MNIST_BAR 0.988
 #define FASHION_BAR 0.86
 /* An epoch whose mean loss is NaN or above this (guessing among 10 classes costs log 10 = 2.30; correct code's first
  * epoch ends near 0.15) ends the training at once: the network has diverged, and its accuracy is judged as it is. */
