@@ -10,7 +10,7 @@
  *
  * Usage (the Makefile builds it with the compiler and flags it uses, KIT_CC, KIT_CFLAGS and KIT_LDLIBS):
  *   grade [--from DIR] [--use CH=FILE]... [--build DIR] [--results FILE]
- *         [--no-memcheck] [--fresh] [--color auto|always|never] [CHAPTER...]
+ *         [--no-memcheck] [--fresh] [--skip-training] [--color auto|always|never] [CHAPTER...]
  *         (with CHAPTERs named, a chapter they link that passed last time and has not changed since is
  *         not graded again; --fresh grades it anyway)
  *   grade --map            the course map as a Markdown table
@@ -413,6 +413,12 @@ static void run_checks(const Chapter *chapter, const Fixture *fixture, const cha
     int *selected = allocate((size_t)fixture->check_count * sizeof *selected), job_count = 0;
     for (int i = 0; i < fixture->check_count; i++) {
         const FixtureCheck *check = &fixture->checks[i];
+        if (options.skip_training && check->bar_count > 0) {
+            CheckResult *skipped = &result->checks[i];
+            *skipped = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
+                                     .verdict = VERDICT_SKIPPED, .message = format_string("not run (--skip-training)")};
+            continue;
+        }
         if (named_chapter[chapter->index] && !only_selects(check->id)) {
             CheckResult *skipped = &result->checks[i];
             *skipped = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
@@ -1132,8 +1138,9 @@ static void usage(void)
     fprintf(stderr,
             "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
             "             [--junit FILE] [--gradescope FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL]\n"
-            "             [--seed N] [--no-memcheck] [--fresh] [--only ID,ID...] [--color auto|always|never]\n"
+            "             [--seed N] [--no-memcheck] [--fresh] [--only ID,ID...] [--skip-training] [--color auto|always|never]\n"
             "             [CHAPTER...]\n"
+            "       grade --debug --only ID CHAPTER   (gdb on one check of lessons/: make debug)\n"
             "       grade --demo CHAPTER [--from DIR] [--program NAME]   (NAME.c beside the demo, e.g. final_exam)\n"
             "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"
             "       grade --check-lesson CHAPTER [--output-of FILE]\n"
@@ -1218,6 +1225,8 @@ int main(int argc, char **argv)
             options.fresh = 1;
         else if (strcmp(a, "--only") == 0 && i + 1 < argc)
             options.only = argv[++i];
+        else if (strcmp(a, "--skip-training") == 0)
+            options.skip_training = 1;
         else if (strcmp(a, "--hidden") == 0)
             options.hidden = 1;
         else if (strcmp(a, "--coverage") == 0)

@@ -142,6 +142,7 @@ typedef struct {
     int hidden;              /* also run the hidden cases (grader/hidden) */
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
     int debug;               /* build the checks with -O0 for gdb (make debug) */
+    int skip_training;       /* skip the checks that train on the data set (make coverage: their lines run in the others) */
     int submission;          /* grading a submission (CI): it is also compiled and unpacked in the sandbox */
     int color;
     char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
