@@ -337,6 +337,6 @@ const KitCheck kit_suite_checks[] = {
      "accuracy", 5, "1.1 1.2 2.3 3.2 3.3 4.2 4.3",
      "Pass the other checks first: a wrong step often still learns a little. If they pass and this one is slow, "
      "check that every product of chapter 4.3 uses cblas_sgemm and that nothing is allocated inside a step.",
-     600, 1, check_capstone},
+     1200, 1, check_capstone},
 };
 const int kit_suite_check_count = sizeof kit_suite_checks / sizeof kit_suite_checks[0];
