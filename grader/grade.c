@@ -111,6 +111,14 @@ static int line_has(const char *line, size_t length, const char *word)
     return found != NULL && (size_t)(found - line) < length;
 }
 
+/* Appends the length characters of line and a newline at out + *used (out has room for them). */
+static void append_line(char *out, size_t *used, const char *line, size_t length)
+{
+    memcpy(out + *used, line, length);
+    *used += length;
+    out[(*used)++] = '\n';
+}
+
 /* Keeps the lines of a compiler log worth showing: errors, and the source lines under them. */
 static char *summarize_compile_log(const char *log)
 {
@@ -132,12 +140,8 @@ static char *summarize_compile_log(const char *log)
         } else if (after_error && line[0] == ' ') {
             keep = 1; /* the source line and caret under an error */
         }
-        if (keep) {
-            memcpy(out + used, line, length);
-            used += length;
-            out[used++] = '\n';
-            lines++;
-        }
+        if (keep)
+            append_line(out, &used, line, length), lines++;
         line = end ? end + 1 : line + length;
     }
     out[used] = '\0';
@@ -169,12 +173,8 @@ static char *summarize_warnings(const char *log, const char *source, int *count)
         } else {
             inside = 0;
         }
-        if (keep && lines < 24) {
-            memcpy(out + used, line, length);
-            used += length;
-            out[used++] = '\n';
-            lines++;
-        }
+        if (keep && lines < 24)
+            append_line(out, &used, line, length), lines++;
         line = end ? end + 1 : line + length;
     }
     out[used] = '\0';
