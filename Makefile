@@ -11,7 +11,8 @@
 #   make hint CH=1.1        one more hint for the chapter each time (without CH: the chapter you are on)
 #   make watch              grade the chapter you are editing every time you save it
 #   make datasets           download MNIST (offline, the kit uses Debian's Fashion-MNIST)
-#   make test               the kit's own tests (instructors and CI)
+#   make test               the kit's own tests (instructors and CI), two at a time on two cores
+#   make test T=mutants CH=3.4   some of them (make test T=list names them), for some chapters
 #   make bench              the speed of the reference solutions and of grading, measured on this machine
 #
 # Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
@@ -77,7 +78,7 @@ watch: all
 
 test: all
 	@$(MAKE) --no-print-directory -s $(BUILD)/tests/harness $(BUILD)/tests/grader
-	@bash tools/test.sh
+	@T="$(T)" CH="$(CH)" J="$(J)" bash tools/test.sh
 
 bench: all
 	@KIT_CFLAGS="$(BASE_CFLAGS)" sh tools/bench.sh
