@@ -39,6 +39,16 @@ void kit_emit(KitCase *c, const char *name, const Matrix *m, double abs_tol, dou
  * wrong index or leading dimension without a fixture of every element. The name says which rows were kept. */
 void kit_emit_rows(KitCase *c, const char *name, const Matrix *m, int step, double abs_tol, double rel_tol);
 
+/* What kit_emit_unchanged puts after an input's name; the judge recognises an input that changed by it. */
+#define KIT_UNCHANGED_SUFFIX " (it must not change)"
+
+/* Emits an input of the learner's function after the call, to be compared exactly (tolerance 0) with what it was:
+ * a function must leave every input it takes as a const pointer as it is (its outputs may be that input only where
+ * its comment says so, as in normalize(X, X)). The name is "<name> after <function> (it must not change)"; a large
+ * input keeps a sample of its rows (kit_emit_rows), so that fixtures stay small. A failure names the function and
+ * the first element it wrote. */
+void kit_emit_unchanged(KitCase *c, const char *function, const char *name, const Matrix *m);
+
 /* Emits one number, compared like an element of kit_emit. */
 void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol);
 

@@ -84,6 +84,22 @@ void kit_emit_rows(KitCase *c, const char *name, const Matrix *m, int step, doub
     kit_matrix_free(&rows);
 }
 
+/* An input of at most this many elements is emitted whole; a larger one keeps rows of about this many in all. */
+#define UNCHANGED_WHOLE_ELEMENTS 256
+#define UNCHANGED_SAMPLE_ELEMENTS 128
+
+void kit_emit_unchanged(KitCase *c, const char *function, const char *name, const Matrix *m)
+{
+    char label[256];
+    snprintf(label, sizeof label, "%s after %s" KIT_UNCHANGED_SUFFIX, name, function);
+    if ((long)m->rows * m->cols <= UNCHANGED_WHOLE_ELEMENTS) {
+        kit_emit(c, label, m, 0, 0);
+        return;
+    }
+    int rows_kept = UNCHANGED_SAMPLE_ELEMENTS / m->cols > 1 ? UNCHANGED_SAMPLE_ELEMENTS / m->cols : 1;
+    kit_emit_rows(c, label, m, (m->rows + rows_kept - 1) / rows_kept, 0, 0);
+}
+
 void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol)
 {
     float v = (float)value;
