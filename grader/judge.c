@@ -1,6 +1,7 @@
 /* judge.c: reads fixtures and check outputs, and decides each check's verdict. */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "check.h" /* KIT_UNCHANGED_SUFFIX: how the suites name an input that must not change */
 
 #include <math.h>
 #include <signal.h>
@@ -358,8 +359,46 @@ static char *diagnose(const Array *expected, const Array *got)
     return NULL;
 }
 
+/* Is this array an input emitted after the call by kit_emit_unchanged ("X after normalize_columns (it must not
+ * change)")? */
+static int is_unchanged_input(const Array *a) { return strstr(a->name, KIT_UNCHANGED_SUFFIX) != NULL; }
+
+/* What an input emitted by kit_emit_unchanged that differs from the reference's looks like: the learner's function
+ * wrote into it. Names the function, the input and the first element written (first, in the input's own rows when
+ * kit_emit_rows kept only some of them: "...: rows 0, 8, 16, ... and 99 only"). NULL for any other array. */
+static char *diagnose_written_input(const Array *expected, const Array *got, size_t first)
+{
+    const char *name = expected->name, *suffix = strstr(name, KIT_UNCHANGED_SUFFIX), *after = NULL, *word = " after ";
+    if (suffix == NULL)
+        return NULL;
+    for (const char *p = name; (p = strstr(p, word)) != NULL && p < suffix; p++)
+        after = p; /* the last one before the suffix: the input's own name may hold the word */
+    if (after == NULL)
+        return NULL;
+    const char *function = after + strlen(word);
+    size_t cols = (size_t)expected->cols, row = first / cols, col = first % cols;
+    int rows = expected->rows, step = 0, last = 0;
+    const char *kept = strstr(suffix, ": rows 0, "), *only = kept ? strstr(kept, " and ") : NULL;
+    if (kept && only && sscanf(kept, ": rows 0, %d,", &step) == 1 && sscanf(only, " and %d only", &last) == 1 &&
+        step > 0) {
+        row = row * (size_t)step < (size_t)last ? row * (size_t)step : (size_t)last;
+        rows = last + 1;
+    }
+    char *where = rows == 1 && cols == 1 ? format_string("its value")
+                  : rows == 1            ? format_string("its element [%zu]", col)
+                                         : format_string("its element [%zu][%zu]", row, col);
+    float now = got->values[first];
+    char *text = format_string("%.*s wrote into its input %.*s, which it must leave as it is: %s was %.7g, is now "
+                               "%.7g (const Matrix * guards the struct, not the numbers it points to: work in the "
+                               "output, or in a buffer of your own)",
+                               (int)(suffix - function), function, (int)(after - name), name, where,
+                               (double)expected->values[first], isnan(now) ? (double)NAN : (double)now);
+    free(where);
+    return text;
+}
+
 /* Compares one produced array with the expected one; returns NULL when it matches, else a message (with a line
- * "what it looks like: ..." when diagnose recognises the mistake). */
+ * "what it looks like: ..." when the mistake is recognised: an input written into, or a pattern diagnose names). */
 char *compare_arrays(const Array *expected, const Array *got)
 {
     if (got->rows != expected->rows || got->cols != expected->cols)
@@ -381,7 +420,9 @@ char *compare_arrays(const Array *expected, const Array *got)
     char *count = n > 1 ? format_string("; %zu of %zu elements are wrong", wrong, n) : format_string("%s", "");
     /* a NaN prints as nan whatever its sign bit */
     double shown = isnan(g) ? (double)NAN : (double)g;
-    char *diagnosis = diagnose(expected, got);
+    char *diagnosis = diagnose_written_input(expected, got, first);
+    if (diagnosis == NULL)
+        diagnosis = diagnose(expected, got);
     char *message = format_string("%s%s: expected %.7g, got %.7g%s\n  tolerance: %s%s%s%s", expected->name, where,
                                   (double)expected->values[first], shown, nan_note, tolerance, count,
                                   diagnosis ? "\n  " DIAGNOSIS_PREFIX : "", diagnosis ? diagnosis : "");
@@ -614,18 +655,31 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
                     APPEND(produced, produced_count, array);
             }
         }
+        /* the first array that is wrong, unless an input was written into: that is reported first, being
+         * often the cause of the wrong outputs before it */
         char *problem = NULL;
-        for (int e = 0; e < check->expected_count && problem == NULL; e++) {
+        for (int e = 0; e < check->expected_count; e++) {
             const Array *want = &check->expected[e];
             const Array *got = NULL;
             for (int p = 0; p < produced_count; p++)
                 if (strcmp(produced[p].name, want->name) == 0)
                     got = &produced[p];
-            if (got == NULL)
-                problem = format_string("the check ended before it got %s: did your code call exit() "
-                                        "or return early?", want->name);
+            if (got == NULL && problem != NULL)
+                break; /* the check ended early: the arrays after this one are missing too */
+            char *found = got ? compare_arrays(want, got)
+                              : format_string("the check ended before it got %s: did your code call exit() "
+                                              "or return early?", want->name);
+            if (found == NULL)
+                continue;
+            if (got && is_unchanged_input(want)) {
+                free(problem);
+                problem = found;
+                break;
+            }
+            if (problem == NULL)
+                problem = found;
             else
-                problem = compare_arrays(want, got);
+                free(found);
         }
         for (int e = 0; e < check->gradient_count && problem == NULL; e++) {
             const Gradient *got = NULL;

@@ -235,3 +235,90 @@ Test(diagnose, transpose_shift_offset_and_softmax_axis)
     float rows[] = {0.2f, 0.3f, 0.5f, 0.6f, 0.3f, 0.1f}, columns[] = {0.25f, 0.5f, 0.8f, 0.75f, 0.5f, 0.2f};
     cr_assert(strstr(diagnosis_of(2, 3, rows, columns), "columns sum to 1 where each row should") != NULL);
 }
+
+/* An input that the suite emitted after the call (kit_emit_unchanged) and that differs: the function wrote into it,
+ * and the diagnosis says so, naming the function, the input and the first element written. */
+Test(diagnose, an_input_written_into_names_the_function_and_the_element)
+{
+    float before[] = {23, 1, 41, 0}, after[] = {23, -1.25f, 41, 0.5f};
+    char *d = diagnosis_of(2, 2, before, after);
+    cr_assert_null(d, "an output that differs so is no written input, and no pattern");
+    Array expected = array("X after normalize_columns (it must not change)", 2, 2, before, 0, 0);
+    Array got = array("X after normalize_columns (it must not change)", 2, 2, after, 0, 0);
+    char *message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "X after normalize_columns (it must not change)[0][1]: expected 1, got -1.25") != NULL,
+              "%s", message);
+    cr_assert(strstr(message, DIAGNOSIS_PREFIX "normalize_columns wrote into its input X, which it must leave as it "
+                              "is: its element [0][1] was 1, is now -1.25") != NULL,
+              "%s", message);
+    /* a 1 x 1 input, and one whose name has "after" in it */
+    float half[] = {0.5f}, one[] = {1};
+    Array b = array("b (after the first step) after mse_gradient (it must not change)", 1, 1, half, 0, 0);
+    Array b_got = array(b.name, 1, 1, one, 0, 0);
+    message = compare_arrays(&b, &b_got);
+    cr_assert(strstr(message, "mse_gradient wrote into its input b (after the first step), which it must leave as it "
+                              "is: its value was 0.5, is now 1") != NULL,
+              "%s", message);
+}
+
+/* A large input keeps a sample of its rows (kit_emit_rows): the element written is named in the input's own rows. */
+Test(diagnose, a_written_row_of_a_sampled_input_is_named_in_the_input_s_rows)
+{
+    const char *name = "W1 after forward_mlp (it must not change): rows 0, 392, 784, ... and 783 only (row r here "
+                       "is row 392 r, the last the last)";
+    float before[] = {1, 2, 3, 4, 5, 6}, middle[] = {1, 2, 3, 7, 5, 6}, last[] = {1, 2, 3, 4, 5, NAN};
+    Array expected = array(name, 3, 2, before, 0, 0), got = array(name, 3, 2, middle, 0, 0);
+    char *message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "forward_mlp wrote into its input W1, which it must leave as it is: its element "
+                              "[392][1] was 4, is now 7") != NULL,
+              "%s", message);
+    got.values = last;
+    message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "its element [783][1] was 6, is now nan") != NULL, "%s", message);
+}
+
+/* Runs judge_check on a check that emitted out text, against the expected arrays given. */
+static CheckResult judge_output(const char *text, Array *expected, int count)
+{
+    char dir[] = "/tmp/kit-judge-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *status = format_string("%s/x.status", dir), *out = format_string("%s/x.out", dir);
+    FILE *f = fopen(status, "w");
+    fputs("exited 0\npid 7\nprocesses 0 of 64\n", f);
+    fclose(f);
+    f = fopen(out, "w");
+    fputs(text, f);
+    fclose(f);
+    FixtureCheck check = {.id = "x", .title = "a check", .file_id = "x", .points = 1, .timeout = 5,
+                          .hint = "a general hint", .expected = expected, .expected_count = count};
+    ChapterResult chapter = {0};
+    CheckResult result = {0};
+    judge_check(NULL, &check, dir, &chapter, &result);
+    remove(status), remove(out), remove(dir);
+    return result;
+}
+
+/* When an output is wrong and an input was written into too, the input is reported: it is often why the output is
+ * wrong. Without an input written into, the first wrong output is. */
+Test(judge, an_input_written_into_is_reported_before_a_wrong_output)
+{
+    float out[] = {1, 2}, x[] = {3, 4};
+    Array expected[] = {array("softmax(out, Z)", 1, 2, out, 1e-6, 0),
+                        array("Z after softmax (it must not change)", 1, 2, x, 0, 0)};
+    CheckResult both = judge_output("output softmax(out, Z)\t1 2 1e-06 0\n1 5\n"
+                                    "output Z after softmax (it must not change)\t1 2 0 0\n3 9\n",
+                                    expected, 2);
+    cr_assert_eq(both.verdict, VERDICT_FAIL);
+    cr_assert_not_null(strstr(both.message, "softmax wrote into its input Z, which it must leave as it is: its "
+                                            "element [1] was 4, is now 9"),
+                       "%s", both.message);
+    CheckResult output = judge_output("output softmax(out, Z)\t1 2 1e-06 0\n1 5\n"
+                                      "output Z after softmax (it must not change)\t1 2 0 0\n3 4\n",
+                                      expected, 2);
+    cr_assert_not_null(strstr(output.message, "softmax(out, Z)[1]: expected 2, got 5"), "%s", output.message);
+    cr_assert_null(strstr(output.message, "wrote into"), "%s", output.message);
+    CheckResult right = judge_output("output softmax(out, Z)\t1 2 1e-06 0\n1 2\n"
+                                     "output Z after softmax (it must not change)\t1 2 0 0\n3 4\n",
+                                     expected, 2);
+    cr_assert_eq(right.verdict, VERDICT_PASS);
+}
