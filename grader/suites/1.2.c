@@ -21,6 +21,9 @@ static void check_dot_product_lesson(KitCase *c)
     kit_emit_scalar(c, "dot_product(A, B)", dot_product(&A, &B), 0, 0);
     kit_emit_scalar(c, "dot_product(A, C)", dot_product(&A, &C), 0, 0);
     kit_emit_scalar(c, "dot_product(B, C)", dot_product(&B, &C), 0, 0);
+    kit_emit_unchanged(c, "dot_product", "A", &A);
+    kit_emit_unchanged(c, "dot_product", "B", &B);
+    kit_emit_unchanged(c, "dot_product", "C", &C);
     kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C);
 }
 
@@ -41,7 +44,10 @@ static void check_dot_product_random(KitCase *c)
     kit_emit_scalar(c, "dot_product(a, b)", dot_product(&a, &b), 1e-5, REL_TOL);
     kit_emit_scalar(c, "dot_product(P, Q) over all 12 elements of the 3x4 matrices", dot_product(&P, &Q), 1e-5,
                     REL_TOL);
-    kit_emit(c, "a after the call (it must not change)", &a, 0, 0);
+    kit_emit_unchanged(c, "dot_product", "a", &a);
+    kit_emit_unchanged(c, "dot_product", "b", &b);
+    kit_emit_unchanged(c, "dot_product", "P", &P);
+    kit_emit_unchanged(c, "dot_product", "Q", &Q);
     kit_matrix_free(&a), kit_matrix_free(&b), kit_matrix_free(&P), kit_matrix_free(&Q);
 }
 
@@ -63,6 +69,11 @@ static void check_vector_norm(KitCase *c)
     kit_emit_scalar(c, "vector_norm(C)", vector_norm(&C), 1e-5, REL_TOL);
     kit_emit_scalar(c, "vector_norm(v)", vector_norm(&v), 1e-5, REL_TOL);
     kit_emit_scalar(c, "vector_norm(r)", vector_norm(&r), 1e-5, REL_TOL);
+    kit_emit_unchanged(c, "vector_norm", "A", &A);
+    kit_emit_unchanged(c, "vector_norm", "B", &B);
+    kit_emit_unchanged(c, "vector_norm", "C", &C);
+    kit_emit_unchanged(c, "vector_norm", "v", &v);
+    kit_emit_unchanged(c, "vector_norm", "r", &r);
     kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C), kit_matrix_free(&v), kit_matrix_free(&r);
 }
 
@@ -79,6 +90,11 @@ static void check_cosine_similarity_lesson(KitCase *c)
     kit_emit_scalar(c, "cosine_similarity(B, C)", cosine_similarity(&B, &C), 1e-5, REL_TOL);
     kit_emit_scalar(c, "cosine_similarity(A, 2A)", cosine_similarity(&A, &A2), 1e-5, REL_TOL);
     kit_emit_scalar(c, "cosine_similarity(A, -A)", cosine_similarity(&A, &An), 1e-5, REL_TOL);
+    kit_emit_unchanged(c, "cosine_similarity", "A", &A);
+    kit_emit_unchanged(c, "cosine_similarity", "B", &B);
+    kit_emit_unchanged(c, "cosine_similarity", "C", &C);
+    kit_emit_unchanged(c, "cosine_similarity", "2A", &A2);
+    kit_emit_unchanged(c, "cosine_similarity", "-A", &An);
     kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C), kit_matrix_free(&A2), kit_matrix_free(&An);
 }
 
@@ -94,6 +110,8 @@ static void check_cosine_similarity_random(KitCase *c)
     kit_emit_scalar(c, "cosine_similarity(a, b)", cosine_similarity(&a, &b), 1e-5, REL_TOL);
     kit_emit_scalar(c, "cosine_similarity(b, a)", cosine_similarity(&b, &a), 1e-5, REL_TOL);
     kit_emit_scalar(c, "cosine_similarity(a, a)", cosine_similarity(&a, &a), 1e-5, REL_TOL);
+    kit_emit_unchanged(c, "cosine_similarity", "a", &a);
+    kit_emit_unchanged(c, "cosine_similarity", "b", &b);
     kit_matrix_free(&a), kit_matrix_free(&b);
 }
 
@@ -105,12 +123,15 @@ static void check_cosine_similarity_zero(KitCase *c)
     kit_emit_scalar(c, "cosine_similarity(A, zero)", cosine_similarity(&A, &zero), 0, 0);
     kit_emit_scalar(c, "cosine_similarity(zero, A)", cosine_similarity(&zero, &A), 0, 0);
     kit_emit_scalar(c, "cosine_similarity(zero, zero)", cosine_similarity(&zero, &zero), 0, 0);
+    kit_emit_unchanged(c, "cosine_similarity", "A", &A);
+    kit_emit_unchanged(c, "cosine_similarity", "zero", &zero);
     kit_matrix_free(&A), kit_matrix_free(&zero);
 }
 
-/* Multiplies X (N x K) by W (K x M) with one of the two functions and emits Z, the inputs and the sgemm calls. */
+/* Multiplies X (N x K) by W (K x M) with one of the two functions and emits Z, the sgemm calls and the inputs
+ * after the call, named X and W with the suffix (" (second product)"). */
 static void emit_product(KitCase *c, void (*multiply)(Matrix *, const Matrix *, const Matrix *), const char *name,
-                         const Matrix *X, const Matrix *W, int emit_inputs)
+                         const Matrix *X, const Matrix *W, const char *suffix)
 {
     Matrix Z = kit_output_matrix(X->rows, W->cols);
     char label[128];
@@ -121,10 +142,10 @@ static void emit_product(KitCase *c, void (*multiply)(Matrix *, const Matrix *, 
     kit_emit(c, label, &Z, ABS_TOL, REL_TOL);
     snprintf(label, sizeof label, "calls to cblas_sgemm made by this %s", name);
     kit_emit_scalar(c, label, (double)calls, 0, 0);
-    if (emit_inputs) {
-        kit_emit(c, "X after the call (it must not change)", X, 0, 0);
-        kit_emit(c, "W after the call (it must not change)", W, 0, 0);
-    }
+    snprintf(label, sizeof label, "X%s", suffix);
+    kit_emit_unchanged(c, name, label, X);
+    snprintf(label, sizeof label, "W%s", suffix);
+    kit_emit_unchanged(c, name, label, W);
     kit_matrix_free(&Z);
 }
 
@@ -145,7 +166,7 @@ static void check_matmul_loops_lesson(KitCase *c)
     Matrix X = kit_matrix_from(2, 3, x), W = kit_matrix_from(3, 2, w);
     kit_show_input(c, "X", &X);
     kit_show_input(c, "W", &W);
-    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, 0);
+    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, "");
     kit_matrix_free(&X), kit_matrix_free(&W);
 }
 
@@ -156,10 +177,10 @@ static void check_matmul_loops_random(KitCase *c)
     random_factors(c, 205, 4, 9, 6, &X2, &W2);
     kit_show_input(c, "X", &X);
     kit_show_input(c, "W", &W);
-    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, 1);
+    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, "");
     kit_show_input(c, "X (second product)", &X2);
     kit_show_input(c, "W (second product)", &W2);
-    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X2, &W2, 0);
+    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X2, &W2, " (second product)");
     kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&X2), kit_matrix_free(&W2);
 }
 
@@ -169,7 +190,7 @@ static void check_matmul_sgemm_lesson(KitCase *c)
     Matrix X = kit_matrix_from(2, 3, x), W = kit_matrix_from(3, 2, w);
     kit_show_input(c, "X", &X);
     kit_show_input(c, "W", &W);
-    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, 0);
+    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, "");
     kit_matrix_free(&X), kit_matrix_free(&W);
 }
 
@@ -180,10 +201,10 @@ static void check_matmul_sgemm_random(KitCase *c)
     random_factors(c, 207, 3, 8, 6, &X2, &W2);
     kit_show_input(c, "X", &X);
     kit_show_input(c, "W", &W);
-    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, 1);
+    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, "");
     kit_show_input(c, "X (second product)", &X2);
     kit_show_input(c, "W (second product)", &W2);
-    emit_product(c, matrix_multiply, "matrix_multiply", &X2, &W2, 0);
+    emit_product(c, matrix_multiply, "matrix_multiply", &X2, &W2, " (second product)");
     kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&X2), kit_matrix_free(&W2);
 }
 
@@ -194,8 +215,8 @@ static void check_matmul_agree(KitCase *c)
     random_factors(c, 208, 33, 65, 17, &X, &W);
     kit_show_input(c, "X", &X);
     kit_show_input(c, "W", &W);
-    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, 0);
-    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, 0);
+    emit_product(c, matrix_multiply_loops, "matrix_multiply_loops", &X, &W, "");
+    emit_product(c, matrix_multiply, "matrix_multiply", &X, &W, "");
     kit_matrix_free(&X), kit_matrix_free(&W);
 }
 
@@ -212,13 +233,15 @@ static void check_transpose(KitCase *c)
     kit_show_input(c, "S", &small);
     transpose(&small_out, &small);
     kit_emit(c, "transpose(out 3x2, S 2x3)", &small_out, 0, 0);
+    kit_emit_unchanged(c, "transpose", "S", &small);
     kit_show_input(c, "X", &X);
     transpose(&out, &X);
     kit_emit(c, "transpose(out 5x7, X 7x5)", &out, 0, 0);
-    kit_emit(c, "X after the call (it must not change)", &X, 0, 0);
+    kit_emit_unchanged(c, "transpose", "X", &X);
     kit_show_input(c, "row", &row);
     transpose(&column, &row);
     kit_emit(c, "transpose(out 6x1, row 1x6)", &column, 0, 0);
+    kit_emit_unchanged(c, "transpose", "row", &row);
     kit_matrix_free(&small), kit_matrix_free(&small_out), kit_matrix_free(&X), kit_matrix_free(&out);
     kit_matrix_free(&row), kit_matrix_free(&column);
 }
@@ -235,6 +258,9 @@ static void check_linear_layer_lesson(KitCase *c)
     kit_show_input(c, "b", &b);
     linear_layer(&Z, &X, &W, &b);
     kit_emit(c, "linear_layer(Z 4x3, X 4x2, W 2x3, b 1x3)", &Z, 1e-5, REL_TOL);
+    kit_emit_unchanged(c, "linear_layer", "X", &X);
+    kit_emit_unchanged(c, "linear_layer", "W", &W);
+    kit_emit_unchanged(c, "linear_layer", "b", &b);
     kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&Z);
 }
 
@@ -251,7 +277,9 @@ static void check_linear_layer_random(KitCase *c)
     kit_show_input(c, "b", &b);
     linear_layer(&Z, &X, &W, &b);
     kit_emit(c, "linear_layer(Z 9x4, X 9x6, W 6x4, b 1x4)", &Z, ABS_TOL, REL_TOL);
-    kit_emit(c, "b after the call (it must not change)", &b, 0, 0);
+    kit_emit_unchanged(c, "linear_layer", "X", &X);
+    kit_emit_unchanged(c, "linear_layer", "W", &W);
+    kit_emit_unchanged(c, "linear_layer", "b", &b);
     kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&Z);
 }
 
