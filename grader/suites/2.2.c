@@ -51,6 +51,19 @@ static void random_problem(KitCase *c, uint64_t salt, int N, int D, Matrix *X, M
     kit_matrix_free(&w_true);
 }
 
+/* Emits the four inputs of mse_gradient after the call, each name followed by suffix. */
+static void emit_problem_unchanged(KitCase *c, const char *suffix, const Matrix *X, const Matrix *W, const Matrix *b,
+                                   const Matrix *y)
+{
+    const char *names[] = {"X", "W", "b", "y"};
+    const Matrix *inputs[] = {X, W, b, y};
+    char label[64];
+    for (int k = 0; k < 4; k++) {
+        snprintf(label, sizeof label, "%s%s", names[k], suffix);
+        kit_emit_unchanged(c, "mse_gradient", label, inputs[k]);
+    }
+}
+
 static void free_problem(Matrix *X, Matrix *W, Matrix *b, Matrix *y)
 {
     kit_matrix_free(X), kit_matrix_free(W), kit_matrix_free(b), kit_matrix_free(y);
@@ -67,6 +80,13 @@ static void check_gradient_lesson(KitCase *c)
     emit_gradient(c, "at W = 0, b = 0", &X, &W0, &b0, &y);
     emit_gradient(c, "at W = 2, b = 1 (the exact fit: the gradient is 0)", &X, &W2, &b1, &y);
     emit_gradient(c, "at W = 2, b = 0.5 (every prediction 0.5 too low)", &X, &W2, &bh, &y);
+    kit_emit_unchanged(c, "mse_gradient", "X", &X);
+    kit_emit_unchanged(c, "mse_gradient", "y", &y);
+    kit_emit_unchanged(c, "mse_gradient", "W (at W = 0, b = 0)", &W0);
+    kit_emit_unchanged(c, "mse_gradient", "b (at W = 0, b = 0)", &b0);
+    kit_emit_unchanged(c, "mse_gradient", "W (at W = 2)", &W2);
+    kit_emit_unchanged(c, "mse_gradient", "b (at W = 2, b = 1)", &b1);
+    kit_emit_unchanged(c, "mse_gradient", "b (at W = 2, b = 0.5)", &bh);
     kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W0), kit_matrix_free(&b0);
     kit_matrix_free(&W2), kit_matrix_free(&b1), kit_matrix_free(&bh);
 }
@@ -80,6 +100,7 @@ static void check_gradient_one_feature(KitCase *c)
     kit_show_input(c, "b", &b);
     kit_show_input(c, "y", &y);
     emit_gradient(c, "random W and b", &X, &W, &b, &y);
+    emit_problem_unchanged(c, "", &X, &W, &b, &y);
     free_problem(&X, &W, &b, &y);
 }
 
@@ -93,15 +114,13 @@ static void check_gradient_features(KitCase *c)
     kit_show_input(c, "b", &b);
     kit_show_input(c, "y", &y);
     emit_gradient(c, "random W and b", &X, &W, &b, &y);
-    kit_emit(c, "X after the call (it must not change)", &X, 0, 0);
-    kit_emit(c, "W after the call (it must not change)", &W, 0, 0);
-    kit_emit(c, "b after the call (it must not change)", &b, 0, 0);
-    kit_emit(c, "y after the call (it must not change)", &y, 0, 0);
+    emit_problem_unchanged(c, "", &X, &W, &b, &y);
     kit_show_input(c, "X (second problem, more features than examples)", &X2);
     kit_show_input(c, "W (second problem)", &W2);
     kit_show_input(c, "b (second problem)", &b2);
     kit_show_input(c, "y (second problem)", &y2);
     emit_gradient(c, "more features than examples", &X2, &W2, &b2, &y2);
+    emit_problem_unchanged(c, " (second problem)", &X2, &W2, &b2, &y2);
     free_problem(&X, &W, &b, &y), free_problem(&X2, &W2, &b2, &y2);
 }
 
@@ -116,6 +135,8 @@ static void check_gradient_overwrites(KitCase *c)
     kit_show_input(c, "b (first call)", &b);
     kit_show_input(c, "y", &y);
     mse_gradient(&dW, &db, &X, &W, &b, &y);
+    kit_emit_unchanged(c, "mse_gradient", "W (first call)", &W);
+    kit_emit_unchanged(c, "mse_gradient", "b (first call)", &b);
     for (int k = 0; k < 3; k++)
         W.data[k] = -0.5f * W.data[k] + 1.0f;
     b.data[0] += 2.0f;
@@ -124,6 +145,10 @@ static void check_gradient_overwrites(KitCase *c)
     mse_gradient(&dW, &db, &X, &W, &b, &y);
     kit_emit(c, "dW after the second call on the same dW and db", &dW, ABS_TOL, REL_TOL);
     kit_emit(c, "db after the second call on the same dW and db", &db, ABS_TOL, REL_TOL);
+    kit_emit_unchanged(c, "mse_gradient", "X", &X);
+    kit_emit_unchanged(c, "mse_gradient", "y", &y);
+    kit_emit_unchanged(c, "mse_gradient", "W (second call)", &W);
+    kit_emit_unchanged(c, "mse_gradient", "b (second call)", &b);
     kit_matrix_free(&dW), kit_matrix_free(&db);
     free_problem(&X, &W, &b, &y);
 }
@@ -157,6 +182,8 @@ static void check_descent_lesson(KitCase *c)
     kit_show_input(c, "b (start)", &b0);
     emit_descent(c, "the lesson's three points from W = 0, b = 0", &X, &y, &W0, &b0, 0.05f, 2, ABS_TOL, REL_TOL);
     emit_descent(c, "the lesson's three points from W = 0, b = 0", &X, &y, &W0, &b0, 0.05f, 25, ABS_TOL, REL_TOL);
+    kit_emit_unchanged(c, "gradient_descent", "X", &X);
+    kit_emit_unchanged(c, "gradient_descent", "y", &y);
     kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W0), kit_matrix_free(&b0);
 }
 
@@ -169,8 +196,8 @@ static void check_descent_random(KitCase *c)
     kit_show_input(c, "W (start)", &W);
     kit_show_input(c, "b (start)", &b);
     emit_descent(c, "12 examples, 3 features", &X, &y, &W, &b, 0.05f, 8, ABS_TOL, REL_TOL);
-    kit_emit(c, "X after gradient_descent (it must not change)", &X, 0, 0);
-    kit_emit(c, "y after gradient_descent (it must not change)", &y, 0, 0);
+    kit_emit_unchanged(c, "gradient_descent", "X", &X);
+    kit_emit_unchanged(c, "gradient_descent", "y", &y);
     free_problem(&X, &W, &b, &y);
 }
 
@@ -195,8 +222,8 @@ static void check_descent_recovers(KitCase *c)
     kit_emit_scalar(c, "intercept b after 1000 steps with lr 0.01 from 0 (true intercept 7.2)", b.data[0], 0.02, 0);
     kit_emit_scalar(c, "first loss, losses[0]", losses.data[0], 1e-3, 1e-4);
     kit_emit_scalar(c, "last loss, losses[999] (about the noise variance 0.64)", losses.data[steps - 1], 1e-3, 1e-3);
-    kit_emit(c, "X after gradient_descent (it must not change)", &X, 0, 0);
-    kit_emit(c, "y after gradient_descent (it must not change)", &y, 0, 0);
+    kit_emit_unchanged(c, "gradient_descent", "X", &X);
+    kit_emit_unchanged(c, "gradient_descent", "y", &y);
     kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&noise);
     kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
 }
@@ -223,6 +250,8 @@ static void check_descent_diverges(KitCase *c)
                     0, 0);
     kit_emit_scalar(c, "1 if the loss grew at every one of the 10 steps, else 0", grows, 0, 0);
     kit_emit(c, "losses (1x10) from gradient_descent with lr 0.5 from W = 0, b = 0", &losses, 0, 1e-3);
+    kit_emit_unchanged(c, "gradient_descent", "X", &X);
+    kit_emit_unchanged(c, "gradient_descent", "y", &y);
     kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
 }
 
@@ -262,6 +291,7 @@ static void check_gradient_numeric(KitCase *c)
     kit_show_input(c, "X", &X);
     Matrix dW = kit_output_matrix(4, 1), db = kit_output_matrix(1, 1);
     mse_gradient(&dW, &db, &X, &W, &b, &y);
+    emit_problem_unchanged(c, "", &X, &W, &b, &y); /* before the checker moves W and b */
     kit_check_gradient(c, "W", &dW, &W, mse_in_double, &problem, 1e-2f, 1e-3);
     kit_check_gradient(c, "b", &db, &b, mse_in_double, &problem, 1e-2f, 1e-3);
     kit_matrix_free(&X), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&y);
