@@ -98,14 +98,19 @@ static void emit_forward(KitCase *c, const char *what, const Matrix *X, const Ne
     kit_matrix_free(&Z1), kit_matrix_free(&A1), kit_matrix_free(&Z2), kit_matrix_free(&A2), kit_matrix_free(&sums);
 }
 
-/* Emits X and the parameters after the calls: forward_mlp must not change them. */
-static void emit_unchanged(KitCase *c, const Matrix *X, const Network *net)
+/* Emits X (named x_name; not when NULL) and the parameters (W1, b1, W2, b2, each followed by suffix) after the
+ * calls: forward_mlp must not change them. */
+static void emit_unchanged(KitCase *c, const char *x_name, const Matrix *X, const char *suffix, const Network *net)
 {
-    kit_emit(c, "X after forward_mlp (it must not change)", X, 0, 0);
-    kit_emit(c, "W1 after forward_mlp (it must not change)", &net->W1, 0, 0);
-    kit_emit(c, "b1 after forward_mlp (it must not change)", &net->b1, 0, 0);
-    kit_emit(c, "W2 after forward_mlp (it must not change)", &net->W2, 0, 0);
-    kit_emit(c, "b2 after forward_mlp (it must not change)", &net->b2, 0, 0);
+    if (x_name)
+        kit_emit_unchanged(c, "forward_mlp", x_name, X);
+    const char *names[] = {"W1", "b1", "W2", "b2"};
+    const Matrix *parameters[] = {&net->W1, &net->b1, &net->W2, &net->b2};
+    char label[96];
+    for (int k = 0; k < 4; k++) {
+        snprintf(label, sizeof label, "%s%s", names[k], suffix);
+        kit_emit_unchanged(c, "forward_mlp", label, parameters[k]);
+    }
 }
 
 /* ---- one_hot ------------------------------------------------------------ */
@@ -120,8 +125,10 @@ static void check_one_hot_lesson(KitCase *c)
     kit_show_input(c, "people's labels", &people);
     one_hot(&Y, &labels);
     kit_emit(c, "Y (3x4) after one_hot(Y, labels = [3, 0, 2])", &Y, 0, 0);
+    kit_emit_unchanged(c, "one_hot", "labels", &labels);
     one_hot(&Y_people, &people);
     kit_emit(c, "Y (8x2) after one_hot(Y, the 8 people's labels), C = 2", &Y_people, 0, 0);
+    kit_emit_unchanged(c, "one_hot", "people's labels", &people);
     kit_matrix_free(&labels), kit_matrix_free(&people), kit_matrix_free(&Y), kit_matrix_free(&Y_people);
 }
 
@@ -140,6 +147,8 @@ static void check_one_hot_random(KitCase *c)
         one_hot(&Y, &labels);
         snprintf(label, sizeof label, "Y (%dx%d) after one_hot(Y, labels)", rows[s], classes[s]);
         kit_emit(c, label, &Y, 0, 0);
+        snprintf(label, sizeof label, "labels (%dx1, classes 0 to %d)", rows[s], classes[s] - 1);
+        kit_emit_unchanged(c, "one_hot", label, &labels);
         if (s == 0) {
             /* a second call on the same Y with other labels: the old 1s must be gone */
             Matrix others = kit_matrix_create(rows[s], 1);
@@ -148,7 +157,7 @@ static void check_one_hot_random(KitCase *c)
             kit_show_input(c, "other labels (25x1)", &others);
             one_hot(&Y, &others);
             kit_emit(c, "the same Y (25x10) after a second call, one_hot(Y, other labels): overwritten", &Y, 0, 0);
-            kit_emit(c, "other labels after the call (they must not change)", &others, 0, 0);
+            kit_emit_unchanged(c, "one_hot", "other labels (25x1)", &others);
             kit_matrix_free(&others);
         }
         kit_matrix_free(&labels), kit_matrix_free(&Y);
@@ -171,7 +180,7 @@ static void check_forward_lesson(KitCase *c)
     show_network(c, &X, &net);
     emit_forward(c, "the example of forward_mlp's comment", &X, &net, 1, FORWARD_ABS_TOL, FORWARD_REL_TOL,
                  FORWARD_ABS_TOL);
-    emit_unchanged(c, &X, &net);
+    emit_unchanged(c, "X", &X, "", &net);
     kit_matrix_free(&X);
     free_network(&net);
 }
@@ -192,8 +201,10 @@ static void check_forward_random(KitCase *c)
         if (s == 2)
             show_network(c, &X, &net); /* the one whose W2 is 3 x 6: an easy one to read */
         emit_forward(c, what, &X, &net, 1, FORWARD_ABS_TOL, FORWARD_REL_TOL, FORWARD_ABS_TOL);
-        if (s == 3)
-            emit_unchanged(c, &X, &net);
+        char x_name[32], suffix[32];
+        snprintf(x_name, sizeof x_name, "X (network %d)", s + 1);
+        snprintf(suffix, sizeof suffix, " (network %d)", s + 1);
+        emit_unchanged(c, x_name, &X, suffix, &net);
         kit_matrix_free(&X);
         free_network(&net);
     }
@@ -214,12 +225,14 @@ static void check_forward_large_logits(KitCase *c)
         net.b2.data[j] = high[j];
     show_network(c, &X, &net);
     emit_forward(c, "b2 near +1000", &X, &net, 0, LARGE_ABS_TOL, LARGE_REL_TOL, LARGE_PROBABILITY_TOL);
+    emit_unchanged(c, NULL, &X, " (b2 near +1000)", &net);
 
     /* every logit near -1000: e^-1000 is 0, and 0 / 0 is NaN */
     const float low[] = {-1000.0f, -1001.0f, -999.5f, -1000.0f};
     for (int j = 0; j < C; j++)
         net.b2.data[j] = low[j];
     emit_forward(c, "b2 near -1000", &X, &net, 0, LARGE_ABS_TOL, LARGE_REL_TOL, LARGE_PROBABILITY_TOL);
+    emit_unchanged(c, "X", &X, " (b2 near -1000)", &net);
 
     /* large inputs: scores in the hundreds in both layers */
     Matrix X_large = kit_matrix_create(N, D);
@@ -228,6 +241,7 @@ static void check_forward_large_logits(KitCase *c)
     kit_show_input(c, "X_large", &X_large);
     emit_forward(c, "X_large (std 50), W1 and W2 with std 1", &X_large, &wide, 1, LARGE_ABS_TOL, LARGE_REL_TOL,
                  LARGE_PROBABILITY_TOL);
+    emit_unchanged(c, "X_large", &X_large, " (of X_large's network)", &wide);
     kit_matrix_free(&X), kit_matrix_free(&X_large);
     free_network(&net), free_network(&wide);
 }
@@ -273,6 +287,8 @@ static void check_forward_people(KitCase *c)
                  FORWARD_ABS_TOL);
     emit_forward(c, "the people network with the check's seed", &X, &other, 1, FORWARD_ABS_TOL, FORWARD_REL_TOL,
                  FORWARD_ABS_TOL);
+    emit_unchanged(c, NULL, &X, "", &lesson);
+    emit_unchanged(c, "X", &X, " (the check's seed)", &other);
     kit_matrix_free(&X);
     free_network(&lesson), free_network(&other);
 }
@@ -291,16 +307,24 @@ static void check_forward_mnist_size(KitCase *c)
     kit_matrix_fill_uniform(&net.b2, &rng, -0.1f, 0.1f);
     emit_forward(c, "784 -> 256 -> 10, 8 random images", &X, &net, 0, FORWARD_ABS_TOL, FORWARD_REL_TOL,
                  FORWARD_ABS_TOL);
+    emit_unchanged(c, "X", &X, "", &net);
     kit_matrix_free(&X);
     free_network(&net);
 }
 
 /* ---- cross_entropy ------------------------------------------------------ */
 
-static void emit_loss(KitCase *c, const char *name, int rows, int cols, const float *a, const float *y)
+/* Emits cross_entropy of a and y (rows x cols), then A and Y after the call, named "A (case)" and "Y (case)". */
+static void emit_loss(KitCase *c, const char *name, const char *inputs, int rows, int cols, const float *a,
+                      const float *y)
 {
     Matrix A = kit_matrix_from(rows, cols, a), Y = kit_matrix_from(rows, cols, y);
     kit_emit_scalar(c, name, cross_entropy(&A, &Y), LOSS_ABS_TOL, LOSS_REL_TOL);
+    char label[96];
+    snprintf(label, sizeof label, "A (%s)", inputs);
+    kit_emit_unchanged(c, "cross_entropy", label, &A);
+    snprintf(label, sizeof label, "Y (%s)", inputs);
+    kit_emit_unchanged(c, "cross_entropy", label, &Y);
     kit_matrix_free(&A), kit_matrix_free(&Y);
 }
 
@@ -312,15 +336,17 @@ static void check_cross_entropy_fixed(KitCase *c)
     kit_show_input(c, "Y", &Y);
     kit_emit_scalar(c, "cross_entropy(A, Y), the example of its comment: 0.2899", cross_entropy(&A, &Y), LOSS_ABS_TOL,
                     LOSS_REL_TOL);
+    kit_emit_unchanged(c, "cross_entropy", "A", &A);
+    kit_emit_unchanged(c, "cross_entropy", "Y", &Y);
     /* the same two rows three times: a mean over rows does not change */
     float a3[18], y3[18];
     for (int k = 0; k < 18; k++)
         a3[k] = a[k % 6], y3[k] = y[k % 6];
-    emit_loss(c, "cross_entropy of the same 2 rows repeated 3 times (6x3): still the mean over rows", 6, 3, a3, y3);
+    emit_loss(c, "cross_entropy of the same 2 rows repeated 3 times (6x3): still the mean over rows", "6x3", 6, 3, a3, y3);
 
     /* a perfect prediction: A = Y */
     const float perfect[] = {0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0};
-    emit_loss(c, "cross_entropy(A = Y), a perfect prediction (4x3): 0", 4, 3, perfect, perfect);
+    emit_loss(c, "cross_entropy(A = Y), a perfect prediction (4x3): 0", "perfect", 4, 3, perfect, perfect);
 
     /* uniform predictions cost log C */
     float uniform4[12], uniform10[50], targets10[50];
@@ -329,16 +355,16 @@ static void check_cross_entropy_fixed(KitCase *c)
     for (int k = 0; k < 50; k++)
         uniform10[k] = 0.1f, targets10[k] = (k % 10) == (k / 10) * 3 % 10 ? 1.0f : 0.0f;
     const float targets4[] = {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1};
-    emit_loss(c, "cross_entropy, uniform 1/4 on 3 rows of C = 4: log 4 = 1.3863", 3, 4, uniform4, targets4);
-    emit_loss(c, "cross_entropy, uniform 1/10 on 5 rows of C = 10: log 10 = 2.3026", 5, 10, uniform10, targets10);
+    emit_loss(c, "cross_entropy, uniform 1/4 on 3 rows of C = 4: log 4 = 1.3863", "uniform, C = 4", 3, 4, uniform4, targets4);
+    emit_loss(c, "cross_entropy, uniform 1/10 on 5 rows of C = 10: log 10 = 2.3026", "uniform, C = 10", 5, 10, uniform10, targets10);
 
     /* a probability of exactly 0 on the true class: clipped to 1e-7 */
     const float zero[] = {0, 1}, first[] = {1, 0};
-    emit_loss(c, "cross_entropy(A = [[0, 1]], Y = [[1, 0]]): -log(1e-7) = 16.1181, not inf", 1, 2, zero, first);
+    emit_loss(c, "cross_entropy(A = [[0, 1]], Y = [[1, 0]]): -log(1e-7) = 16.1181, not inf", "a 0 on the label", 1, 2, zero, first);
     const float two[] = {0, 1, 1, 0}, two_y[] = {1, 0, 1, 0};
-    emit_loss(c, "cross_entropy(A = [[0, 1], [1, 0]], Y = [[1, 0], [1, 0]]): (16.1181 + 0) / 2", 2, 2, two, two_y);
+    emit_loss(c, "cross_entropy(A = [[0, 1], [1, 0]], Y = [[1, 0], [1, 0]]): (16.1181 + 0) / 2", "two rows, one 0", 2, 2, two, two_y);
     const float tiny[] = {1e-9f, 1.0f, 1e-6f, 1.0f}, tiny_y[] = {1, 0, 1, 0};
-    emit_loss(c, "cross_entropy(A = [[1e-9, 1], [1e-6, 1]], Y = [[1, 0], [1, 0]]): 1e-9 clipped, 1e-6 not", 2, 2, tiny,
+    emit_loss(c, "cross_entropy(A = [[1e-9, 1], [1e-6, 1]], Y = [[1, 0], [1, 0]]): 1e-9 clipped, 1e-6 not", "tiny", 2, 2, tiny,
               tiny_y);
     kit_matrix_free(&A), kit_matrix_free(&Y);
 }
@@ -367,10 +393,10 @@ static void check_cross_entropy_random(KitCase *c)
         kit_show_input(c, label, &Y);
         snprintf(label, sizeof label, "cross_entropy(A, Y), %d rows of C = %d", N, C);
         kit_emit_scalar(c, label, cross_entropy(&A, &Y), LOSS_ABS_TOL, LOSS_REL_TOL);
-        if (s == 1) {
-            kit_emit(c, "A after the call (it must not change)", &A, 0, 0);
-            kit_emit(c, "Y after the call (it must not change)", &Y, 0, 0);
-        }
+        snprintf(label, sizeof label, "A (%dx%d)", N, C);
+        kit_emit_unchanged(c, "cross_entropy", label, &A);
+        snprintf(label, sizeof label, "Y (%dx%d)", N, C);
+        kit_emit_unchanged(c, "cross_entropy", label, &Y);
         kit_matrix_free(&A), kit_matrix_free(&Y);
     }
 }
@@ -383,6 +409,8 @@ static void check_cross_entropy_soft(KitCase *c)
     kit_show_input(c, "Y", &Y);
     kit_emit_scalar(c, "cross_entropy(A, Y) with rows of Y that are not one-hot", cross_entropy(&A, &Y), LOSS_ABS_TOL,
                     LOSS_REL_TOL);
+    kit_emit_unchanged(c, "cross_entropy", "A", &A);
+    kit_emit_unchanged(c, "cross_entropy", "Y", &Y);
     kit_matrix_free(&A), kit_matrix_free(&Y);
 }
 
