@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char kit_suite_chapter[] = "3.4";
 
@@ -80,7 +81,25 @@ static void forward_here(Matrix *Z1, Matrix *A1, Matrix *A2, const Problem *p)
     }
 }
 
-/* Calls backward_mlp on the problem and emits its six outputs. */
+/* Emits the inputs of backward_mlp after the call, named "A2" or, after a prefix "network 1: ", "A2 (network 1)": it
+ * must not change them. */
+static void emit_backward_unchanged(KitCase *c, const char *prefix, const Problem *p, const Matrix *Z1,
+                                    const Matrix *A1, const Matrix *A2)
+{
+    const char *names[] = {"X", "Y", "Z1", "A1", "A2", "W2"};
+    const Matrix *inputs[] = {&p->X, &p->Y, Z1, A1, A2, &p->W2};
+    int which = (int)strcspn(prefix, ":");
+    char label[64];
+    for (int k = 0; k < 6; k++) {
+        if (prefix[0])
+            snprintf(label, sizeof label, "%s (%.*s)", names[k], which, prefix);
+        else
+            snprintf(label, sizeof label, "%s", names[k]);
+        kit_emit_unchanged(c, "backward_mlp", label, inputs[k]);
+    }
+}
+
+/* Calls backward_mlp on the problem and emits its six outputs, then its inputs. */
 static void emit_backward(KitCase *c, const char *prefix, const char *what, const Problem *p)
 {
     int N = p->X.rows, D = p->X.cols, H = p->W1.cols, C = p->W2.cols;
@@ -102,6 +121,7 @@ static void emit_backward(KitCase *c, const char *prefix, const char *what, cons
         snprintf(label, sizeof label, "%s after backward_mlp, %s", outputs[k].name, what);
         kit_emit(c, label, outputs[k].m, GRADIENT_ABS_TOL, GRADIENT_REL_TOL);
     }
+    emit_backward_unchanged(c, prefix, p, &Z1, &A1, &A2);
     Matrix *all[] = {&Z1, &A1, &A2, &dW1, &db1, &dW2, &db2, &dZ2, &dZ1};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
@@ -161,10 +181,20 @@ static void check_numeric(KitCase *c, int which)
     show_problem(c, "", &p);
     LossContext l = {&p, kit_matrix_create(N, H), kit_matrix_create(N, H), kit_matrix_create(N, C),
                      kit_matrix_create(N, C)};
-    network_loss(&l);
+    network_loss(&l); /* forward_mlp and cross_entropy (chapter 3.3): their inputs too must come back as they were */
+    const char *inputs[] = {"X", "W1", "b1", "W2", "b2"};
+    const Matrix *forward_inputs[] = {&p.X, &p.W1, &p.b1, &p.W2, &p.b2};
+    for (int k = 0; k < 5; k++)
+        kit_emit_unchanged(c, "forward_mlp", inputs[k], forward_inputs[k]);
+    kit_emit_unchanged(c, "cross_entropy", "Y", &p.Y);
     Matrix dW1 = kit_output_matrix(D, H), db1 = kit_output_matrix(1, H), dW2 = kit_output_matrix(H, C);
     Matrix db2 = kit_output_matrix(1, C), dZ2 = kit_output_matrix(N, C), dZ1 = kit_output_matrix(N, H);
     backward_mlp(&dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &p.X, &p.Y, &l.Z1, &l.A1, &l.A2, &p.W2);
+    /* (Z1, A1 and A2 come from the learner's own forward_mlp here, not from the reference's: the backward checks
+     * above show whether backward_mlp changes its cache) */
+    kit_emit_unchanged(c, "backward_mlp", "X", &p.X);
+    kit_emit_unchanged(c, "backward_mlp", "Y", &p.Y);
+    kit_emit_unchanged(c, "backward_mlp", "W2", &p.W2);
     const char *names[] = {"W1", "b1", "W2", "b2"};
     Matrix *analytic[] = {&dW1, &db1, &dW2, &db2}, *parameters[] = {&p.W1, &p.b1, &p.W2, &p.b2};
     kit_check_gradient(c, names[which], analytic[which], parameters[which], network_loss, &l, NUMERIC_H, NUMERIC_TOL);
@@ -218,12 +248,16 @@ static void check_epoch(KitCase *c)
     kit_emit_scalar(c, "the mean loss of epoch 2 (a new order from the same generator)", second, TRAINING_ABS_TOL,
                     TRAINING_REL_TOL);
     emit_parameters(c, "after epoch 2", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
+    kit_emit_unchanged(c, "train_mlp_epoch", "X", &p.X);
+    kit_emit_unchanged(c, "train_mlp_epoch", "labels", &p.labels);
     kit_emit_scalar(c, "kit_rng_below(rng, 1000) after the two epochs (one shuffle of 37 each)",
                     kit_rng_below(&rng, 1000), 0, 0);
     kit_mlp_work_free(&work);
     free_problem(&p);
 }
 
+/* The training set is too large to emit after the calls: whether train_mlp_epoch leaves X and labels as they are is
+ * checked on the small problem of check_epoch. */
 static void check_accuracy(KitCase *c)
 {
     const KitDataset *data = kit_case_dataset(c);
