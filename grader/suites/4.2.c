@@ -83,8 +83,21 @@ static void show_problem(KitCase *c, const Problem *p, const char *suffix)
     kit_show_input(c, label, &p->b);
 }
 
-/* Runs the learner's conv2d (fast = 0) or conv2d_im2col (fast = 1) on p and emits out and the use of sgemm. */
-static void emit_forward(KitCase *c, const Problem *p, int fast, double abs_tol, double rel_tol)
+/* Emits X, W and b of p after a call of function, each name followed by suffix: it must not change them. */
+static void emit_problem_unchanged(KitCase *c, const char *function, const Problem *p, const char *suffix)
+{
+    char label[64];
+    snprintf(label, sizeof label, "X%s", suffix);
+    kit_emit_unchanged(c, function, label, &p->X);
+    snprintf(label, sizeof label, "W%s", suffix);
+    kit_emit_unchanged(c, function, label, &p->W);
+    snprintf(label, sizeof label, "b%s", suffix);
+    kit_emit_unchanged(c, function, label, &p->b);
+}
+
+/* Runs the learner's conv2d (fast = 0) or conv2d_im2col (fast = 1) on p and emits out and the use of sgemm, then
+ * X, W and b (named with suffix) unless suffix is NULL. */
+static void emit_forward(KitCase *c, const Problem *p, int fast, double abs_tol, double rel_tol, const char *suffix)
 {
     int N = p->X.rows, F = p->W.rows, P = map_size(p->s);
     Matrix out = kit_output_matrix(N, F * P);
@@ -107,6 +120,8 @@ static void emit_forward(KitCase *c, const Problem *p, int fast, double abs_tol,
     } else {
         kit_emit_scalar(c, "calls to cblas_sgemm made by conv2d (the direct loops make none)", (double)calls, 0, 0);
     }
+    if (suffix)
+        emit_problem_unchanged(c, fast ? "conv2d_im2col" : "conv2d", p, suffix);
     kit_matrix_free(&out), kit_matrix_free(&columns);
 }
 
@@ -163,6 +178,19 @@ static void free_gradients(Gradients *g)
     kit_matrix_free(&g->dX), kit_matrix_free(&g->dW), kit_matrix_free(&g->db);
 }
 
+/* Emits the inputs of conv2d_backward after the call: dout (named dout_name), then X and W (each name followed by
+ * suffix). columns is not one: conv2d_backward may write over it. */
+static void emit_backward_unchanged(KitCase *c, const char *dout_name, const Matrix *dout, const Problem *p,
+                                    const char *suffix)
+{
+    kit_emit_unchanged(c, "conv2d_backward", dout_name, dout);
+    char label[64];
+    snprintf(label, sizeof label, "X%s", suffix);
+    kit_emit_unchanged(c, "conv2d_backward", label, &p->X);
+    snprintf(label, sizeof label, "W%s", suffix);
+    kit_emit_unchanged(c, "conv2d_backward", label, &p->W);
+}
+
 static void emit_gradients(KitCase *c, const Problem *p, const Gradients *g, int with_dx, const char *what)
 {
     char text[96], label[240];
@@ -179,8 +207,10 @@ static void emit_gradients(KitCase *c, const Problem *p, const Gradients *g, int
 
 /* ---- convolve2d --------------------------------------------------------- */
 
+/* Emits convolve2d(image, kernel), named after name, then image and kernel after the call as image_name and
+ * kernel_name. */
 static void emit_convolve2d(KitCase *c, const char *name, const Matrix *image, const Matrix *kernel, double abs_tol,
-                            double rel_tol)
+                            double rel_tol, const char *image_name, const char *kernel_name)
 {
     int k = kernel->rows;
     Matrix out = kit_output_matrix(image->rows - k + 1, image->cols - k + 1);
@@ -188,6 +218,8 @@ static void emit_convolve2d(KitCase *c, const char *name, const Matrix *image, c
     char label[160];
     snprintf(label, sizeof label, "out (%dx%d) = convolve2d(%s)", out.rows, out.cols, name);
     kit_emit(c, label, &out, abs_tol, rel_tol);
+    kit_emit_unchanged(c, "convolve2d", image_name, image);
+    kit_emit_unchanged(c, "convolve2d", kernel_name, kernel);
     kit_matrix_free(&out);
 }
 
@@ -202,9 +234,9 @@ static void check_convolve2d_lesson(KitCase *c)
     kit_show_input(c, "kernel", &kernel);
     kit_show_input(c, "impulse", &dot);
     kit_show_input(c, "kernel3", &kernel3);
-    emit_convolve2d(c, "image 3x3, kernel 2x2", &image, &kernel, EXACT_TOL, 0);
-    emit_convolve2d(c, "impulse 5x5, kernel3 3x3: the kernel itself, not flipped", &dot, &kernel3, EXACT_TOL, 0);
-    kit_emit(c, "kernel after the call (it must not change)", &kernel3, 0, 0);
+    emit_convolve2d(c, "image 3x3, kernel 2x2", &image, &kernel, EXACT_TOL, 0, "image", "kernel");
+    emit_convolve2d(c, "impulse 5x5, kernel3 3x3: the kernel itself, not flipped", &dot, &kernel3, EXACT_TOL, 0,
+                    "impulse", "kernel3");
     kit_matrix_free(&image), kit_matrix_free(&kernel), kit_matrix_free(&dot), kit_matrix_free(&kernel3);
 }
 
@@ -215,13 +247,13 @@ static void check_convolve2d_random(KitCase *c)
         Matrix image = kit_case_normal_matrix(c, 4201 + 2 * t, sizes[t][0], sizes[t][1], 0.0f, 1.0f);
         Matrix kernel = kit_case_normal_matrix(c, 4202 + 2 * t, sizes[t][2], sizes[t][2], 0.0f, 1.0f);
         char name[96];
-        snprintf(name, sizeof name, "image %d %dx%d", t + 1, image.rows, image.cols);
-        kit_show_input(c, name, &image);
-        snprintf(name, sizeof name, "kernel %d %dx%d", t + 1, kernel.rows, kernel.cols);
-        kit_show_input(c, name, &kernel);
-        snprintf(name, sizeof name, "image %d %dx%d, kernel %d %dx%d", t + 1, image.rows, image.cols, t + 1,
-                 kernel.rows, kernel.cols);
-        emit_convolve2d(c, name, &image, &kernel, ABS_TOL, REL_TOL);
+        char image_name[32], kernel_name[32];
+        snprintf(image_name, sizeof image_name, "image %d %dx%d", t + 1, image.rows, image.cols);
+        kit_show_input(c, image_name, &image);
+        snprintf(kernel_name, sizeof kernel_name, "kernel %d %dx%d", t + 1, kernel.rows, kernel.cols);
+        kit_show_input(c, kernel_name, &kernel);
+        snprintf(name, sizeof name, "%s, %s", image_name, kernel_name);
+        emit_convolve2d(c, name, &image, &kernel, ABS_TOL, REL_TOL, image_name, kernel_name);
         kit_matrix_free(&image), kit_matrix_free(&kernel);
     }
 }
@@ -236,9 +268,9 @@ static void check_conv2d_lesson(KitCase *c)
     Problem p = {shape(1, 3, 4, 2, 1), kit_matrix_from(1, 12, pixels), kit_matrix_from(2, 4, filters),
                  kit_matrix_from(1, 2, biases)};
     show_problem(c, &p, "");
-    emit_forward(c, &p, 0, EXACT_TOL, 0);
+    emit_forward(c, &p, 0, EXACT_TOL, 0, NULL);
     p.s.stride = 2;
-    emit_forward(c, &p, 0, EXACT_TOL, 0);
+    emit_forward(c, &p, 0, EXACT_TOL, 0, ""); /* X, W and b after both calls */
     /* the same image twice, the second time with every pixel doubled: row 1 of out is 2 * row 0 minus b */
     float batch[24];
     for (int k = 0; k < 12; k++)
@@ -246,7 +278,7 @@ static void check_conv2d_lesson(KitCase *c)
     Problem q = {shape(1, 3, 4, 2, 1), kit_matrix_from(2, 12, batch), kit_matrix_from(2, 4, filters),
                  kit_matrix_from(1, 2, biases)};
     show_problem(c, &q, " (two images)");
-    emit_forward(c, &q, 0, EXACT_TOL, 0);
+    emit_forward(c, &q, 0, EXACT_TOL, 0, " (two images)");
     free_problem(&p), free_problem(&q);
 }
 
@@ -254,9 +286,7 @@ static void check_conv2d_channels_stride(KitCase *c)
 {
     Problem p = random_problem(c, 4211, 2, 4, shape(3, 7, 9, 3, 2));
     show_problem(c, &p, "");
-    emit_forward(c, &p, 0, ABS_TOL, REL_TOL);
-    kit_emit(c, "X after the call (it must not change)", &p.X, 0, 0);
-    kit_emit(c, "W after the call (it must not change)", &p.W, 0, 0);
+    emit_forward(c, &p, 0, ABS_TOL, REL_TOL, "");
     free_problem(&p);
 }
 
@@ -270,7 +300,7 @@ static void check_shapes(KitCase *c, int fast)
         char suffix[32];
         snprintf(suffix, sizeof suffix, " (case %d)", t + 1);
         show_problem(c, &p, suffix);
-        emit_forward(c, &p, fast, ABS_TOL, REL_TOL);
+        emit_forward(c, &p, fast, ABS_TOL, REL_TOL, suffix);
         free_problem(&p);
     }
 }
@@ -285,17 +315,19 @@ static void check_im2col(KitCase *c)
     kit_show_input(c, "X (one 3x3 image)", &X);
     im2col(&columns, &X, shape(1, 3, 3, 2, 1));
     kit_emit(c, "columns (4x4) = im2col(X), C=1, 3x3 image, k=2, stride 1", &columns, 0, 0);
+    kit_emit_unchanged(c, "im2col", "X (one 3x3 image)", &X);
     Problem p = random_problem(c, 4231, 2, 1, shape(2, 5, 6, 3, 2));
     Matrix many = kit_output_matrix(2 * map_size(p.s), 2 * 3 * 3);
     kit_show_input(c, "X2", &p.X);
     im2col(&many, &p.X, p.s);
     kit_emit(c, "columns (8x18) = im2col(X2), N=2, C=2, 5x6 images, k=3, stride 2", &many, 0, 0);
+    kit_emit_unchanged(c, "im2col", "X2", &p.X);
     Problem q = random_problem(c, 4234, 1, 1, shape(1, 5, 7, 2, 3));
     Matrix strided = kit_output_matrix(map_size(q.s), 4);
     kit_show_input(c, "X3", &q.X);
     im2col(&strided, &q.X, q.s);
     kit_emit(c, "columns (4x4) = im2col(X3), N=1, C=1, 5x7 image, k=2, stride 3", &strided, 0, 0);
-    kit_emit(c, "X2 after the call (it must not change)", &p.X, 0, 0);
+    kit_emit_unchanged(c, "im2col", "X3", &q.X);
     kit_matrix_free(&X), kit_matrix_free(&columns), kit_matrix_free(&many), kit_matrix_free(&strided);
     free_problem(&p), free_problem(&q);
 }
@@ -304,9 +336,7 @@ static void check_conv2d_im2col_random(KitCase *c)
 {
     Problem p = random_problem(c, 4211, 2, 4, shape(3, 7, 9, 3, 2)); /* the problem of conv2d-channels-stride */
     show_problem(c, &p, "");
-    emit_forward(c, &p, 1, ABS_TOL, REL_TOL);
-    kit_emit(c, "X after the call (it must not change)", &p.X, 0, 0);
-    kit_emit(c, "W after the call (it must not change)", &p.W, 0, 0);
+    emit_forward(c, &p, 1, ABS_TOL, REL_TOL, "");
     free_problem(&p);
 }
 
@@ -319,8 +349,11 @@ static void check_conv2d_agree(KitCase *c)
         Matrix direct = kit_output_matrix(N, F * P), fast = kit_output_matrix(N, F * P);
         Matrix columns = kit_output_matrix(N * P, 2 * 3 * 3);
         show_problem(c, &p, stride == 1 ? " (stride 1)" : " (stride 2)");
+        const char *suffix = stride == 1 ? " (stride 1)" : " (stride 2)";
         conv2d(&direct, &p.X, &p.W, &p.b, p.s);
+        emit_problem_unchanged(c, "conv2d", &p, suffix);
         conv2d_im2col(&fast, &columns, &p.X, &p.W, &p.b, p.s);
+        emit_problem_unchanged(c, "conv2d_im2col", &p, suffix);
         double largest = 0.0;
         for (int k = 0; k < N * F * P; k++) {
             double difference = fabs((double)direct.data[k] - fast.data[k]);
@@ -353,9 +386,11 @@ static void check_backward_lesson(KitCase *c)
     kit_show_input(c, "dout2", &all);
     Gradients g = run_backward(&p, &dout, 1);
     emit_gradients(c, &p, &g, 1, ", dout = [[1, 0], [0, 0]]");
+    kit_emit_unchanged(c, "conv2d_backward", "dout", &dout);
     free_gradients(&g);
     g = run_backward(&p, &all, 1);
     emit_gradients(c, &p, &g, 1, ", dout2 = all ones");
+    emit_backward_unchanged(c, "dout2", &all, &p, "");
     free_gradients(&g);
     kit_matrix_free(&dout), kit_matrix_free(&all);
     free_problem(&p);
@@ -369,9 +404,7 @@ static void check_backward_random(KitCase *c)
     kit_show_input(c, "dout", &dout);
     Gradients g = run_backward(&p, &dout, 1);
     emit_gradients(c, &p, &g, 1, "");
-    kit_emit(c, "dout after the call (it must not change)", &dout, 0, 0);
-    kit_emit(c, "X after the call (it must not change)", &p.X, 0, 0);
-    kit_emit(c, "W after the call (it must not change)", &p.W, 0, 0);
+    emit_backward_unchanged(c, "dout", &dout, &p, "");
     free_gradients(&g);
     kit_matrix_free(&dout);
     free_problem(&p);
@@ -391,6 +424,10 @@ static void check_backward_shapes(KitCase *c)
         kit_show_input(c, suffix, &dout);
         Gradients g = run_backward(&p, &dout, 1);
         emit_gradients(c, &p, &g, 1, "");
+        char dout_name[32];
+        snprintf(dout_name, sizeof dout_name, "dout (case %d)", t + 1);
+        snprintf(suffix, sizeof suffix, " (case %d)", t + 1);
+        emit_backward_unchanged(c, dout_name, &dout, &p, suffix);
         free_gradients(&g);
         kit_matrix_free(&dout);
         free_problem(&p);
@@ -414,6 +451,7 @@ static void check_backward_overwrites(KitCase *c)
     free_gradients(&g);
     g = run_backward(&p, &dout, 0);
     emit_gradients(c, &p, &g, 0, ", dX = NULL");
+    emit_backward_unchanged(c, "dout", &dout, &p, "");
     free_gradients(&g);
     kit_matrix_free(&columns), kit_matrix_free(&dout);
     free_problem(&p);
@@ -428,6 +466,7 @@ static void check_gradient(KitCase *c, int which)
     show_problem(c, &p, "");
     kit_show_input(c, "R = dout", &R);
     Gradients g = run_backward(&p, &R, 1);
+    emit_backward_unchanged(c, "R = dout", &R, &p, ""); /* before the checker moves W, b or X */
     GradientContext context = {&p, &R};
     if (which == 0)
         kit_check_gradient(c, "W", &g.dW, &p.W, gradient_loss, &context, GRADIENT_STEP, GRADIENT_TOL);
