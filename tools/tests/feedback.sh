@@ -113,3 +113,19 @@ else
     fail "the diagnosis of a sample std" "$diag/std.log"
 fi
 
+
+# A function that writes into an input it must leave as it is is told so in place of the check's fixed hint:
+# mutant 1.1/normalize-columns-writes-its-input centres X in place and still gets out right; the report names the
+# function, the input and the first element it wrote, with its value before and after.
+written="$SCRATCH/written-input"
+mkdir -p "$written"
+$GRADE --write-mutant normalize-columns-writes-its-input "$written/exercise.c" 1.1 >"$written/write.log" 2>&1
+$GRADE --from solutions --use "1.1=$written/exercise.c" --build "$written/build" --results "$written/results.tsv" \
+    --no-memcheck --color never --only normalize-columns-people 1.1 >"$written/report.log" 2>&1
+if [ "$(verdict "$written/results.tsv" 1.1 normalize-columns-people)" = FAIL ] &&
+    grep -qF "what it looks like: normalize_columns wrote into its input data, which it must leave as it is: its element [0][0] was 23, is now -11.75" "$written/report.log" &&
+    ! grep -q "hint (general" "$written/report.log"; then
+    pass "normalize_columns writing into its input is diagnosed as such (the element, before and after) in place of the fixed hint"
+else
+    fail "the diagnosis of a function that writes into its input" "$written/report.log"
+fi
