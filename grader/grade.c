@@ -549,6 +549,8 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
  * <build>/<chapter>/passed after a grading in which it passed, and removed after one in which it did not.
  * Chapters the report shows, submissions (CI) and coverage runs are always graded.
  */
+#define FNV_OFFSET_BASIS 14695981039346656037ULL
+
 static uint64_t hash_bytes(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *p = data;
@@ -563,9 +565,9 @@ static uint64_t hash_text(uint64_t h, const char *text)
     return hash_bytes(h, text, strlen(text) + 1);
 }
 
-static uint64_t hash_file(uint64_t h, const char *path)
+/* The bytes of the file at path, or "(missing)": the same for the same contents wherever the file is. */
+static uint64_t hash_contents(uint64_t h, const char *path)
 {
-    h = hash_text(h, path);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return hash_text(h, "(missing)");
@@ -577,9 +579,14 @@ static uint64_t hash_file(uint64_t h, const char *path)
     return h;
 }
 
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+    return hash_contents(hash_text(h, path), path);
+}
+
 static char *passed_key(const Chapter *chapter, int uses_data)
 {
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = FNV_OFFSET_BASIS;
     h = hash_file(h, "/proc/self/exe");
     const char *kit_files[] = {"build/kit/libkit.a", "build/grader/runner.o", "harness/kit.h", "harness/course.h"};
     for (size_t k = 0; k < sizeof kit_files / sizeof kit_files[0]; k++)
