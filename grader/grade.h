@@ -81,6 +81,23 @@ typedef struct {
     int check_count;
 } Fixture;
 
+/* Where one check of a chapter stops when every chapter is its untouched stub: at the first stub function it calls,
+ * which reports "not implemented" (a line of grader/fixtures/<chapter>.stub). */
+typedef struct {
+    char *check_id;      /* as in the fixture ("hidden-" + its id for a hidden case) */
+    char *function;      /* the stub function it stops at, or NULL when it ended otherwise */
+    char *chapter;       /* the chapter that function belongs to, or NULL */
+} StubStop;
+
+/* What make fixtures recorded of a chapter's untouched stub: the stub's hash and where each check stops. */
+typedef struct {
+    char *chapter;
+    char *seed;
+    unsigned long long stub_hash;   /* FNV-1a of the stub's bytes */
+    StubStop *stops;
+    int stop_count;
+} StubRecord;
+
 typedef enum {
     VERDICT_PASS,
     VERDICT_FAIL,
@@ -218,6 +235,16 @@ char *judge_gradient(const Gradient *g);
 char *judge_bar(const Bar *expected, const Bar *got, char **info);
 void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
                  const ChapterResult *chapter_result, CheckResult *result);
+/* A check's message when it stopped at a stub function, as harness/util.c words it (kit_not_implemented). */
+char *not_implemented_message(const char *function, const char *file);
+/* Reads "not implemented: f() in FILE" into *function and *file (allocated); 0 when message is not such a line. */
+int parse_not_implemented(const char *message, char **function, char **file);
+/* Parses the text of a .stub record (text is changed); NULL when it is malformed. */
+StubRecord *stub_record_parse(char *text);
+/* Reads a .stub record; NULL when the file is missing or malformed. */
+StubRecord *stub_record_read(const char *path);
+/* The stop of check_id in record, or NULL. */
+const StubStop *stub_record_find(const StubRecord *record, const char *check_id);
 
 /* instructor.c */
 extern const char *mutants_file;

@@ -1,4 +1,4 @@
-/* Unit tests of the grade tool's judging (Criterion): element comparisons, gradients and bars. */
+/* Unit tests of the grade tool's judging (Criterion): element comparisons, gradients, bars and the stubs' records. */
 #include "grade.h"
 
 #include <criterion/criterion.h>
@@ -321,4 +321,96 @@ Test(judge, an_input_written_into_is_reported_before_a_wrong_output)
                                      "output Z after softmax (it must not change)\t1 2 0 0\n3 4\n",
                                      expected, 2);
     cr_assert_eq(right.verdict, VERDICT_PASS);
+}
+
+/* An untouched stub is graded from its record with the message judge_check reads from the stub's own line, word for
+ * word: the record keeps the function and the chapter, and the file is the one graded. */
+Test(stub, the_recorded_message_is_the_one_a_stub_prints)
+{
+    char dir[] = "/tmp/kit-judge-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char *status = format_string("%s/x.status", dir), *log = format_string("%s/x.log", dir);
+    FILE *f = fopen(status, "w");
+    fputs("exited 3\npid 7\nprocesses 0 of 64\nseconds 0.01\n", f);
+    fclose(f);
+    f = fopen(log, "w");
+    fputs("not implemented: add_row_vector() in lessons/1.1-arrays/exercise.c\n", f); /* harness/util.c's words */
+    fclose(f);
+    FixtureCheck check = {.id = "x", .title = "a check", .file_id = "x", .points = 1, .timeout = 5};
+    ChapterResult chapter = {0};
+    CheckResult result = {0};
+    judge_check(NULL, &check, dir, &chapter, &result);
+    remove(status), remove(log), remove(dir);
+    cr_assert_eq(result.verdict, VERDICT_TODO);
+    char *function, *file;
+    cr_assert(parse_not_implemented(result.message, &function, &file), "%s", result.message);
+    cr_assert_str_eq(function, "add_row_vector");
+    cr_assert_str_eq(file, "lessons/1.1-arrays/exercise.c");
+    cr_assert_str_eq(not_implemented_message(function, "other/place with space/exercise.c"),
+                     "not implemented: add_row_vector() in other/place with space/exercise.c");
+    cr_assert_str_eq(not_implemented_message(function, file), result.message);
+}
+
+Test(stub, only_a_not_implemented_line_is_parsed)
+{
+    char *function = NULL, *file = NULL;
+    cr_assert_not(parse_not_implemented(NULL, &function, &file));
+    cr_assert_not(parse_not_implemented("stopped with exit status 3: error: x", &function, &file));
+    cr_assert_not(parse_not_implemented("not implemented: () in a.c", &function, &file));
+    cr_assert_not(parse_not_implemented("not implemented: f() in ", &function, &file));
+    cr_assert_not(parse_not_implemented("not implemented: two words() in a.c", &function, &file));
+    cr_assert_null(function);
+    cr_assert(parse_not_implemented("not implemented: f() in a b.c", &function, &file));
+    cr_assert_str_eq(file, "a b.c");
+}
+
+static StubRecord *parse_record(const char *text)
+{
+    char *copy = format_string("%s", text);
+    StubRecord *record = stub_record_parse(copy);
+    free(copy);
+    return record;
+}
+
+Test(stub, a_record_is_read_with_its_hash_seed_and_stops)
+{
+    StubRecord *record = parse_record("# a comment\nchapter 3.4\nseed 1\nstub 6ace7c68f73293fb\n"
+                                      "check backward-lesson backward_mlp 3.4\ncheck gradient-w1 forward_mlp 3.3\n"
+                                      "check odd - -\n");
+    cr_assert_not_null(record);
+    cr_assert_str_eq(record->chapter, "3.4");
+    cr_assert_str_eq(record->seed, "1");
+    cr_assert_eq(record->stub_hash, 0x6ace7c68f73293fbULL);
+    cr_assert_eq(record->stop_count, 3);
+    const StubStop *stop = stub_record_find(record, "gradient-w1");
+    cr_assert_not_null(stop);
+    cr_assert_str_eq(stop->function, "forward_mlp");
+    cr_assert_str_eq(stop->chapter, "3.3");
+    stop = stub_record_find(record, "odd");
+    cr_assert_null(stop->function, "a check that ended otherwise has no function");
+    cr_assert_null(stop->chapter);
+    cr_assert_null(stub_record_find(record, "backward-random"));
+}
+
+/* Anything but a whole, well-formed record is no record: the chapter is then graded as usual. */
+Test(stub, a_malformed_record_is_no_record)
+{
+    const char *head = "chapter 1.1\nseed 1\n";
+    const char *bad[] = {
+        "chapter 1.1\nseed 1\ncheck a f 1.1\n",                             /* no hash */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f7329\ncheck a f 1.1\n",         /* a short hash */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fx\n",                     /* not hexadecimal */
+        "seed 1\nstub 6ace7c68f73293fb\n",                                  /* no chapter */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fb\ncheck a f\n",          /* a check without its chapter */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fb\ncheck a f -\n",        /* a function without a chapter */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fb\ncheck a f 1.1 more\n", /* more fields */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fb\ncheck a f 1.1\ncheck a g 1.1\n", /* a check twice */
+        "chapter 1.1\nseed 1\nstub 6ace7c68f73293fb\nsomething else\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_null(parse_record(bad[i]), "accepted: %s", bad[i]);
+    char *good = format_string("%sstub 6ace7c68f73293fb\ncheck a f 1.1\n", head);
+    cr_assert_not_null(parse_record(good));
+    free(good);
+    cr_assert_null(stub_record_read("/nonexistent/1.1.stub"));
 }
