@@ -829,7 +829,7 @@ static void write_pristine_stub(const Chapter *chapter, const char *target)
     int from_solution = file_exists(solution);
     int status = run_process(from_solution ? awk : git, NULL, target, 60);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        die("cannot make the untouched stub of chapter %s for a submission that lacks it: %s failed (%s; its "
+        die("cannot make the untouched stub of chapter %s: %s failed (%s; its "
             "output is in %s)%s", chapter->id, from_solution ? "grader/stub.awk on its reference solution" : "git show",
             describe_wait_status(status), target,
             from_solution ? "" : ". Grade submissions in the instructors' copy of the kit, which has solutions/");
@@ -904,7 +904,87 @@ static void prepare_submission(const char *path)
 
 /* ---- recording fixtures ------------------------------------------------ */
 
-/* Builds the chapter's checks with the reference solutions and records their outputs as its fixture. */
+/* Writes to path where each check of the fixture (its hidden cases, or the others) stopped in result: the function
+ * of its "not implemented" line and that function's chapter, found by the file the line names. */
+static void write_stub_record(const char *path, const Chapter *chapter, const char *seed, uint64_t stub_hash,
+                              const ChapterResult *result, int hidden)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("cannot write %s: %s", path, strerror(errno));
+    fprintf(f, "# Where each %s of chapter %s stops when every chapter is its untouched stub: recorded by 'make "
+               "fixtures'\n# from the stubs grader/stub.awk makes of solutions/. Do not edit. An exercise.c whose "
+               "FNV-1a hash is the\n# stub's is graded from these lines, not built and run (grader/grade.c, "
+               "stub_outcome_known).\n# check ID FUNCTION CHAPTER: the check stops at FUNCTION, a stub of CHAPTER; "
+               "\"- -\": it ends otherwise.\n",
+            hidden ? "hidden case" : "check", chapter->id);
+    fprintf(f, "chapter %s\nseed %s\nstub %016llx\n", chapter->id, seed, (unsigned long long)stub_hash);
+    for (int i = 0; i < result->check_count; i++) {
+        const CheckResult *check = &result->checks[i];
+        if (result->fixture->checks[i].hidden != hidden)
+            continue;
+        char *function = NULL, *file = NULL;
+        const char *owner = NULL;
+        if (check->verdict == VERDICT_TODO && parse_not_implemented(check->message, &function, &file))
+            for (int k = 0; k < result->source_count; k++)
+                if (strcmp(result->sources[k], file) == 0)
+                    owner = result->source_chapters[k]->id;
+        fprintf(f, "check %s %s %s\n", check->id, owner ? function : "-", owner ? owner : "-");
+        free(function), free(file);
+    }
+    if (fclose(f) != 0)
+        die("cannot write %s: %s", path, strerror(errno));
+    printf("wrote %s\n", path);
+}
+
+/* Grades the untouched stubs of the chapter and of the chapters it links, as make grade grades them (built, every
+ * check and hidden case run in the sandbox and judged), and records where each check stops (stub_outcome_known)
+ * in <fixtures>/<chapter>.stub and <hidden>/<chapter>.stub, beside the fixtures just recorded. */
+static void record_stub(const Chapter *chapter, const char *hidden_dir)
+{
+    options.from = "build/record/stubs";
+    int included[MAX_CHAPTERS] = {0};
+    linked_chapters(chapter, included);
+    for (int i = 0; i < course.count; i++) {
+        if (!included[i])
+            continue;
+        char *folder = format_string("%s/%s", options.from, course.chapters[i].folder);
+        char *target = format_string("%s/exercise.c", folder);
+        make_dirs(folder);
+        write_pristine_stub(&course.chapters[i], target);
+        free(folder), free(target);
+    }
+    char *paths[] = {format_string("%s/%s.txt", options.fixtures, chapter->id),
+                     format_string("%s/%s.txt", hidden_dir, chapter->id)};
+    Fixture *fixture = fixture_read(paths[0]), *hidden = fixture_read(paths[1]);
+    if (fixture == NULL || hidden == NULL)
+        die("cannot read %s, just recorded", fixture ? paths[1] : paths[0]);
+    fixture_add_hidden(fixture, hidden);
+    options.seed = fixture->seed; /* the seeds the fixtures were recorded with */
+    ChapterResult result = {.chapter = chapter, .fixture = fixture, .uses_data = fixture_needs_data(fixture)};
+    result.checks = allocate((size_t)fixture->check_count * sizeof *result.checks);
+    char *dir = format_string("build/record/%s/stubs", chapter->id);
+    make_dirs(dir);
+    if (!build_check(chapter, dir, &result))
+        die("the untouched stubs of chapter %s and of the chapters it links do not build:\n%s", chapter->id,
+            result.compile_errors);
+    if (result.compile_warnings)
+        die("the untouched stub of chapter %s compiles with %d warning(s), expected none: an untouched stub is "
+            "graded without being compiled, so nothing would report them:\n%s", chapter->id, result.warning_count,
+            result.compile_warnings);
+    run_checks(chapter, fixture, dir, &result, hidden->seed);
+    char *stub = source_of(chapter);
+    uint64_t stub_hash = hash_contents(FNV_OFFSET_BASIS, stub);
+    for (int k = 0; k < 2; k++) {
+        char *path = format_string("%s/%s.stub", k ? hidden_dir : options.fixtures, chapter->id);
+        write_stub_record(path, chapter, k ? hidden->seed : fixture->seed, stub_hash, &result, k);
+        free(path);
+    }
+    free(stub), free(dir), free(paths[0]), free(paths[1]);
+}
+
+/* Builds the chapter's checks with the reference solutions and records their outputs as its fixture; then where
+ * the checks of its untouched stub stop (record_stub). */
 static void record_fixture(const Chapter *chapter)
 {
     options.from = "solutions";
@@ -931,6 +1011,7 @@ static void record_fixture(const Chapter *chapter)
         free(fixture);
         free(log_path);
     }
+    record_stub(chapter, hidden_dir);
     free(hidden_dir);
     free(program);
     free(dir);
@@ -1304,7 +1385,7 @@ int main(int argc, char **argv)
         return 0;
     }
     int grading = !map && !list && !demo && !record && !lesson && !mutants && !mutant_name;
-    if (grading)
+    if (grading || record) /* --record runs the untouched stubs' checks as grading does (record_stub) */
         sandbox_choose(".", "build", options.coverage);
     if (submission) {
         prepare_submission(submission);

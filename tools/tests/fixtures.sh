@@ -18,10 +18,12 @@ mkdir -p "$SCRATCH/fixtures"
 if MNIST_DIR=$SCRATCH_PATH/small-dataset $GRADE --record --fixtures "$SCRATCH/fixtures" $(cut -d" " -f1 <<<"$chapters") >"$SCRATCH/record.log" 2>&1; then
     while read -r chapter folder; do
         if cmp -s "$SCRATCH/fixtures/$chapter.txt" "grader/fixtures/$chapter.txt" &&
-            cmp -s "$SCRATCH/fixtures/hidden/$chapter.txt" "grader/hidden/$chapter.txt"; then
-            pass "grader/fixtures/$chapter.txt and grader/hidden/$chapter.txt match the reference solution"
+            cmp -s "$SCRATCH/fixtures/hidden/$chapter.txt" "grader/hidden/$chapter.txt" &&
+            cmp -s "$SCRATCH/fixtures/$chapter.stub" "grader/fixtures/$chapter.stub" &&
+            cmp -s "$SCRATCH/fixtures/hidden/$chapter.stub" "grader/hidden/$chapter.stub"; then
+            pass "grader/fixtures/$chapter.{txt,stub} and grader/hidden/$chapter.{txt,stub} match the reference solution and the stubs"
         else
-            fail "grader/fixtures/$chapter.txt or grader/hidden/$chapter.txt is out of date (run: make fixtures)"
+            fail "grader/fixtures/$chapter.{txt,stub} or grader/hidden/$chapter.{txt,stub} is out of date (run: make fixtures)"
         fi
     done <<<"$chapters"
 else
