@@ -12,7 +12,8 @@
  *   grade [--from DIR] [--use CH=FILE]... [--build DIR] [--results FILE]
  *         [--no-memcheck] [--fresh] [--skip-training] [--color auto|always|never] [CHAPTER...]
  *         (with CHAPTERs named, a chapter they link that passed last time and has not changed since is
- *         not graded again; --fresh grades it anyway)
+ *         not graded again; a chapter whose exercise.c is its untouched stub is not run, its verdicts are
+ *         those make fixtures recorded; --fresh computes everything and reuses nothing)
  *   grade --map            the course map as a Markdown table
  *   grade --chapters       the written chapters, one per line: id folder
  *   grade --sandbox        how the learner's code runs here (sandbox.c; KIT_SANDBOX=auto|bubblewrap|none)
@@ -714,6 +715,119 @@ static void clear_progress(void)
     progress_shown = 0;
 }
 
+/* ---- a chapter that is still its untouched stub ------------------------ */
+
+/*
+ * A check stops at the first stub function it calls: the stub prints "not implemented: f() in <file>" and exits
+ * with status 3. make fixtures records, for every check, which function that is when every chapter is its
+ * untouched stub (grader/fixtures/<chapter>.stub, grader/hidden/<chapter>.stub for the hidden cases; record_stub),
+ * with the hash of the stub. Before that function the check called no function of the course: the first one it
+ * called would have been a stub, and would have stopped it (the course's stubs define their chapter's functions
+ * and nothing else). Hence a chapter whose exercise.c is byte for byte its stub, and each of whose checks stops in
+ * it or in a linked chapter that is untouched too, stops at the same functions again whatever the other chapters
+ * hold: the same verdicts, without a run. When every chapter it links is untouched as well, its check program is
+ * the one make fixtures built and ran: no need to build it either (every stub of the course compiles without a
+ * warning with the grader's flags; record_stub checks it each time). A linked chapter that is not its stub may not
+ * compile, or may not link with the others (a function defined twice): then the program is still built, so that
+ * the report says so, and only the run is skipped. (Learner code that runs without being called, a constructor
+ * in another chapter's file, is not accounted for: all it could turn the stub's 0 points into is a forged pass.)
+ * A missing, malformed or stale record, or one that does not cover every check, means grading as usual.
+ */
+static StubRecord *stub_records[2][MAX_CHAPTERS]; /* [hidden][chapter index], read once */
+static int stub_records_read[2][MAX_CHAPTERS];
+
+static const StubRecord *stub_record_of(const Chapter *chapter, int hidden)
+{
+    if (!stub_records_read[hidden][chapter->index]++) {
+        char *path = format_string("grader/%s/%s.stub", hidden ? "hidden" : "fixtures", chapter->id);
+        StubRecord *record = stub_record_read(path);
+        if (record && strcmp(record->chapter, chapter->id) != 0)
+            record = NULL; /* another chapter's record under this name */
+        stub_records[hidden][chapter->index] = record;
+        free(path);
+    }
+    return stub_records[hidden][chapter->index];
+}
+
+/* 1 when the chapter's exercise.c (source_of) has the hash of the untouched stub that make fixtures recorded. */
+static int is_untouched_stub(const Chapter *chapter)
+{
+    static int state[MAX_CHAPTERS]; /* 0: not looked at yet, 1: untouched, 2: not */
+    if (state[chapter->index] == 0) {
+        const StubRecord *record = stub_record_of(chapter, 0);
+        char *source = source_of(chapter);
+        state[chapter->index] = record && hash_contents(FNV_OFFSET_BASIS, source) == record->stub_hash ? 1 : 2;
+        free(source);
+    }
+    return state[chapter->index] == 1;
+}
+
+/* The recorded stop of the fixture's check (a hidden case's in the hidden record), or NULL. */
+static const StubStop *recorded_stop(const Chapter *chapter, const FixtureCheck *check)
+{
+    const StubRecord *record = stub_record_of(chapter, check->hidden);
+    return record ? stub_record_find(record, check->id) : NULL;
+}
+
+/* 1 when the verdicts of every check of the chapter are those its record gives (see above), for this grading. */
+static int stub_outcome_known(const Chapter *chapter, const ChapterResult *result, const char *hidden_seed)
+{
+    /* --fresh computes everything; the others build the program for another use, or do not run every check */
+    if (options.fresh || options.coverage || options.debug || options.skip_training ||
+        (options.only && named_chapter[chapter->index]))
+        return 0;
+    /* without a data set, a training check stops at the kit's "needs a data set" before it calls any function */
+    if (result->uses_data && options.dataset_name == NULL)
+        return 0;
+    if (!is_untouched_stub(chapter))
+        return 0;
+    const StubRecord *open = stub_record_of(chapter, 0), *hidden = hidden_seed ? stub_record_of(chapter, 1) : NULL;
+    if (strcmp(open->seed, options.seed) != 0)
+        return 0;
+    if (hidden_seed && (hidden == NULL || hidden->stub_hash != open->stub_hash || strcmp(hidden->seed, hidden_seed)))
+        return 0;
+    int included[MAX_CHAPTERS] = {0}, covered[2] = {0, 0};
+    linked_chapters(chapter, included);
+    const Fixture *fixture = result->fixture;
+    for (int i = 0; i < fixture->check_count; i++) {
+        const StubStop *stop = recorded_stop(chapter, &fixture->checks[i]);
+        const Chapter *owner = stop && stop->chapter ? course_find(&course, stop->chapter) : NULL;
+        if (owner == NULL || !included[owner->index] || !is_untouched_stub(owner))
+            return 0;
+        covered[fixture->checks[i].hidden]++;
+    }
+    /* a record of more checks than the fixture has was made with another version of the suite */
+    return covered[0] == open->stop_count && (hidden == NULL || covered[1] == hidden->stop_count);
+}
+
+/* 1 when the chapter and every chapter it links are their untouched stubs. */
+static int linked_all_untouched(const Chapter *chapter)
+{
+    int included[MAX_CHAPTERS] = {0};
+    linked_chapters(chapter, included);
+    for (int i = 0; i < course.count; i++)
+        if (included[i] && !is_untouched_stub(&course.chapters[i]))
+            return 0;
+    return 1;
+}
+
+/* The verdicts of a chapter whose outcome is known (stub_outcome_known): each check "todo", with the line the stub
+ * it stops at prints, naming that chapter's file as graded now. */
+static void fill_stub_outcome(const Chapter *chapter, ChapterResult *result)
+{
+    const Fixture *fixture = result->fixture;
+    result->check_count = fixture->check_count;
+    for (int i = 0; i < fixture->check_count; i++) {
+        const FixtureCheck *check = &fixture->checks[i];
+        const StubStop *stop = recorded_stop(chapter, check);
+        char *source = source_of(course_find(&course, stop->chapter));
+        result->checks[i] = (CheckResult){.id = check->id, .title = check->title, .verdict = VERDICT_TODO,
+                                          .max_points = check->points, .hint = check->hint,
+                                          .message = not_implemented_message(stop->function, source)};
+        free(source);
+    }
+}
+
 static ChapterResult *grade_chapter(const Chapter *chapter)
 {
     if (results[chapter->index])
@@ -758,15 +872,19 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     make_dirs(dir);
     double started = now_seconds();
     char *key = options.submission || options.coverage ? NULL : passed_key(chapter, result->uses_data);
+    int stubbed = stub_outcome_known(chapter, result, hidden_seed);
     if (may_reuse(chapter) && reuse_passed(dir, key, result)) {
         /* unchanged since it passed: nothing to run */
-    } else if (!build_check(chapter, dir, result)) {
+    } else if (!(stubbed && linked_all_untouched(chapter)) && !build_check(chapter, dir, result)) {
         result->compiled = 0;
     } else {
         result->compiled = 1;
-        run_checks(chapter, fixture, dir, result, hidden_seed);
+        if (stubbed)
+            fill_stub_outcome(chapter, result); /* an untouched stub: nothing to run (and maybe nothing to build) */
+        else
+            run_checks(chapter, fixture, dir, result, hidden_seed);
         apply_blocking(&course, results, result);
-        run_memcheck(fixture, dir, result);
+        run_memcheck(fixture, dir, result); /* for a stub: "runs once your functions are written" */
     }
     result->seconds = now_seconds() - started;
     finish_chapter(result);
@@ -1228,6 +1346,8 @@ static void usage(void)
             "             [--junit FILE] [--gradescope FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL]\n"
             "             [--seed N] [--no-memcheck] [--fresh] [--only ID,ID...] [--skip-training] [--color auto|always|never]\n"
             "             [CHAPTER...]\n"
+            "             --fresh: compute everything, reuse nothing: grade a linked chapter that passed before and has\n"
+            "             not changed since, and build and run an untouched stub instead of taking its recorded verdicts\n"
             "       grade --debug --only ID CHAPTER   (gdb on one check of lessons/: make debug)\n"
             "       grade --demo CHAPTER [--from DIR] [--program NAME]   (NAME.c beside the demo, e.g. final_exam)\n"
             "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"

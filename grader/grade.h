@@ -154,7 +154,7 @@ typedef struct {
     const char *root;
     const char *fixtures;   /* where --record writes */
     int no_memcheck;
-    int fresh;               /* grade linked chapters again even when they are unchanged since they passed */
+    int fresh;               /* compute everything, reuse nothing: linked chapters that passed, untouched stubs' records */
     const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */
     int hidden;              /* also run the hidden cases (grader/hidden) */
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
