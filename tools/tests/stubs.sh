@@ -71,3 +71,49 @@ for mode in inotify poll; do
     fi
 done
 
+
+# A chapter whose exercise.c is its untouched stub is graded from its record (grader/fixtures/<chapter>.stub), neither
+# built nor run: the whole course's report, results, HTML page, JUnit and Gradescope files are those of building and
+# running everything (--fresh), timings aside, and come in under 3 s (make bench measures it); a stub with one byte
+# changed is built and run, and still scores 0 with every check "not implemented".
+untouched="$SCRATCH/untouched"
+mkdir -p "$untouched"
+# Grades with a fresh build folder, and keeps the report (its timings masked) and the files written as <name>.*
+grade_untouched() {
+    local name=$1
+    shift
+    rm -rf "$untouched/build"
+    $GRADE --build "$untouched/build" --results "$untouched/$name.tsv" --junit "$untouched/$name.xml" \
+        --gradescope "$untouched/$name.json" --color never "$@" >"$untouched/$name.log" 2>&1
+    sed 's/(graded in [0-9.]* s)/(graded in N s)/' "$untouched/$name.log" >"$untouched/$name.txt"
+    sed -i 's/ time="[0-9.]*"//' "$untouched/$name.xml"
+    sed -i 's/"execution_time": [0-9]*/"execution_time": N/' "$untouched/$name.json"
+    cp "$untouched/build/report.html" "$untouched/$name.html"
+}
+grade_untouched fresh --fresh
+start=$(date +%s.%N)
+grade_untouched fast
+seconds=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {printf "%.2f", a - b}')
+built=$(find "$untouched/build" -name check | head -3)
+differ=""
+for part in tsv txt html xml json; do
+    cmp -s "$untouched/fresh.$part" "$untouched/fast.$part" || differ="$differ $part"
+done
+if [ -z "$differ" ] && [ -z "$built" ] && [ -s "$untouched/fast.tsv" ] && awk "BEGIN {exit !($seconds < 3)}"; then
+    pass "the untouched stubs, graded from their records in $seconds s, get the report of building and running them"
+else
+    diff "$untouched/fresh.tsv" "$untouched/fast.tsv" >"$untouched/report.diff"
+    diff "$untouched/fresh.txt" "$untouched/fast.txt" >>"$untouched/report.diff"
+    fail "the untouched stubs from their records: ${seconds} s (at most 3), differs from --fresh in:${differ:- nothing}; built:${built:- nothing}" "$untouched/report.diff"
+fi
+cp lessons/1.3-math-functions/exercise.c "$untouched/changed.c"
+echo "/* one byte more than the stub, and then some */" >>"$untouched/changed.c"
+grade_untouched changed --use "1.3=$untouched/changed.c" 1.3
+not_todo=$(tsv_rows "$untouched/changed.tsv" 'v("points") != 0 || v("verdict") != "todo"')
+unnamed=$(tsv_rows "$untouched/changed.tsv" "v(\"check\") != \"memory\" && index(v(\"message\"), \"() in $untouched/changed.c\") == 0")
+if [ -x "$untouched/build/1.3/check" ] && [ -s "$untouched/changed.tsv" ] && [ -z "$not_todo" ] && [ -z "$unnamed" ]; then
+    pass "a stub with a byte changed is built and run: 0 points, every check 'not implemented' in $untouched/changed.c"
+else
+    fail "a stub with a byte changed: built: $([ -x "$untouched/build/1.3/check" ] && echo yes || echo no); not todo: $not_todo; not naming it: $unnamed" "$untouched/changed.log"
+fi
+
