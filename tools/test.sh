@@ -87,9 +87,9 @@ jobs_of() { # the selected tests that are (1) or are not (0) exclusive, as jobs:
         case "$name" in bars-*) ;; *) echo "$name" ;; esac
     done
 }
-by_last_time() { # jobs on stdin, the longest of the last run first (unknown ones keep their order, after those)
+by_last_time() { # jobs on stdin, the longest of the last run first (those it did not time first of all, in order)
     awk -v file="$times_file" 'BEGIN {while ((getline line < file) > 0) {split(line, f, " "); t[f[1]] = f[2]}}
-        {print (($1 in t) ? t[$1] : -1), NR, $1}' | sort -k1,1nr -k2,2n | cut -d' ' -f3
+        {print (($1 in t) ? t[$1] : 999999999), NR, $1}' | sort -k1,1nr -k2,2n | cut -d' ' -f3
 }
 exclusive_jobs=$(jobs_of 1)
 shared_jobs=$(jobs_of 0 | by_last_time)
