@@ -285,8 +285,20 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
 /* ---- running and judging ----------------------------------------------- */
 
 /* The environment of a check: nothing of the caller's but what the kit sets. */
-static char *clean_environment[8] = {"PATH=/usr/bin:/bin", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
-                                     "LC_ALL=C", NULL};
+static char *clean_environment[12] = {"PATH=/usr/bin:/bin", "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1",
+                                      "LC_ALL=C", NULL};
+
+/* Adds NAME=value to the environment of the checks. */
+static void environment_add(char *setting)
+{
+    int count = 0;
+    while (clean_environment[count])
+        count++;
+    if (count + 1 >= (int)(sizeof clean_environment / sizeof clean_environment[0]))
+        die("internal: no room for %s in the checks' environment", setting);
+    clean_environment[count] = setting;
+    clean_environment[count + 1] = NULL;
+}
 
 /* Chooses the data set once, for the chapters whose checks need one, and tells the checks where it is. */
 static void choose_dataset(void)
@@ -305,10 +317,9 @@ static void choose_dataset(void)
     judged_dataset = options.dataset_name;
     /* absolute: the checks run where only the folders they need are mounted, at the same places */
     char *where = realpath(place.dir, NULL);
-    clean_environment[4] = format_string("KIT_DATASET_DIR=%s", where ? where : place.dir);
+    environment_add(format_string("KIT_DATASET_DIR=%s", where ? where : place.dir));
     free(where);
-    clean_environment[5] = format_string("KIT_DATASET_NAME=%s", place.name);
-    clean_environment[6] = NULL;
+    environment_add(format_string("KIT_DATASET_NAME=%s", place.name));
 }
 
 static int fixture_needs_data(const Fixture *fixture)
@@ -1566,6 +1577,10 @@ int main(int argc, char **argv)
     if (options.only && !record)
         check_only_ids(requested, requested_count);
     if (record) {
+        /* OpenBLAS picks its kernels by CPU, and an AVX-512 kernel rounds a sum in another order than the AVX2 one:
+           the fixtures are recorded with the AVX2 kernels, which every machine the kit runs on has, so that
+           recording them again anywhere gives the same files, bit for bit */
+        environment_add("OPENBLAS_CORETYPE=Haswell");
         for (int i = 0; i < course.count; i++)
             if (graded[i])
                 record_fixture(&course.chapters[i]);
