@@ -254,6 +254,20 @@ static void check_epoch(KitCase *c)
                     kit_rng_below(&rng, 1000), 0, 0);
     kit_mlp_work_free(&work);
     free_problem(&p);
+
+    /* 32 examples in batches of 8: every batch is full, and the walk must stop when start reaches N (a loop that
+     * runs while start <= N asks for a fifth batch of 0 rows) */
+    enum { FULL = 32 };
+    Problem q = random_problem(c, 3432, FULL, D, H, C, 0.0);
+    kit_show_input(c, "labels (the epoch of 32)", &q.labels);
+    KitMlpWork full = kit_mlp_work_create(FULL, BATCH, D, H, C);
+    kit_rng_seed(&rng, kit_case_seed(c) + 3433);
+    float whole = train_mlp_epoch(&q.W1, &q.b1, &q.W2, &q.b2, &q.X, &q.labels, &full, 0.2f, &rng, NULL);
+    kit_emit_scalar(c, "the mean loss train_mlp_epoch returned for 32 examples in 4 full batches of 8 (lr 0.2)", whole,
+                    TRAINING_ABS_TOL, TRAINING_REL_TOL);
+    emit_parameters(c, "after the epoch of 32 examples", &q, TRAINING_ABS_TOL, TRAINING_REL_TOL);
+    kit_mlp_work_free(&full);
+    free_problem(&q);
 }
 
 /* The training set is too large to emit after the calls: whether train_mlp_epoch leaves X and labels as they are is
@@ -305,9 +319,11 @@ const KitCheck kit_suite_checks[] = {
      "Make work->Y with one_hot, run forward_mlp, take the loss, run backward_mlp, then move all four parameters "
      "against their gradients: W -= lr dW. Return the loss from before the step.",
      5, 0, check_step},
-    {"epoch", "train_mlp_epoch: two epochs of 37 examples in batches of 8 (the last one 5)", 3, "2.3 3.3",
+    {"epoch", "train_mlp_epoch: two epochs of 37 examples in batches of 8 (the last one 5), one of 32 (all full)", 3,
+     "2.3 3.3",
      "Shuffle work->order once per epoch, then walk it in batches: kit_mlp_work_rows(work, m) with m = min(B, "
-     "N - start), gather_rows for X and labels from start, one train_mlp_step. Weight each batch's loss by m.",
+     "N - start), gather_rows for X and labels from start, one train_mlp_step, while start < N. Weight each "
+     "batch's loss by m.",
      5, 0, check_epoch},
     {"accuracy", "train_mlp_epoch: 5 epochs of the 784 -> 256 -> 10 network on the training set, test accuracy", 5,
      "2.3 3.3",

@@ -447,6 +447,20 @@ static void check_epoch(KitCase *c)
                     kit_rng_below(&rng, 1000), 0, 0);
     kit_cnn_work_free(&work);
     cnn_problem_free(&p);
+
+    /* 32 examples in batches of 8: every batch is full, and the walk must stop when start reaches N (a loop that
+     * runs while start <= N asks for a fifth batch of 0 rows) */
+    enum { FULL = 32 };
+    CnnProblem q = cnn_random_problem(c, 4372, FULL, 0.0);
+    kit_show_input(c, "labels (the epoch of 32)", &q.labels);
+    KitCnnWork full = problem_work(FULL, BATCH);
+    kit_rng_seed(&rng, kit_case_seed(c) + 4373);
+    float whole = train_cnn_epoch(&q.cnn, &q.X, &q.labels, &full, 0.2f, &rng, NULL);
+    kit_emit_scalar(c, "the mean loss train_cnn_epoch returned for 32 examples in 4 full batches of 8 (lr 0.2)", whole,
+                    TRAINING_ABS_TOL, TRAINING_REL_TOL);
+    emit_parameters(c, "after the epoch of 32 examples", &q.cnn);
+    kit_cnn_work_free(&full);
+    cnn_problem_free(&q);
 }
 
 /* ---- accuracy ------------------------------------------------------------- */
@@ -539,9 +553,11 @@ const KitCheck kit_suite_checks[] = {
      "Make work->Y with one_hot, run forward_cnn, take cross_entropy of A4, run backward_cnn, then move all eight "
      "parameters against their gradients: W -= lr dW. Return the loss from before the step.",
      5, 0, check_step},
-    {"epoch", "train_cnn_epoch: two epochs of 37 examples in batches of 8 (the last one 5)", 3, "1.2 2.3 3.2 3.3 4.2",
+    {"epoch", "train_cnn_epoch: two epochs of 37 examples in batches of 8 (the last one 5), one of 32 (all full)", 3,
+     "1.2 2.3 3.2 3.3 4.2",
      "Shuffle work->order once per epoch, then walk it in batches: kit_cnn_work_rows(work, m) with m = min(B, "
-     "N - start), gather_rows for X and labels from start, one train_cnn_step. Weight each batch's loss by m.",
+     "N - start), gather_rows for X and labels from start, one train_cnn_step, while start < N. Weight each "
+     "batch's loss by m.",
      5, 0, check_epoch},
     {"accuracy", "train_cnn_epoch: 5 epochs of the course's CNN on the training set, test accuracy", 5,
      "1.2 2.3 3.2 3.3 4.2",

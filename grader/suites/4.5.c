@@ -287,6 +287,21 @@ static void check_epoch(KitCase *c)
                     kit_rng_below(&rng, 1000), 0, 0);
     kit_cnn_work_free(&work);
     cnn_problem_free(&p);
+
+    /* 32 examples in batches of 8: every batch is full, and the walk must stop when start reaches N (a loop that
+     * runs while start <= N asks for a fifth batch of 0 rows) */
+    enum { FULL = 32 };
+    CnnProblem q = cnn_random_problem(c, 4542, FULL, 0.0);
+    kit_show_input(c, "labels (the epoch of 32)", &q.labels);
+    KitCnnWork full = problem_work(FULL, BATCH);
+    kit_rng_seed(&rng, kit_case_seed(c) + 4543);
+    float whole = train_cnn_epoch_momentum(&q.cnn, &q.velocity, &q.X, &q.labels, &full, 0.05f, 0.9f, &rng, NULL);
+    kit_emit_scalar(c, "the mean loss train_cnn_epoch_momentum returned for 32 examples in 4 full batches of 8 "
+                       "(lr 0.05, beta 0.9)",
+                    whole, TRAINING_ABS_TOL, TRAINING_REL_TOL);
+    emit_cnn(c, "after the epoch of 32 examples", &q);
+    kit_cnn_work_free(&full);
+    cnn_problem_free(&q);
 }
 
 /* ---- the capstone ------------------------------------------------------------ */
@@ -346,7 +361,8 @@ const KitCheck kit_suite_checks[] = {
      "one_hot, forward_cnn, cross_entropy of A4, backward_cnn, then momentum_update for all eight parameters, W1 "
      "to b4, each with its own velocity (velocity->W1 with work->dW1, ...). Return the loss from before the update.",
      5, 0, check_step},
-    {"epoch", "train_cnn_epoch_momentum: two epochs of 37 examples in batches of 8 (the last one 5)", 3,
+    {"epoch",
+     "train_cnn_epoch_momentum: two epochs of 37 examples in batches of 8 (the last one 5), one of 32 (all full)", 3,
      "1.1 1.2 2.3 3.2 3.3 4.2 4.3",
      "As train_cnn_epoch of chapter 4.3, with train_cnn_step_momentum. Shuffle once per epoch; never reset the "
      "velocities: they carry over from batch to batch and from epoch to epoch.",
