@@ -141,6 +141,6 @@ $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 
 $(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
+	$(CC) $(CFLAGS) -Iharness -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 
 -include $(wildcard $(BUILD)/kit/*.d $(BUILD)/grader/*.d)

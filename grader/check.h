@@ -49,6 +49,30 @@ void kit_emit_rows(KitCase *c, const char *name, const Matrix *m, int step, doub
  * the first element it wrote. */
 void kit_emit_unchanged(KitCase *c, const char *function, const char *name, const Matrix *m);
 
+/* What kit_emit_refusal puts after its name; the judge explains by it a call that was not refused. */
+#define KIT_REFUSAL_SUFFIX " (it must stop with kit_fatal)"
+
+/* How a call with a forbidden input ended: the value kit_emit_refusal emits (the reference's is KIT_REFUSED). */
+enum {
+    KIT_REFUSAL_RETURNED = 0,  /* the function returned as if the input were fine */
+    KIT_REFUSED = 1,           /* it stopped with kit_fatal, its message starting with a function's name */
+    KIT_REFUSAL_UNNAMED = 2,   /* it stopped with kit_fatal, but the message does not start with a name (or
+                                  with a kit_ helper's: kit_matrix_create's message does not say which input) */
+    KIT_REFUSAL_CRASHED = 3,   /* a signal ended it (a segmentation fault, an abort) */
+    KIT_REFUSAL_EXITED = 4,    /* it called exit with a status of its own */
+    KIT_REFUSAL_HUNG = 5,      /* it was still running after KIT_REFUSAL_SECONDS */
+};
+#define KIT_REFUSAL_SECONDS 10
+
+/* Calls call(context) in a child process: a call of the learner's function with an input that its contract calls a
+ * mistake of the caller (a rate of 1 for dropout, a matrix of the wrong shape). The contract asks the function to
+ * stop with kit_fatal (kit_require_shape does) and a message that starts with its name, "dropout: rate 1; ...", or
+ * with the name of the course's function that found the mistake ("linear_layer: ...", called by forward_mlp).
+ * Emits how the call ended, one of the values above, compared exactly; `input` says what was wrong ("rate 1").
+ * Under Valgrind it does nothing: a process that stops with kit_fatal leaves its memory allocated, by design. */
+void kit_emit_refusal(KitCase *c, const char *function, const char *input, void (*call)(void *context),
+                      void *context);
+
 /* Emits one number, compared like an element of kit_emit. */
 void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol, double rel_tol);
 

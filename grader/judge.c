@@ -1,13 +1,16 @@
 /* judge.c: reads fixtures and check outputs, and decides each check's verdict. */
 #define _GNU_SOURCE
 #include "grade.h"
-#include "check.h" /* KIT_UNCHANGED_SUFFIX: how the suites name an input that must not change */
+#include "check.h" /* KIT_UNCHANGED_SUFFIX and KIT_REFUSAL_SUFFIX: how the suites name what they emit */
 
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define KIT_STRINGIFY_(x) #x
+#define KIT_STRINGIFY(x) KIT_STRINGIFY_(x)
 
 /* Checks allowed this many seconds or more train a model: the report gives their time against the budget. */
 #define LONG_CHECK_SECONDS 30
@@ -499,6 +502,38 @@ static char *diagnose_written_input(const Array *expected, const Array *got, siz
     return text;
 }
 
+/* What a call emitted by kit_emit_refusal ("dropout with rate 1 (it must stop with kit_fatal)") that did not stop
+ * as the reference did means, in words; NULL for any other array. */
+static char *explain_refusal(const Array *expected, const Array *got)
+{
+    const char *name = expected->name, *suffix = strstr(name, KIT_REFUSAL_SUFFIX), *with = strstr(name, " with ");
+    if (suffix == NULL || with == NULL || with > suffix || got->rows != 1 || got->cols != 1 ||
+        got->values[0] == expected->values[0])
+        return NULL;
+    int function_length = (int)(with - name), call_length = (int)(suffix - name);
+    const char *what;
+    switch ((int)got->values[0]) {
+    case KIT_REFUSAL_RETURNED:
+        what = "returned as if the input were fine; its contract calls that input a mistake of the caller";
+        break;
+    case KIT_REFUSAL_UNNAMED:
+        what = "stopped with an error, but not with one of its own: the message must start with the function's "
+               "name and a colon (a message of the kit's helpers, kit_..., does not say which input was wrong)";
+        break;
+    case KIT_REFUSAL_CRASHED:
+        what = "crashed (a signal ended it): it used the input before checking it";
+        break;
+    case KIT_REFUSAL_HUNG:
+        what = "was still running after " KIT_STRINGIFY(KIT_REFUSAL_SECONDS) " s";
+        break;
+    default:
+        what = "called exit itself, with a status of its own";
+    }
+    return format_string("%.*s: %s\n  expected: stop with kit_fatal(\"%.*s: ...\") naming the value and what was "
+                         "expected (kit_require_shape does it for a shape)",
+                         call_length, name, what, function_length, name);
+}
+
 /* Compares one produced array with the expected one; returns NULL when it matches, else a message (with a line
  * "what it looks like: ..." when the mistake is recognised: an input written into, or a pattern diagnose names). */
 char *compare_arrays(const Array *expected, const Array *got)
@@ -515,6 +550,9 @@ char *compare_arrays(const Array *expected, const Array *got)
     }
     if (wrong == 0)
         return NULL;
+    char *refusal = explain_refusal(expected, got);
+    if (refusal)
+        return refusal;
     char *where = index_text(expected, first);
     char *tolerance = tolerance_text(expected);
     float g = got->values[first];

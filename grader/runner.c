@@ -24,6 +24,7 @@
 #include "check.h"
 
 #include <cblas.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -105,6 +106,76 @@ void kit_emit_scalar(KitCase *c, const char *name, double value, double abs_tol,
     float v = (float)value;
     Matrix m = {1, 1, &v};
     kit_emit(c, name, &m, abs_tol, rel_tol);
+}
+
+void kit_emit_refusal(KitCase *c, const char *function, const char *input, void (*call)(void *context),
+                      void *context)
+{
+    if (c->under_memcheck)
+        return;
+    fflush(NULL); /* the child's exit must not write this process's buffers a second time */
+    int channel[2];
+    if (pipe(channel) != 0)
+        kit_fatal("kit_emit_refusal: no pipe for the call of %s: %s", function, strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0)
+        kit_fatal("kit_emit_refusal: cannot start a process for the call of %s: %s", function, strerror(errno));
+    if (pid == 0) {
+        close(channel[0]);
+        dup2(channel[1], STDERR_FILENO);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, STDOUT_FILENO);
+        alarm(KIT_REFUSAL_SECONDS);
+        call(context);
+        _exit(0); /* returned: no exit handlers, no buffers flushed twice */
+    }
+    close(channel[1]);
+    char message[1024];
+    size_t length = 0;
+    for (ssize_t got; (got = read(channel[0], message + length, sizeof message - 1 - length)) != 0;) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0 || (length += (size_t)got) == sizeof message - 1)
+            break;
+    }
+    message[length] = '\0';
+    close(channel[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == KIT_EXIT_NOT_IMPLEMENTED) {
+        fputs(message, stderr); /* the function is still the stub: the check says so, as any other would */
+        fflush(stderr);
+        exit(KIT_EXIT_NOT_IMPLEMENTED);
+    }
+    /* "error: dropout: rate 1; ..." from kit_fatal, or the message of a function it called, such as linear_layer's
+     * own shape check: a function's name and a colon */
+    const char *prefix = "error: ";
+    size_t start = strlen(prefix), name_length = 0;
+    if (strncmp(message, prefix, start) == 0)
+        while (isalnum((unsigned char)message[start + name_length]) || message[start + name_length] == '_')
+            name_length++;
+    /* the kit's own helpers (kit_matrix_create: "a matrix needs at least one row") do not say which input was
+     * wrong: their message is no refusal of the function's */
+    int named = name_length > 0 && message[start + name_length] == ':' && strncmp(message + start, "kit_", 4) != 0;
+    int outcome = KIT_REFUSAL_EXITED;
+    if (WIFSIGNALED(status))
+        outcome = WTERMSIG(status) == SIGALRM ? KIT_REFUSAL_HUNG : KIT_REFUSAL_CRASHED;
+    else if (WEXITSTATUS(status) == 0)
+        outcome = KIT_REFUSAL_RETURNED;
+    else if (WEXITSTATUS(status) == 1) /* kit_fatal's */
+        outcome = named ? KIT_REFUSED : KIT_REFUSAL_UNNAMED;
+    /* what went wrong goes to the check's log, which the report quotes under "your code printed" */
+    if (outcome != KIT_REFUSED && length)
+        fprintf(stderr, "the call of %s with %s printed: %s%s", function, input, message,
+                message[length - 1] != '\n' ? "\n" : "");
+    if (outcome == KIT_REFUSAL_CRASHED)
+        fprintf(stderr, "the call of %s with %s ended with signal %d (%s)\n", function, input, WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+    char label[512];
+    snprintf(label, sizeof label, "%s with %s" KIT_REFUSAL_SUFFIX, function, input);
+    kit_emit_scalar(c, label, outcome, 0, 0);
 }
 
 void kit_show_input(KitCase *c, const char *name, const Matrix *m)

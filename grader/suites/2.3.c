@@ -318,6 +318,39 @@ static void emit_training(KitCase *c, const char *what, const Matrix *X, const M
     kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
 }
 
+/* A call of minibatch_gradient_descent with a batch_size below 1: 0 steps an epoch would never end (start += 0),
+ * and a negative size would index before the order. */
+typedef struct {
+    Matrix *W, *b, *losses;
+    const Matrix *X, *y;
+    int batch_size;
+    KitRng *rng;
+} MinibatchCall;
+
+static void call_minibatch(void *context)
+{
+    MinibatchCall *m = context;
+    minibatch_gradient_descent(m->W, m->b, m->losses, m->X, m->y, 0.1f, 2, m->batch_size, m->rng);
+}
+
+static void check_minibatch_bad_batch_size(KitCase *c)
+{
+    KitRng rng;
+    kit_rng_seed(&rng, kit_case_seed(c) + 2323);
+    Matrix X = kit_case_normal_matrix(c, 2324, 6, 2, 0.0f, 1.0f), y = kit_matrix_create(6, 1);
+    for (int i = 0; i < 6; i++)
+        y.data[i] = (float)(i % 2);
+    Matrix W = kit_matrix_create(2, 1), b = kit_matrix_create(1, 1), losses = kit_output_matrix(1, 2);
+    const int sizes[] = {0, -3};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        MinibatchCall call = {&W, &b, &losses, &X, &y, sizes[k], &rng};
+        char input[64];
+        snprintf(input, sizeof input, "batch_size %d (6 examples, 2 epochs)", sizes[k]);
+        kit_emit_refusal(c, "minibatch_gradient_descent", input, call_minibatch, &call);
+    }
+    kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
+}
+
 /* Ten points in the plane, the 1s up and to the right of the 0s: separable by a line. */
 static const float tiny_x[] = {2.0f, 1.0f, -1.0f, -2.0f, 1.5f, 2.5f, 3.0f, 0.5f, -2.5f, -0.5f,
                                -0.5f, -1.5f, 0.5f, 2.0f, -2.0f, -2.5f, 2.5f, 2.0f, 0.0f, -1.0f};
@@ -450,6 +483,11 @@ const KitCheck kit_suite_checks[] = {
      "per epoch.", 5, 0, check_minibatch_batch_sizes},
     {"minibatch-random", "minibatch_gradient_descent: 23 random rows, batch_size 5, 4 epochs", 2, "1.2 1.3 2.1",
      NULL, 5, 0, check_minibatch_random},
+    {"minibatch-bad-batch-size", "minibatch_gradient_descent: batch sizes 0 and -3 stop with kit_fatal", 1,
+     "1.2 1.3 2.1",
+     "Check batch_size before the loop: with 0, start += batch_size never moves and the epoch never ends. "
+     "if (batch_size < 1) kit_fatal(\"minibatch_gradient_descent: batch_size is %d, it must be at least 1\", "
+     "batch_size).", 5, 0, check_minibatch_bad_batch_size},
     {"accuracy", "accuracy: classes 0 vs 1 of the image data set, 1 epoch, batch_size 32, lr 0.1", 4, "1.2 1.3 2.1",
      "Every batch of the epoch must take a step, W -= lr dW (not only the first batch, and not +=). "
      "The report names the data set and its bar.", 30, 1, check_accuracy},

@@ -164,6 +164,32 @@ static void check_one_hot_random(KitCase *c)
     }
 }
 
+/* A call of one_hot with a label that is no class of Y: 4 with 4 classes, 2.5, -1. */
+typedef struct {
+    Matrix *Y;
+    const Matrix *labels;
+} OneHotCall;
+
+static void call_one_hot(void *context)
+{
+    OneHotCall *o = context;
+    one_hot(o->Y, o->labels);
+}
+
+static void check_one_hot_bad_label(KitCase *c)
+{
+    const float bad[] = {4.0f, 2.5f, -1.0f};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        float values[] = {1, 0, bad[k], 3};
+        Matrix labels = kit_matrix_from(4, 1, values), Y = kit_output_matrix(4, 4);
+        char input[96];
+        snprintf(input, sizeof input, "labels [1, 0, %g, 3] and 4 classes (labels[2] is no class)", (double)bad[k]);
+        OneHotCall call = {&Y, &labels};
+        kit_emit_refusal(c, "one_hot", input, call_one_hot, &call);
+        kit_matrix_free(&labels), kit_matrix_free(&Y);
+    }
+}
+
 /* ---- forward_mlp -------------------------------------------------------- */
 
 static const float lesson_x[] = {1, 0, 2, 0, -1, 1};
@@ -312,6 +338,44 @@ static void check_forward_mnist_size(KitCase *c)
     free_network(&net);
 }
 
+/* A call of forward_mlp where one matrix has the wrong shape, for a network 3 -> 4 -> 2 on 5 examples. */
+typedef struct {
+    Matrix *Z1, *A1, *Z2, *A2;
+    const Matrix *X;
+    const Network *net;
+} ForwardCall;
+
+static void call_forward(void *context)
+{
+    ForwardCall *f = context;
+    forward_mlp(f->Z1, f->A1, f->Z2, f->A2, f->X, &f->net->W1, &f->net->b1, &f->net->W2, &f->net->b2);
+}
+
+static void check_forward_bad_shape(KitCase *c)
+{
+    enum { N = 5, D = 3, H = 4, C = 2 };
+    KitRng rng;
+    kit_rng_seed(&rng, kit_case_seed(c) + 3306);
+    Matrix X = kit_matrix_create(N, D);
+    kit_matrix_fill_normal(&X, &rng, 0.0f, 1.0f);
+    Network net = random_network(&rng, D, H, C, 0.7f, 0.5f);
+    Network tall = random_network(&rng, D, H, C, 0.7f, 0.5f);
+    kit_matrix_free(&tall.W2);
+    tall.W2 = kit_matrix_create(H + 1, C); /* one row too many: a product that reads it silently ignores a row */
+    kit_matrix_fill_normal(&tall.W2, &rng, 0.0f, 0.7f);
+    Matrix Z1 = kit_output_matrix(N, H), A1 = kit_output_matrix(N, H), Z2 = kit_output_matrix(N, C),
+           A2 = kit_output_matrix(N, C), narrow = kit_output_matrix(N, H - 1);
+    ForwardCall wrong_w2 = {&Z1, &A1, &Z2, &A2, &X, &tall};
+    kit_emit_refusal(c, "forward_mlp", "W2 of 5 x 2 where A1 has 4 columns (expected 4 x 2)", call_forward, &wrong_w2);
+    ForwardCall wrong_z1 = {&narrow, &A1, &Z2, &A2, &X, &net};
+    kit_emit_refusal(c, "forward_mlp", "Z1 of 5 x 3 for 4 hidden units (expected 5 x 4)", call_forward, &wrong_z1);
+    Matrix *all[] = {&X, &Z1, &A1, &Z2, &A2, &narrow};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        kit_matrix_free(all[k]);
+    free_network(&net);
+    free_network(&tall);
+}
+
 /* ---- cross_entropy ------------------------------------------------------ */
 
 /* Emits cross_entropy of a and y (rows x cols), then A and Y after the call, named "A (case)" and "Y (case)". */
@@ -421,6 +485,9 @@ const KitCheck kit_suite_checks[] = {
     {"one-hot-random", "one_hot: random labels, C = 10, 3 and 7; a second call on the same Y", 2, "",
      "C is Y->cols (not always 10). Zero all of Y on every call, so that the 1s of an earlier call are gone.", 5, 0,
      check_one_hot_random},
+    {"one-hot-bad-label", "one_hot: labels 4 (with 4 classes), 2.5 and -1 are mistakes of the caller: kit_fatal", 1,
+     "", "Check each label before using it as an index: a whole number from 0 to C - 1, else kit_fatal(\"one_hot: "
+     "labels[%d] is %g, expected a class number from 0 to %d\", i, value, C - 1).", 5, 0, check_one_hot_bad_label},
     {"forward-lesson", "forward_mlp: the 3 -> 4 -> 3 example of its comment, every cache", 2, "1.2 3.2",
      "Z1 = linear_layer(X, W1, b1), A1 = relu(Z1), Z2 = linear_layer(A1, W2, b2), A2 = softmax(Z2): "
      "the second layer reads A1, not Z1 or X, and only A2 goes through softmax.", 5, 0, check_forward_lesson},
@@ -435,6 +502,11 @@ const KitCheck kit_suite_checks[] = {
     {"forward-mnist-size", "forward_mlp: a 784 -> 256 -> 10 network on 8 random images", 2, "1.2 3.2",
      "Use the sizes of the matrices you are given (X->cols, W1->cols, W2->cols), never fixed numbers.", 10, 0,
      check_forward_mnist_size},
+    {"forward-bad-shape", "forward_mlp: a W2 with a row too many and a Z1 a column short stop with kit_fatal", 1,
+     "1.2 3.2",
+     "Take N, D, H and C from X and the weights (X->rows, X->cols, W1->cols, W2->cols), then "
+     "kit_require_shape(W2, H, C, \"forward_mlp: W2\") and the like for all eight matrices, before any product.",
+     5, 0, check_forward_bad_shape},
     {"cross-entropy-fixed", "cross_entropy: the lesson's example, perfect, uniform and zero probabilities", 2, "",
      "L = -(1/N) sum of Y log(max(A, 1e-7)): divide by the number of rows N (not by N * C) and clip before the "
      "log, so that a probability of 0 costs 16.1181.", 5, 0, check_cross_entropy_fixed},

@@ -695,6 +695,47 @@ static void check_accuracy(KitCase *c)
     gradients_free(&g);
 }
 
+/* A call of forward_mlp3 where one matrix has the wrong shape, for a network 3 -> 4 -> 3 -> 2 on 5 examples. */
+typedef struct {
+    Cache *k;
+    const Matrix *X;
+    Network *net;
+} ForwardCall;
+
+static void call_forward(void *context)
+{
+    ForwardCall *f = context;
+    Network *n = f->net;
+    forward_mlp3(&f->k->Z1, &f->k->A1, &f->k->Z2, &f->k->A2, &f->k->Z3, &f->k->A3, f->X, &n->W1, &n->b1, &n->W2,
+                 &n->b2, &n->W3, &n->b3);
+}
+
+static void check_forward_bad_shape(KitCase *c)
+{
+    enum { N = 5, D = 3, H1 = 4, H2 = 3, C = 2 };
+    KitRng rng;
+    kit_rng_seed(&rng, kit_case_seed(c) + 4118);
+    Matrix X = kit_matrix_create(N, D);
+    kit_matrix_fill_normal(&X, &rng, 0.0f, 1.0f);
+    Network net = random_network(&rng, D, H1, H2, C, 0.7f, 0.5f);
+    Network tall = random_network(&rng, D, H1, H2, C, 0.7f, 0.5f);
+    kit_matrix_free(&tall.W3);
+    tall.W3 = kit_matrix_create(H2 + 1, C); /* one row too many: a product that reads it silently ignores a row */
+    kit_matrix_fill_normal(&tall.W3, &rng, 0.0f, 0.7f);
+    Cache k = cache_outputs(N, H1, H2, C), narrow = cache_outputs(N, H1, H2, C);
+    kit_matrix_free(&narrow.A2);
+    narrow.A2 = kit_output_matrix(N, H2 - 1);
+    ForwardCall wrong_w3 = {&k, &X, &tall};
+    kit_emit_refusal(c, "forward_mlp3", "W3 of 4 x 2 where A2 has 3 columns (expected 3 x 2)", call_forward,
+                     &wrong_w3);
+    ForwardCall wrong_a2 = {&narrow, &X, &net};
+    kit_emit_refusal(c, "forward_mlp3", "A2 of 5 x 2 for 3 units in layer 2 (expected 5 x 3)", call_forward,
+                     &wrong_a2);
+    kit_matrix_free(&X);
+    cache_free(&k), cache_free(&narrow);
+    network_free(&net), network_free(&tall);
+}
+
 const KitCheck kit_suite_checks[] = {
     {"forward-lesson", "forward_mlp3: the 2 -> 3 -> 2 -> 3 example of its comment, every cache", 2, "1.2 3.2",
      "Z1 = linear_layer(X, W1, b1), A1 = relu(Z1), Z2 = linear_layer(A1, W2, b2), A2 = relu(Z2), "
@@ -706,6 +747,11 @@ const KitCheck kit_suite_checks[] = {
     {"forward-mnist-size", "forward_mlp3: a 784 -> 256 -> 128 -> 10 network on 8 random images", 2, "1.2 3.2",
      "Never write 784, 256, 128 or 10 in your code: use X->cols, W1->cols, W2->cols and W3->cols.", 10, 0,
      check_forward_mnist_size},
+    {"forward-bad-shape", "forward_mlp3: a W3 with a row too many and an A2 a column short stop with kit_fatal", 1,
+     "1.2 3.2",
+     "Take the sizes from X and the weights, then kit_require_shape(W3, H2, C, \"forward_mlp3: W3\") and the like "
+     "for the six parameters and the six outputs, before any product.",
+     5, 0, check_forward_bad_shape},
     {"backward-lesson", "backward_mlp3: the example of its comment, all nine outputs", 2, "",
      "Start from the output: dZ3 = (A3 - Y) / N with N = X->rows. Each dW is the layer's input, transposed, "
      "times its dZ (A2^T dZ3, A1^T dZ2, X^T dZ1); each db is the column sums of its dZ; and each dZ of a hidden "

@@ -247,6 +247,38 @@ static void check_dropout_eval(KitCase *c)
     free_matrices(all, sizeof all / sizeof all[0]);
 }
 
+/* A call of dropout in training mode with a rate outside [0, 1): a rate of 1 drops every unit and scales by 1 / 0. */
+typedef struct {
+    Matrix *out, *mask;
+    const Matrix *A;
+    float rate;
+    KitRng *rng;
+} DropoutCall;
+
+static void call_dropout(void *context)
+{
+    DropoutCall *d = context;
+    dropout(d->out, d->mask, d->A, d->rate, 1, d->rng);
+}
+
+static void check_dropout_bad_rate(KitCase *c)
+{
+    enum { R = 3, C = 4 };
+    Matrix A = kit_case_normal_matrix(c, 4433, R, C, 0.0f, 1.0f);
+    Matrix out = kit_output_matrix(R, C), mask = kit_output_matrix(R, C);
+    KitRng rng;
+    kit_rng_seed(&rng, kit_case_seed(c) + 4434);
+    const float rates[] = {1.0f, 1.5f, -0.25f};
+    for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++) {
+        DropoutCall call = {&out, &mask, &A, rates[k], &rng};
+        char input[64];
+        snprintf(input, sizeof input, "rate %g in training mode", (double)rates[k]);
+        kit_emit_refusal(c, "dropout", input, call_dropout, &call);
+    }
+    Matrix *all[] = {&A, &out, &mask};
+    free_matrices(all, sizeof all / sizeof all[0]);
+}
+
 /* ---- train_mlp_step_regularized ----------------------------------------- */
 
 /* Runs one regularized step on the problem's batch with a work made for batches of batch_size rows and a mask of
@@ -446,6 +478,10 @@ const KitCheck kit_suite_checks[] = {
     {"dropout-eval", "dropout: evaluation mode returns A unchanged, mask 1, and draws nothing", 1, "",
      "With training == 0 copy A into out and set mask to 1, whatever the rate; do not touch rng (it may be NULL).",
      5, 0, check_dropout_eval},
+    {"dropout-bad-rate", "dropout: rates 1, 1.5 and -0.25 are mistakes of the caller: it stops with kit_fatal", 1, "",
+     "Check the rate before anything else: if (!(rate >= 0 && rate < 1)) kit_fatal(\"dropout: rate %g; expected a "
+     "probability in [0, 1)\", rate). A rate of 1 would scale by 1 / 0.",
+     5, 0, check_dropout_bad_rate},
     {"step-lesson", "train_mlp_step_regularized: the lesson's 3 -> 4 -> 3 step, lambda 0.1, rate 0.5", 2,
      "1.2 3.2 3.3",
      "Forward: Z1 = X W1 + b1, A1 = relu(Z1), then dropout on A1 in place, then Z2 and softmax. Backward as in "

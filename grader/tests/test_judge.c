@@ -1,4 +1,5 @@
 /* Unit tests of the grade tool's judging (Criterion): element comparisons, gradients, bars and the stubs' records. */
+#include "check.h" /* the outcomes of kit_emit_refusal */
 #include "grade.h"
 
 #include <criterion/criterion.h>
@@ -44,6 +45,30 @@ Test(compare, a_changed_shape_is_reported)
     float v[] = {1, 2};
     Array expected = array("m", 1, 2, v, 0, 0), got = array("m", 2, 1, v, 0, 0);
     cr_assert(strstr(compare_arrays(&expected, &got), "has shape 2 x 1, expected 1 x 2") != NULL);
+}
+
+Test(compare, a_call_that_was_not_refused_is_explained_in_words)
+{
+    float refused[] = {KIT_REFUSED}, returned[] = {KIT_REFUSAL_RETURNED}, helper[] = {KIT_REFUSAL_UNNAMED},
+          crashed[] = {KIT_REFUSAL_CRASHED};
+    Array expected = array("dropout with rate 1 in training mode" KIT_REFUSAL_SUFFIX, 1, 1, refused, 0, 0);
+    Array got = array("dropout with rate 1 in training mode" KIT_REFUSAL_SUFFIX, 1, 1, refused, 0, 0);
+    cr_assert_null(compare_arrays(&expected, &got));
+    got.values = returned;
+    char *message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "dropout with rate 1 in training mode: returned as if the input were fine") == message,
+              "%s", message);
+    cr_assert(strstr(message, "stop with kit_fatal(\"dropout: ...\")") != NULL, "%s", message);
+    cr_assert(strstr(message, "tolerance") == NULL, "%s", message);
+    free(message);
+    got.values = helper;
+    message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "not with one of its own") != NULL, "%s", message);
+    free(message);
+    got.values = crashed;
+    message = compare_arrays(&expected, &got);
+    cr_assert(strstr(message, "crashed") != NULL, "%s", message);
+    free(message);
 }
 
 /* A 2 x 2 gradient whose numeric estimate is numeric and whose analytic one is analytic. */

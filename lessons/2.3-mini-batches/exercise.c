@@ -96,8 +96,9 @@ void logistic_gradient(Matrix *dW, Matrix *db, Matrix *A, const Matrix *X, const
  * Allocate the scratch (order, a batch_size x D buffer for X_batch, batch_size x 1 for y_batch
  * and A, dW, db) once, before the first epoch, and free it at the end. For a short last batch,
  * use a Matrix header with m rows over the same buffer: Matrix Xb = {m, D, x_buffer.data}.
- * rng is used only by shuffle_indices, once per epoch. batch_size must be at least 1 (a
- * batch_size of N or more is full-batch gradient descent: one step per epoch).
+ * rng is used only by shuffle_indices, once per epoch. A batch_size of N or more is full-batch
+ * gradient descent (one step per epoch); one below 1 is a mistake of the caller (with 0 the walk
+ * never moves): stop with kit_fatal naming the value.
  * Example: N = 10, batch_size = 4: each epoch takes batches of 4, 4 and 2 rows (3 steps).
  */
 void minibatch_gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr,

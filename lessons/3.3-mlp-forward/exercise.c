@@ -53,8 +53,8 @@ void one_hot(Matrix *Y, const Matrix *labels)
  * backpropagation (chapter 3.4) reads, so write each one: do not compute A1 in Z1's place.
  * The inputs and parameters are not changed.
  * Use your linear_layer (1.2) for both scores and your relu and softmax (3.2).
- * kit_require_shape(Z1, N, H, "forward_mlp: Z1") and the like stop with a clear message when a
- * caller passes a matrix of the wrong shape (the reference checks all eight).
+ * A matrix of the wrong shape is a mistake of the caller: check all eight first, with
+ * kit_require_shape(Z1, N, H, "forward_mlp: Z1") and the like, which stop with a clear message.
  * Example: X = [[1, 0, 2], [0, -1, 1]],
  *          W1 = [[0.5, -1, 0, 1], [1, 0.5, -0.5, 0], [0, 1, 0.5, -1]], b1 = [0, 0.5, -0.5, 0.25],
  *          W2 = [[1, 0, -1], [0.5, 1, 0], [0, -1, 1], [2, 2, 2]], b2 = [0, 0.5, -0.5]:

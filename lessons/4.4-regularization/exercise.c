@@ -51,8 +51,8 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
  * Evaluation (training == 0): nothing is dropped and nothing is scaled: out = A and mask = 1
  * everywhere; rng is not used (it may be NULL).
  * out and mask have A's shape and are overwritten; out may be A (dropout in place). The mask is the
- * cache of the backward pass: the gradient flows back as dA = dout * mask. rate must be in [0, 1)
- * (the reference stops with a message naming the rate otherwise).
+ * cache of the backward pass: the gradient flows back as dA = dout * mask. A rate outside [0, 1) is
+ * a mistake of the caller (a rate of 1 would scale by 1 / 0): stop with kit_fatal naming the rate.
  * Example: A = [[1, 2, 3, 4], [5, 6, 7, 8]], rate = 0.5, training, rng seeded with 7 (kit_rng_seed):
  *          the draws are 0.0459, 0.1302, 0.9726, 0.6197, 0.2935, 0.5081, 0.5448, 0.6130, so
  *          mask = [[0, 0, 2, 2], [0, 2, 2, 2]] and out = [[0, 0, 6, 8], [0, 12, 14, 16]];

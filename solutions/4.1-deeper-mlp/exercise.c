@@ -39,7 +39,8 @@
  * The caller allocates the six outputs; all six are overwritten. They are the cache that
  * backward_mlp3 reads, so write each one (do not compute A1 in Z1's place). X and the parameters
  * do not change. Use your linear_layer (1.2) for the three scores and your relu and softmax (3.2).
- * The reference stops with kit_require_shape's message when a matrix has the wrong shape.
+ * A matrix of the wrong shape is a mistake of the caller: check all twelve first, with
+ * kit_require_shape(W1, D, H1, "forward_mlp3: W1") and the like, which stop with a clear message.
  * Example: X = [[1, 2], [0, -1]],
  *          W1 = [[1, -1, 0.5], [0.5, 1, -1]], b1 = [0, 0.5, 0.5],
  *          W2 = [[0.5, -1], [1, 0.5], [-1, 1]], b2 = [0, -0.5],
