@@ -16,6 +16,7 @@
 #   make bench              the speed of the reference solutions and of grading, measured on this machine
 #
 # Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
+# make mutate CH=x.y (the mutants of a reference solution that every check passes),
 # make new-lesson CH=x.y (see README.md and docs/new-lesson.md).
 
 CC ?= cc
@@ -36,9 +37,10 @@ SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
 HARNESS_TESTS := $(wildcard harness/tests/*.c)
 GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
-KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE)
+MUTATE := $(BUILD)/grader/mutate
+KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE) $(MUTATE)
 
-.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench fixtures stubs student coverage new-lesson clean
+.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench fixtures stubs student coverage mutate new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -105,6 +107,10 @@ coverage: all
 	$(INSTRUCTORS_ONLY)
 	@sh tools/coverage.sh
 
+mutate: all
+	$(INSTRUCTORS_ONLY)
+	@J="$(J)" bash tools/mutate.sh $(CH)
+
 new-lesson: all
 	@sh tools/new-lesson.sh "$(CH)" "$(FOLDER)" "$(TITLE)"
 
@@ -134,6 +140,10 @@ $(BUILD)/grader/suite-%.o: grader/suites/%.c
 
 $(GRADE): $(GRADER_OBJECTS) $(BUILD)/kit/libkit.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# make mutate's generator reads the course map as the grade tool does (course.c, util.c)
+$(MUTATE): $(BUILD)/grader/mutate.o $(BUILD)/grader/course.o $(BUILD)/grader/util.o
+	$(CC) $(CFLAGS) -o $@ $^
 
 $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
