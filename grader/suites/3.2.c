@@ -282,17 +282,25 @@ static void check_softmax_large(KitCase *c)
     /* mixed signs of 1000; five equal scores of -1000; +-1e4; just past the range of expf */
     const float mixed[] = {1000,  -1000, 0,     999,  -999, -1000, -1000, -1000, -1000, -1000,
                            10000, -10000, 10000, 0,    5000, 88.8f, 89,    100,   -104,  50};
+    /* the largest score in the second or the last column, far above every other score of its row */
+    const float lopsided[] = {0, 1000, 0, 0, 0, 0, 0, 1000, -500, 0, 0, 1000, 1, 100, 2, 99};
     Matrix Z1 = kit_matrix_from(3, 3, trios), out1 = kit_output_matrix(3, 3);
     Matrix Z2 = kit_matrix_from(4, 5, mixed), out2 = kit_output_matrix(4, 5);
+    Matrix Z3 = kit_matrix_from(4, 4, lopsided), out3 = kit_output_matrix(4, 4);
     kit_show_input(c, "Z1", &Z1);
     kit_show_input(c, "Z2", &Z2);
+    kit_show_input(c, "Z3", &Z3);
     softmax(&out1, &Z1);
     emit_softmax(c, "softmax of Z1", "the sum of each row of softmax(Z1)", &out1, ABS_TOL, REL_TOL);
     kit_emit_unchanged(c, "softmax", "Z1", &Z1);
     softmax(&out2, &Z2);
     emit_softmax(c, "softmax of Z2", "the sum of each row of softmax(Z2)", &out2, ABS_TOL, REL_TOL);
     kit_emit_unchanged(c, "softmax", "Z2", &Z2);
+    softmax(&out3, &Z3);
+    emit_softmax(c, "softmax of Z3", "the sum of each row of softmax(Z3)", &out3, ABS_TOL, REL_TOL);
+    kit_emit_unchanged(c, "softmax", "Z3", &Z3);
     kit_matrix_free(&Z1), kit_matrix_free(&out1), kit_matrix_free(&Z2), kit_matrix_free(&out2);
+    kit_matrix_free(&Z3), kit_matrix_free(&out3);
 }
 
 static void check_softmax_shift(KitCase *c)
