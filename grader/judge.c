@@ -754,11 +754,11 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         result->message = format_string("crashed with signal %d: %s", code, signal_meaning(code));
     } else if (sscanf(status, "exited %d", &code) == 1 && code != 0) {
         const char *marker = log ? strstr(log, "not implemented: ") : NULL;
-        if (code == 3 && marker) {
+        if (code == KIT_EXIT_NOT_IMPLEMENTED && marker) {
             result->verdict = VERDICT_TODO;
             result->message = format_string("%.*s", (int)strcspn(marker, "\n"), marker);
         } else {
-            const char *error = log ? strstr(log, "error: ") : NULL;
+            const char *error = log ? strstr(log, KIT_FATAL_PREFIX) : NULL;
             /* the supervisor could not start the check program: none of the learner's code ran */
             int not_started = (code == 127 && log && strncmp(log, "cannot run ", 11) == 0) ||
                               (code == 125 && log && strncmp(log, "the grader cannot switch", 24) == 0);

@@ -151,9 +151,8 @@ void kit_emit_refusal(KitCase *c, const char *function, const char *input, void 
     }
     /* "error: dropout: rate 1; ..." from kit_fatal, or the message of a function it called, such as linear_layer's
      * own shape check: a function's name and a colon */
-    const char *prefix = "error: ";
-    size_t start = strlen(prefix), name_length = 0;
-    if (strncmp(message, prefix, start) == 0)
+    size_t start = strlen(KIT_FATAL_PREFIX), name_length = 0;
+    if (strncmp(message, KIT_FATAL_PREFIX, start) == 0)
         while (isalnum((unsigned char)message[start + name_length]) || message[start + name_length] == '_')
             name_length++;
     /* the kit's own helpers (kit_matrix_create: "a matrix needs at least one row") do not say which input was
@@ -164,7 +163,7 @@ void kit_emit_refusal(KitCase *c, const char *function, const char *input, void 
         outcome = WTERMSIG(status) == SIGALRM ? KIT_REFUSAL_HUNG : KIT_REFUSAL_CRASHED;
     else if (WEXITSTATUS(status) == 0)
         outcome = KIT_REFUSAL_RETURNED;
-    else if (WEXITSTATUS(status) == 1) /* kit_fatal's */
+    else if (WEXITSTATUS(status) == KIT_EXIT_FATAL)
         outcome = named ? KIT_REFUSED : KIT_REFUSAL_UNNAMED;
     /* what went wrong goes to the check's log, which the report quotes under "your code printed" */
     if (outcome != KIT_REFUSED && length)

@@ -298,7 +298,12 @@ void kit_section(const char *title);
 
 /* ---- errors and placeholders ------------------------------------------- */
 
-/* Prints "error: " and the formatted message to stderr, then exits with status 1. */
+/* What kit_fatal prints before its message, and the exit status it ends with: the grader recognises a refusal
+ * (kit_emit_refusal) and an error of the learner's code by them. */
+#define KIT_FATAL_PREFIX "error: "
+#define KIT_EXIT_FATAL 1
+
+/* Prints KIT_FATAL_PREFIX and the formatted message to stderr, then exits with KIT_EXIT_FATAL. */
 _Noreturn void kit_fatal(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* The exit status of a program that reached a function not written yet. */

@@ -22,12 +22,12 @@ void kit_fatal(const char *format, ...)
 {
     va_list args;
     fflush(stdout);
-    fputs("error: ", stderr);
+    fputs(KIT_FATAL_PREFIX, stderr);
     va_start(args, format);
     vfprintf(stderr, format, args);
     va_end(args);
     fputc('\n', stderr);
-    exit(1);
+    exit(KIT_EXIT_FATAL);
 }
 
 void kit_not_implemented(const char *function, const char *file)
