@@ -30,7 +30,7 @@ LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)
 HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
-GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c grader/sandbox.c
+GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c grader/sandbox.c grader/process.c
 GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
 SUITE_SOURCES := $(wildcard grader/suites/*.c)
 SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
@@ -134,6 +134,14 @@ $(BUILD)/grader/grade.o: grader/grade.c Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -DKIT_CC='"$(CC)"' -DKIT_CFLAGS='"$(BASE_CFLAGS)"' -DKIT_LDLIBS='"$(LDLIBS)"' -c $< -o $@
 
+# a check program's main (runner.c) and the process module it writes statuses with (process.c), as one object
+$(BUILD)/grader/runner.o: $(BUILD)/grader/runner-main.o $(BUILD)/grader/process.o
+	$(LD) -r -o $@ $(BUILD)/grader/runner-main.o $(BUILD)/grader/process.o
+
+$(BUILD)/grader/runner-main.o: grader/runner.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iharness -c $< -o $@
+
 $(BUILD)/grader/suite-%.o: grader/suites/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -c $< -o $@
@@ -149,7 +157,8 @@ $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
 
-$(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o
+$(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o \
+		$(BUILD)/grader/process.o $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "process.h"
 #include "kit.h"
 
 #include <errno.h>
@@ -186,23 +187,61 @@ static char *summarize_warnings(const char *log, const char *source, int *count)
     return out;
 }
 
+/* What a compile command builds (compile_command). */
+typedef enum {
+    BUILD_CHECK,   /* a chapter's check program: its suite and the check runner, with the exercise.c files it links */
+    BUILD_DEMO,    /* a program of the chapter's lesson (demo.c, final_exam.c), with the exercise.c files it links */
+    BUILD_OBJECT,  /* one exercise.c alone, into an object with gcc's coverage counters (make coverage) */
+} BuildKind;
+
+/*
+ * The compiler's command for a build of learner code, in args: the kit's own compiler and flags (KIT_CC and
+ * KIT_CFLAGS, as the Makefile builds the kit), then what the kind adds. Every build of learner code is made here,
+ * so that a check, a demo and a coverage run cannot drift apart in flags. inputs are the files compiled (the demo's
+ * source, the exercise.c files or their objects), in order; output is the program or object made.
+ */
+static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, const char *output,
+                            char *const *inputs, int input_count)
+{
+    append_words(args, KIT_CC);
+    append_words(args, KIT_CFLAGS);
+    if (options.debug || kind == BUILD_OBJECT)
+        args_add(args, "-O0"); /* every variable visible in gdb; coverage counts lines as written */
+    if (kind == BUILD_OBJECT)
+        args_add(args, "--coverage");
+    args_add(args, "-Wno-unused-parameter"); /* a stub does not use its arguments yet */
+    args_add(args, "-Iharness");
+    if (kind == BUILD_CHECK)
+        args_add(args, "-Igrader");
+    if (kind == BUILD_OBJECT)
+        args_add(args, "-c");
+    args_add(args, "-o");
+    args_add(args, output);
+    if (kind == BUILD_CHECK) {
+        args_add(args, "build/grader/runner.o");
+        char *suite = format_string("build/grader/suite-%s.o", chapter->id);
+        args_add(args, suite);
+        free(suite);
+    }
+    for (int i = 0; i < input_count; i++)
+        args_add(args, inputs[i]);
+    if (kind == BUILD_OBJECT)
+        return;
+    if (options.coverage)
+        args_add(args, "--coverage");
+    args_add(args, "build/kit/libkit.a");
+    if (kind == BUILD_CHECK)
+        args_add(args, "-Wl,--wrap=cblas_sgemm"); /* the checks count the learner's calls of cblas_sgemm */
+    append_words(args, KIT_LDLIBS);
+}
+
 /* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
 static int build_check(const Chapter *chapter, const char *dir, ChapterResult *result)
 {
-    Args args = {0};
-    append_words(&args, KIT_CC);
-    append_words(&args, KIT_CFLAGS);
-    if (options.debug)
-        args_add(&args, "-O0"); /* every variable of the learner's code visible in gdb */
-    args_add(&args, "-Wno-unused-parameter");
-    args_add(&args, "-Iharness");
-    args_add(&args, "-Igrader");
     char *output = format_string("%s/check", dir);
-    args_add(&args, "-o");
-    args_add(&args, output);
-    args_add(&args, "build/grader/runner.o");
     char *suite = format_string("build/grader/suite-%s.o", chapter->id);
-    args_add(&args, suite);
+    char *inputs[MAX_SOURCES] = {0};
+    int input_count = 0;
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++) {
@@ -215,31 +254,33 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
             if (i != chapter->index)
                 result->blocked_by = course.chapters[i].id;
             free(source);
-            args_free(&args);
+            for (int k = 0; k < input_count; k++)
+                free(inputs[k]);
+            free(output), free(suite);
             return 0;
         }
         if (options.coverage) {
             /* every exercise.c is compiled on its own, so that each has its own coverage notes */
             char *object = format_string("%s/exercise-%s.o", dir, course.chapters[i].id);
-            char *argv[] = {KIT_CC, "-O0", "-g", "--coverage", "-Iharness", "-c", source, "-o", object, NULL};
+            Args object_args = {0};
+            compile_command(&object_args, BUILD_OBJECT, chapter, object, &source, 1);
             char *log_path = format_string("%s/coverage-compile.log", dir);
-            int status = run_process(argv, NULL, log_path, 120);
+            int status = run_process(object_args.items, NULL, log_path, 120);
             if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 die("cannot compile %s for coverage; see %s", source, log_path);
-            args_add(&args, object);
-            free(object);
+            args_free(&object_args);
             free(log_path);
+            inputs[input_count++] = object;
         } else {
-            args_add(&args, source);
+            inputs[input_count++] = format_string("%s", source);
         }
         result->source_chapters[result->source_count] = &course.chapters[i];
         result->sources[result->source_count++] = source;
     }
-    if (options.coverage)
-        args_add(&args, "--coverage");
-    args_add(&args, "build/kit/libkit.a");
-    args_add(&args, "-Wl,--wrap=cblas_sgemm");
-    append_words(&args, KIT_LDLIBS);
+    Args args = {0};
+    compile_command(&args, BUILD_CHECK, chapter, output, inputs, input_count);
+    for (int k = 0; k < input_count; k++)
+        free(inputs[k]);
 
     char *log_path = format_string("%s/compile.log", dir);
     int status;
@@ -513,36 +554,37 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
                     "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
                     "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", "{work}",
                     "--memcheck", "--seed", options.seed, "--skip", skip, NULL};
-    Job job = {"memcheck", "memcheck", total_timeout(fixture, 30), 0, argv};
+    Job job = {"memcheck", "memcheck", total_timeout(fixture, MEMCHECK_SLOWDOWN), 0, argv};
     const char *binds[] = {program, result->uses_data ? options.dataset_dir : NULL, NULL};
     double started = now_seconds();
     char *problem = run_jobs(dir, &job, 1, binds, clean_environment, ignore_done, NULL);
     result->memcheck_seconds = now_seconds() - started;
-    char *status_path = format_string("%s/memcheck.status", vg_dir);
-    char *status = read_file(status_path, 256);
-    if (problem || status == NULL) {
+    Status status;
+    int have_status = status_read_check(vg_dir, "memcheck", &status);
+    if (problem || !have_status) {
         memory->verdict = VERDICT_FAIL;
         memory->message = format_string("the run under Valgrind did not happen: %s",
                                         problem ? problem : "it left no status");
-    } else if (strncmp(status, "timeout", 7) == 0) {
+    } else if (status.ending == ENDED_TIMEOUT) {
         memory->verdict = VERDICT_TIMEOUT;
         memory->message = format_string("the run under Valgrind went past its time limit of %.0f s",
-                                        total_timeout(fixture, 30));
-    } else if (strncmp(status, "exited 0\n", 9) != 0 || strstr(status, "\nprocesses 0 ") == NULL) {
+                                        status.limit_seconds);
+    } else if (!status_succeeded(&status) || status.processes_left != 0) {
         char *log_path = format_string("%s/memcheck.log", vg_dir);
         char *log = read_file(log_path, 2048);
+        char how[64];
+        status_describe(&status, how, sizeof how);
         memory->verdict = VERDICT_FAIL;
-        memory->message = format_string("the run under Valgrind did not end normally (%.*s)%s%.*s",
-                                        (int)strcspn(status, "\n"), status, log && log[0] ? ": " : "",
-                                        (int)strcspn(log ? log : "", "\n"), log ? log : "");
+        memory->message = format_string("the run under Valgrind did not end normally (%s%s)%s%.*s", how,
+                                        status.processes_left > 0 ? ", with processes left running" : "",
+                                        log && log[0] ? ": " : "", (int)strcspn(log ? log : "", "\n"),
+                                        log ? log : "");
         free(log);
         free(log_path);
     } else {
         read_memcheck_logs(vg_dir, result);
     }
     free(problem);
-    free(status);
-    free(status_path);
     free(skip);
     free(valgrind_path);
     free(vg_dir);
@@ -834,8 +876,9 @@ static void fill_stub_outcome(const Chapter *chapter, ChapterResult *result)
         char *source = source_of(course_find(&course, stop->chapter));
         result->checks[i] = (CheckResult){.id = check->id, .title = check->title, .verdict = VERDICT_TODO,
                                           .max_points = check->points, .hint = check->hint,
-                                          .message = not_implemented_message(stop->function, source)};
-        free(source);
+                                          .message = not_implemented_message(stop->function, source),
+                                          .stub_function = format_string("%s", stop->function),
+                                          .stub_file = source};
     }
 }
 
@@ -1052,14 +1095,12 @@ static void write_stub_record(const char *path, const Chapter *chapter, const ch
         const CheckResult *check = &result->checks[i];
         if (result->fixture->checks[i].hidden != hidden)
             continue;
-        char *function = NULL, *file = NULL;
         const char *owner = NULL;
-        if (check->verdict == VERDICT_TODO && parse_not_implemented(check->message, &function, &file))
+        if (check->verdict == VERDICT_TODO && check->stub_function)
             for (int k = 0; k < result->source_count; k++)
-                if (strcmp(result->sources[k], file) == 0)
+                if (strcmp(result->sources[k], check->stub_file) == 0)
                     owner = result->source_chapters[k]->id;
-        fprintf(f, "check %s %s %s\n", check->id, owner ? function : "-", owner ? owner : "-");
-        free(function), free(file);
+        fprintf(f, "check %s %s %s\n", check->id, owner ? check->stub_function : "-", owner ? owner : "-");
     }
     if (fclose(f) != 0)
         die("cannot write %s: %s", path, strerror(errno));
@@ -1148,24 +1189,19 @@ static void record_fixture(const Chapter *chapter)
 
 /* ---- the demo ---------------------------------------------------------- */
 
-/* Builds the chapter's demo with the code in --from; returns the program's path, or NULL when it does not build. */
+/* Builds the chapter's demo with the code in --from; returns the program's path, or NULL when it does not build
+ * (the compiler's messages are shown). */
 static char *build_demo(const Chapter *chapter)
 {
-    Args args = {0};
-    append_words(&args, KIT_CC);
-    append_words(&args, KIT_CFLAGS);
-    args_add(&args, "-Wno-unused-parameter");
-    args_add(&args, "-Iharness");
     char *dir = format_string("build/demo/%s/%s", strcmp(options.from, "solutions") ? "lessons" : "solutions",
                               chapter->id);
     make_dirs(dir);
     char *program = format_string("%s/%s", dir, demo_program);
-    args_add(&args, "-o");
-    args_add(&args, program);
-    char *demo_source = format_string("lessons/%s/%s.c", chapter->folder, demo_program);
-    if (!file_exists(demo_source))
-        die("%s is missing: chapter %s has no program called %s", demo_source, chapter->id, demo_program);
-    args_add(&args, demo_source);
+    char *inputs[MAX_SOURCES + 1];
+    int input_count = 0;
+    inputs[input_count++] = format_string("lessons/%s/%s.c", chapter->folder, demo_program);
+    if (!file_exists(inputs[0]))
+        die("%s is missing: chapter %s has no program called %s", inputs[0], chapter->id, demo_program);
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++) {
@@ -1174,28 +1210,23 @@ static char *build_demo(const Chapter *chapter)
         char *source = source_of(&course.chapters[i]);
         if (!file_exists(source))
             die("%s is missing: it holds the functions of chapter %s", source, course.chapters[i].id);
-        args_add(&args, source);
-        free(source);
+        inputs[input_count++] = source;
     }
-    args_add(&args, "build/kit/libkit.a");
-    append_words(&args, KIT_LDLIBS);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("cannot start the compiler: %s", strerror(errno));
-    if (pid == 0) {
-        dup2(STDERR_FILENO, STDOUT_FILENO);
-        execvp(args.items[0], args.items);
-        die("cannot run the compiler %s: %s", args.items[0], strerror(errno));
-    }
-    int status;
-    waitpid(pid, &status, 0);
+    Args args = {0};
+    compile_command(&args, BUILD_DEMO, chapter, program, inputs, input_count);
+    char *log_path = format_string("%s/compile.log", dir);
+    int status = run_process(args.items, NULL, log_path, 120);
+    char *log = read_file(log_path, 1 << 20);
+    if (log && log[0])
+        fputs(log, stderr); /* the compiler's warnings and errors, as the learner would see them from make */
+    free(log), free(log_path);
     args_free(&args);
-    free(demo_source);
+    for (int k = 0; k < input_count; k++)
+        free(inputs[k]);
     free(dir);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "\nThe %s of chapter %s does not build: the compiler's messages above name the file "
-                        "and line.\n", demo_program, chapter->id);
+    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "\nThe %s of chapter %s does not build%s: the compiler's messages above name the file "
+                        "and line.\n", demo_program, chapter->id, status < 0 ? " (the compiler ran past 120 s)" : "");
         free(program);
         return NULL;
     }

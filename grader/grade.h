@@ -113,6 +113,8 @@ typedef struct {
     Verdict verdict;
     int points, max_points;
     char *message;       /* the first line says what went wrong; more lines give detail */
+    char *stub_function; /* VERDICT_TODO: the function not written yet that it stopped at, and its file */
+    char *stub_file;
     char *info;          /* shown beside a pass too: a figure and its bar */
     const char *hint;
     const char *blocked_by;
@@ -237,8 +239,6 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
                  const ChapterResult *chapter_result, CheckResult *result);
 /* A check's message when it stopped at a stub function, as harness/util.c words it (kit_not_implemented). */
 char *not_implemented_message(const char *function, const char *file);
-/* Reads "not implemented: f() in FILE" into *function and *file (allocated); 0 when message is not such a line. */
-int parse_not_implemented(const char *message, char **function, char **file);
 /* Parses the text of a .stub record (text is changed); NULL when it is malformed. */
 StubRecord *stub_record_parse(char *text);
 /* Reads a .stub record; NULL when the file is missing or malformed. */

@@ -1,6 +1,7 @@
 /* judge.c: reads fixtures and check outputs, and decides each check's verdict. */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "process.h"
 #include "check.h" /* KIT_UNCHANGED_SUFFIX and KIT_REFUSAL_SUFFIX: how the suites name what they emit */
 
 #include <math.h>
@@ -231,21 +232,6 @@ void fixture_add_hidden(Fixture *fixture, const Fixture *hidden)
 char *not_implemented_message(const char *function, const char *file)
 {
     return format_string("not implemented: %s() in %s", function, file);
-}
-
-int parse_not_implemented(const char *message, char **function, char **file)
-{
-    const char *prefix = "not implemented: ";
-    if (message == NULL || strncmp(message, prefix, strlen(prefix)) != 0)
-        return 0;
-    const char *name = message + strlen(prefix), *end = strstr(name, "() in ");
-    size_t length = end ? (size_t)(end - name) : 0;
-    const char *path = end ? end + strlen("() in ") : NULL;
-    if (length == 0 || strcspn(name, " \n") < length || path[0] == '\0' || strchr(path, '\n'))
-        return 0;
-    *function = format_string("%.*s", (int)length, name);
-    *file = format_string("%s", path);
-    return 1;
 }
 
 static void stub_record_free(StubRecord *record)
@@ -714,20 +700,17 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
     result->hint = check->hint;
     result->verdict = VERDICT_FAIL;
 
-    char *status_path = format_string("%s/%s.status", run_dir, check->file_id);
     char *log_path = format_string("%s/%s.log", run_dir, check->file_id);
     char *out_path = format_string("%s/%s.out", run_dir, check->file_id);
-    char *status = read_file(status_path, 256);
+    Status status;
+    int have_status = status_read_check(run_dir, check->file_id, &status);
     char *log = read_file(log_path, 1 << 16);
     result->printed = printed_lines(log);
 
-    int code = 0, left = 0, process_limit = 0;
-    double seconds = 0;
-    const char *processes = status ? strstr(status, "\nprocesses ") : NULL;
-    if (processes == NULL || sscanf(processes, "\nprocesses %d of %d", &left, &process_limit) != 2)
-        left = 0;
+    int left = have_status && status.processes_left > 0 ? status.processes_left : 0;
+    int process_limit = have_status ? status.process_limit : 0;
     result->processes_left = left;
-    if (status == NULL) {
+    if (!have_status) {
         result->verdict = VERDICT_CRASH;
         result->message = format_string("did not run: %s", chapter_result->runner_problem
                                                                ? chapter_result->runner_problem
@@ -742,36 +725,39 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         result->message = format_string("crashed: it left %d process%s running after the check ended (the process "
                                         "limit is %d); the checks call your functions in one process: your code "
                                         "should not call fork()", left, left == 1 ? "" : "es", process_limit);
-    } else if (sscanf(status, "timeout %lf", &seconds) == 1) {
+    } else if (status.ending == ENDED_TIMEOUT) {
         result->verdict = VERDICT_TIMEOUT;
         result->message =
             check->timeout >= LONG_CHECK_SECONDS
                 ? format_string("timed out: still running after %g s, this check's budget (an endless loop, or "
-                                "products written as plain loops where the chapter uses cblas_sgemm?)", seconds)
-                : format_string("timed out: still running after %g s (an endless loop?)", seconds);
-    } else if (sscanf(status, "signal %d", &code) == 1) {
+                                "products written as plain loops where the chapter uses cblas_sgemm?)",
+                                status.limit_seconds)
+                : format_string("timed out: still running after %g s (an endless loop?)", status.limit_seconds);
+    } else if (status.ending == ENDED_SIGNAL) {
         result->verdict = VERDICT_CRASH;
-        result->message = format_string("crashed with signal %d: %s", code, signal_meaning(code));
-    } else if (sscanf(status, "exited %d", &code) == 1 && code != 0) {
-        const char *marker = log ? strstr(log, "not implemented: ") : NULL;
-        if (code == KIT_EXIT_NOT_IMPLEMENTED && marker) {
-            result->verdict = VERDICT_TODO;
-            result->message = format_string("%.*s", (int)strcspn(marker, "\n"), marker);
-        } else {
-            const char *error = log ? strstr(log, KIT_FATAL_PREFIX) : NULL;
-            /* the supervisor could not start the check program: none of the learner's code ran */
-            int not_started = (code == 127 && log && strncmp(log, "cannot run ", 11) == 0) ||
-                              (code == 125 && log && strncmp(log, "the grader cannot switch", 24) == 0);
-            result->message =
-                not_started
-                    ? format_string("the grader could not start this check (%.*s), so none of your code ran; "
-                                    "\"Resource temporarily unavailable\" means the process limit of the user the "
-                                    "checks run as was used up by other gradings on this machine: grade again",
-                                    (int)strcspn(log, "\n"), log)
-                : error ? format_string("stopped with exit status %d: %.*s", code, (int)strcspn(error, "\n"), error)
-                      : format_string("your code ended the program with exit status %d before the check finished "
-                                      "(exit() called?)", code);
-        }
+        result->message = format_string("crashed with signal %d: %s", status.code, signal_meaning(status.code));
+    } else if (status_not_implemented(&status)) {
+        result->verdict = VERDICT_TODO;
+        result->stub_function = format_string("%s", status.stub_function);
+        result->stub_file = format_string("%s", status.stub_file);
+        result->message = not_implemented_message(status.stub_function, status.stub_file);
+    } else if (status.code != 0) {
+        int code = status.code;
+        const char *error = log ? strstr(log, KIT_FATAL_PREFIX) : NULL;
+        /* the supervisor could not start the check program: none of the learner's code ran */
+        int not_started =
+            (code == SPAWN_EXIT_NO_PROGRAM && log &&
+             strncmp(log, SPAWN_NO_PROGRAM_MESSAGE, strlen(SPAWN_NO_PROGRAM_MESSAGE)) == 0) ||
+            (code == SPAWN_EXIT_NO_USER && log && strncmp(log, SPAWN_NO_USER_MESSAGE, strlen(SPAWN_NO_USER_MESSAGE)) == 0);
+        result->message =
+            not_started
+                ? format_string("the grader could not start this check (%.*s), so none of your code ran; "
+                                "\"Resource temporarily unavailable\" means the process limit of the user the "
+                                "checks run as was used up by other gradings on this machine: grade again",
+                                (int)strcspn(log, "\n"), log)
+            : error ? format_string("stopped with exit status %d: %.*s", code, (int)strcspn(error, "\n"), error)
+                  : format_string("your code ended the program with exit status %d before the check finished "
+                                  "(exit() called?)", code);
     } else {
         /* it exited 0: judge what it emitted */
         char *text = read_file(out_path, 0);
@@ -868,10 +854,9 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         free(text);
     }
     /* a check that ran long, or may (training), says how long it took and how long it could have */
-    double ran = 0;
-    const char *timing = status ? strstr(status, "\nseconds ") : NULL;
-    if ((result->verdict == VERDICT_PASS || result->verdict == VERDICT_FAIL) && timing &&
-        sscanf(timing, "\nseconds %lf", &ran) == 1 && (check->timeout >= LONG_CHECK_SECONDS || ran >= 1.0)) {
+    double ran = have_status ? status.seconds : -1;
+    if ((result->verdict == VERDICT_PASS || result->verdict == VERDICT_FAIL) && ran >= 0 &&
+        (check->timeout >= LONG_CHECK_SECONDS || ran >= 1.0)) {
         char *took = format_string("took %.1f s of the %g s allowed", ran, check->timeout);
         char *joined = result->info ? format_string("%s; %s", result->info, took) : format_string("%s", took);
         free(result->info);
@@ -888,9 +873,7 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
             result->message = more;
         }
     }
-    free(status);
     free(log);
-    free(status_path);
     free(log_path);
     free(out_path);
 }

@@ -3,6 +3,7 @@
  * passing; here Valgrind's own logs decide. */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "process.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -190,17 +191,13 @@ static const char *check_of_pid(const char *dir, const Fixture *fixture, int pid
 {
     const char *found = NULL;
     for (int i = 0; i < fixture->check_count; i++) {
-        char *path = format_string("%s/%s.status", dir, fixture->checks[i].id);
-        char *status = read_file(path, 256);
-        free(path);
-        if (status == NULL)
+        Status status;
+        if (!status_read_check(dir, fixture->checks[i].id, &status))
             continue;
-        const char *pid_line = strstr(status, "pid ");
-        if (pid_line && atoi(pid_line + 4) == pid)
+        if (status.pid == pid)
             found = fixture->checks[i].id;
-        if (incomplete && strncmp(status, "exited 0", 8) != 0)
+        if (incomplete && !status_succeeded(&status))
             *incomplete = 1;
-        free(status);
     }
     return found;
 }

@@ -235,15 +235,9 @@ static char *next_step(const ChapterResult *r, const char *from, int detailed)
     }
     for (int i = 0; i < r->check_count && !failing; i++) {
         const CheckResult *c = &r->checks[i];
-        if (c->verdict == VERDICT_TODO && c->message) {
-            const char *start = c->message + strlen("not implemented: ");
-            int length = (int)strcspn(start, " ");
-            if (all_todo(r))
-                return format_string("%s: start with %.*s in %s/%s/exercise.c", r->chapter->id, length, start,
-                                     from, r->chapter->folder);
-            return format_string("%s: write %.*s in %s/%s/exercise.c", r->chapter->id, length, start, from,
-                                 r->chapter->folder);
-        }
+        if (c->verdict == VERDICT_TODO && c->stub_function)
+            return format_string("%s: %s %s() in %s/%s/exercise.c", r->chapter->id,
+                                 all_todo(r) ? "start with" : "write", c->stub_function, from, r->chapter->folder);
     }
     /* nothing fails and nothing is left to write, yet the chapter does not pass: checks were not run */
     int skipped = r->memory.verdict == VERDICT_SKIPPED;

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "process.h"
 
 #include <cblas.h>
 #include <ctype.h>
@@ -38,9 +39,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUTPUT_CAP_BYTES (16L << 20)
-#define MEMORY_CAP_BYTES (4L << 30)
-#define MEMCHECK_SLOWDOWN 30.0
 
 struct KitCase {
     FILE *out;
@@ -288,16 +286,29 @@ static char *path_join(const char *dir, const char *id, const char *suffix)
     return path;
 }
 
-static void limit(int resource, rlim_t value)
+/* Where the check that runs in this process records the function not written yet that it stopped at. */
+static char *not_implemented_path;
+
+/* kit_not_implemented's hook: "FUNCTION FILE" into <dir>/<id>.not-implemented (process.h), written at once with
+ * one write, so that a refusal's child (kit_emit_refusal), which shares the .out's buffer, duplicates nothing. */
+static void record_not_implemented(const char *function, const char *file)
 {
-    struct rlimit r = {value, value};
-    setrlimit(resource, &r);
+    int fd = open(not_implemented_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    char line[700];
+    int n = snprintf(line, sizeof line, "%s %s\n", function, file);
+    if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
+        n = -1;
+    close(fd);
 }
 
 /* Runs the check in this process, its outputs into <dir>/<id>.out, and exits. */
 static _Noreturn void run_here(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    not_implemented_path = path_join(dir, check->id, NOT_IMPLEMENTED_SUFFIX);
+    kit_not_implemented_hook = record_not_implemented;
     char *out_path = path_join(dir, check->id, ".out");
     KitCase c = {fopen(out_path, "w"), seed, under_memcheck, {{{0}, {0}}, {0}, {0}, {0}, {0}}, 0};
     if (c.out == NULL)
@@ -327,12 +338,12 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     close(log_fd);
     free(log_path);
 
-    limit(RLIMIT_CORE, 0);
-    limit(RLIMIT_FSIZE, OUTPUT_CAP_BYTES);
-    if (!under_memcheck) {
-        limit(RLIMIT_AS, MEMORY_CAP_BYTES);
-        limit(RLIMIT_CPU, (rlim_t)check->timeout_seconds + 2);
+    ProcessLimits limits = {.no_core = 1, .file_bytes = OUTPUT_CAP_BYTES};
+    if (!under_memcheck) { /* Valgrind needs more of both */
+        limits.memory_bytes = MEMORY_CAP_BYTES;
+        limits.cpu_seconds = (long)check->timeout_seconds + CPU_GRACE_SECONDS;
     }
+    limits_apply(&limits);
     run_here(check, dir, seed, under_memcheck);
 }
 
@@ -356,8 +367,8 @@ static Running start_one(const KitCheck *check, const char *dir, uint64_t seed, 
                      check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : 1.0)};
 }
 
-/* Has the check ended (or run out of time, and been killed)? Then 1, with its status line ("exited 0", ...). */
-static int check_ended(const Running *r, char *status, size_t status_size)
+/* Has the check ended (or run out of time, and been killed)? Then 1, with how it ended in *status. */
+static int check_ended(const Running *r, Status *status)
 {
     int wstatus = 0;
     pid_t done = waitpid(r->pid, &wstatus, WNOHANG);
@@ -366,26 +377,20 @@ static int check_ended(const Running *r, char *status, size_t status_size)
     if (done != r->pid) {
         if (kit_seconds() - r->started <= r->limit_seconds)
             return 0;
-        kill(-r->pid, SIGKILL);
-        kill(r->pid, SIGKILL);
-        waitpid(r->pid, &wstatus, 0);
-        snprintf(status, status_size, "timeout %g\npid %d\n", r->limit_seconds, (int)r->pid);
+        kill_group_and_wait(r->pid);
+        *status = status_timed_out(r->limit_seconds, r->pid);
         return 1;
     }
     kill(-r->pid, SIGKILL); /* anything the check left running in its group */
-    if (WIFEXITED(wstatus))
-        snprintf(status, status_size, "exited %d\npid %d\n", WEXITSTATUS(wstatus), (int)r->pid);
-    else
-        snprintf(status, status_size, "signal %d\npid %d\n", WTERMSIG(wstatus), (int)r->pid);
+    *status = status_from_wait(wstatus, r->pid);
     return 1;
 }
 
-/* Runs one check in a child and waits for it; returns its status line. */
-static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck, char *status,
-                    size_t status_size)
+/* Runs one check in a child and waits for it; returns how it ended. */
+static void run_one(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck, Status *status)
 {
     Running r = start_one(check, dir, seed, under_memcheck);
-    while (!check_ended(&r, status, status_size)) {
+    while (!check_ended(&r, status)) {
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }
@@ -418,13 +423,15 @@ static int collect_ended(Running *running, int count, const char *dir)
 {
     int ended = 0;
     for (int i = 0; i < count;) {
-        char status[128];
-        if (!check_ended(&running[i], status, sizeof status)) {
+        Status status;
+        if (!check_ended(&running[i], &status)) {
             i++;
             continue;
         }
+        char text[512];
+        status_format(&status, text, sizeof text);
         char *status_path = path_join(dir, running[i].check->id, ".status");
-        write_file(status_path, status);
+        write_file(status_path, text);
         free(status_path);
         running[i] = running[--count];
         ended = 1;
@@ -500,11 +507,13 @@ static void record(const char *fixture_path, uint64_t seed)
             kit_suite_chapter, kit_suite_chapter, (unsigned long long)seed);
     for (int i = 0; i < kit_suite_check_count; i++) {
         const KitCheck *check = &kit_suite_checks[i];
-        char status[128];
-        run_one(check, dir, seed, 0, status, sizeof status);
-        if (strncmp(status, "exited 0\n", 9) != 0) {
+        Status status;
+        run_one(check, dir, seed, 0, &status);
+        if (!status_succeeded(&status)) {
             char *log_path = path_join(dir, check->id, ".log");
-            kit_fatal("the reference failed check %s (%s); see %s", check->id, strtok(status, "\n"), log_path);
+            char how[64];
+            status_describe(&status, how, sizeof how);
+            kit_fatal("the reference failed check %s (%s); see %s", check->id, how, log_path);
         }
         fprintf(fixture, "check %s\ntitle %s\npoints %d\nneeds %s\nhint %s\ntimeout %g\nmemcheck %d\n", check->id,
                 check->title, check->points, check->needs[0] ? check->needs : "-",

@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include "grade.h"
+#include "process.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,10 +50,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROCESS_LIMIT 64                 /* processes a check may start, beyond those its user runs already */
-#define OUTPUT_CAP_BYTES (16L << 20)      /* the largest file a check may write (its output flood ends there) */
-#define MEMORY_CAP_BYTES (4L << 30)
-#define COMPILE_MEMORY_CAP_BYTES (4L << 30)
 #define COLLECT_MAX_FILES 512            /* files copied from one scratch folder */
 #define RESULTS_FD 3                     /* the results folder, as the supervisor in the sandbox gets it */
 
@@ -69,226 +66,23 @@ static struct {
     char *grade;           /* this program, absolute */
 } sandbox;
 
-/* ---- processes ----------------------------------------------------------- */
-
-/* Waits for pid at most limit_seconds; returns 1 with *status filled when it ended, 0 when it is still running. */
-static int wait_until(pid_t pid, int *status, double limit_seconds)
-{
-    double start = now_seconds();
-    struct timespec pause = {0, 200000};
-    for (;;) {
-        pid_t done = waitpid(pid, status, WNOHANG);
-        if (done == pid)
-            return 1;
-        if (done < 0 && errno != EINTR) {
-            *status = 125 << 8; /* not our child any more: say it ended, with the status of "could not run" */
-            return 1;
-        }
-        if (now_seconds() - start > limit_seconds)
-            return 0;
-        nanosleep(&pause, NULL);
-        if (pause.tv_nsec < 2000000)
-            pause.tv_nsec *= 2; /* 0.2 ms, 0.4, ... up to 3.2 ms: quick checks end quickly */
-    }
-}
-
-/* Reads a process's parent and state from /proc/<pid>/stat; returns 0 when it is gone. */
-static int process_info(pid_t pid, pid_t *parent, char *state)
-{
-    char path[64], text[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    text[n] = '\0';
-    const char *close_paren = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
-    int ppid;
-    if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", state, &ppid) != 2)
-        return 0;
-    *parent = ppid;
-    return 1;
-}
-
-/* Does this process (single-threaded) have children? Read cheaply where the kernel lists them. */
-static int has_children(void)
-{
-    char path[64], text[16];
-    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 1; /* cannot tell: look */
-    ssize_t n = read(fd, text, sizeof text);
-    close(fd);
-    return n != 0;
-}
-
-/*
- * Lists the processes below top (children, grandchildren, ...). Orphans come back to top, which is
- * their subreaper, so this finds every process the checks started. Zombies are not counted in *alive.
- */
-static int list_descendants(pid_t top, pid_t *found, int cap, int *alive)
-{
-    *alive = 0;
-    if (!has_children())
-        return 0;
-    DIR *proc = opendir("/proc");
-    if (proc == NULL)
-        return 0;
-    int capacity = 1024, count = 0;
-    pid_t *pids = malloc((size_t)capacity * sizeof *pids), *parents = malloc((size_t)capacity * sizeof *parents);
-    char *states = malloc((size_t)capacity);
-    if (pids == NULL || parents == NULL || states == NULL)
-        die("out of memory");
-    for (struct dirent *entry; (entry = readdir(proc)) != NULL;) {
-        char *end;
-        long pid = strtol(entry->d_name, &end, 10);
-        if (*end != '\0' || pid <= 0)
-            continue;
-        if (count == capacity) {
-            capacity *= 2;
-            pids = realloc(pids, (size_t)capacity * sizeof *pids);
-            parents = realloc(parents, (size_t)capacity * sizeof *parents);
-            states = realloc(states, (size_t)capacity);
-            if (pids == NULL || parents == NULL || states == NULL)
-                die("out of memory");
-        }
-        if (process_info((pid_t)pid, &parents[count], &states[count]))
-            pids[count++] = (pid_t)pid;
-    }
-    closedir(proc);
-    /* breadth first from top */
-    int n = 0;
-    pid_t *queue = malloc((size_t)(count + 1) * sizeof *queue);
-    if (queue == NULL)
-        die("out of memory");
-    int head = 0, tail = 0;
-    queue[tail++] = top;
-    while (head < tail) {
-        pid_t p = queue[head++];
-        for (int i = 0; i < count; i++) {
-            if (parents[i] != p || pids[i] == top)
-                continue;
-            queue[tail++] = pids[i];
-            parents[i] = -1; /* visited */
-            if (states[i] != 'Z')
-                (*alive)++;
-            if (n < cap)
-                found[n++] = pids[i];
-        }
-    }
-    free(queue);
-    free(pids);
-    free(parents);
-    free(states);
-    return n;
-}
-
-/* Kills every process below this one and reaps them; returns how many were alive at first. */
-static int kill_descendants(void)
-{
-    static pid_t found[8192];
-    int alive_at_first = -1;
-    for (int round = 0; round < 5000; round++) {
-        int alive;
-        int n = list_descendants(getpid(), found, (int)(sizeof found / sizeof found[0]), &alive);
-        if (alive_at_first < 0)
-            alive_at_first = alive;
-        for (int i = 0; i < n; i++)
-            kill(found[i], SIGKILL);
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        if (alive == 0 && n == 0)
-            break;
-        struct timespec pause = {0, 1000000};
-        nanosleep(&pause, NULL);
-    }
-    return alive_at_first < 0 ? 0 : alive_at_first;
-}
-
-/* The number of processes a user runs now (for RLIMIT_NPROC, which counts all of that user's processes). */
-static long count_user_processes(uid_t uid)
-{
-    DIR *proc = opendir("/proc");
-    if (proc == NULL)
-        return 0;
-    long count = 0;
-    for (struct dirent *entry; (entry = readdir(proc)) != NULL;) {
-        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
-            continue;
-        char path[300];
-        struct stat st;
-        snprintf(path, sizeof path, "/proc/%s", entry->d_name);
-        if (stat(path, &st) == 0 && st.st_uid == uid)
-            count++;
-    }
-    closedir(proc);
-    return count;
-}
-
-static void set_limit(int resource, rlim_t value)
-{
-    struct rlimit r = {value, value};
-    setrlimit(resource, &r);
-}
-
-/* In a child: become the user that runs learner code, for good. Returns 0, or -1 when that failed. */
-static int drop_to(uid_t uid, gid_t gid)
-{
-    if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
-        return -1;
-    if (getuid() != uid || geteuid() != uid || setuid(0) == 0)
-        return -1;
-    return 0;
-}
-
-/* Closes every descriptor from 3 on, so that learner code gets none it was not meant to have. */
-static void close_other_descriptors(void)
-{
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
-        return;
-#endif
-    long max = sysconf(_SC_OPEN_MAX);
-    for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-        close((int)fd);
-}
+/* ---- processes (the primitives are in process.c) --------------------------- */
 
 /* Runs argv as a child in a process group of its own (stdin /dev/null, stdout and stderr into log_path) and
  * kills the group after limit_seconds. envp NULL keeps the environment. Returns the wait status, -1 on a timeout. */
 int run_process(char **argv, char **envp, const char *log_path, double limit_seconds)
 {
-    fflush(NULL);
-    pid_t pid = fork();
+    SpawnRequest request = spawn_request(argv, log_path);
+    request.envp = envp;
+    pid_t pid = spawn(&request);
     if (pid < 0)
         die("cannot start %s: %s", argv[0], strerror(errno));
-    if (pid == 0) {
-        setpgid(0, 0);
-        int null_fd = open("/dev/null", O_RDONLY);
-        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null_fd < 0 || log_fd < 0)
-            _exit(126);
-        dup2(null_fd, 0);
-        dup2(log_fd, 1);
-        dup2(log_fd, 2);
-        if (envp)
-            execve(argv[0], argv, envp);
-        else
-            execvp(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
     int status;
-    if (wait_until(pid, &status, limit_seconds)) {
-        kill(-pid, SIGKILL);
-        return status;
-    }
+    int ended = wait_until(pid, &status, limit_seconds);
     kill(-pid, SIGKILL);
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    if (ended)
+        return status;
+    kill_group_and_wait(pid);
     return -1;
 }
 
@@ -394,59 +188,39 @@ static void contain_job(const Supervisor *s, const Job *job)
     for (int i = 0; i < argc; i++)
         argv[i] = substitute(job->argv[i], work);
 
-    fflush(NULL);
+    SpawnRequest request = spawn_request(argv, log_path);
+    request.envp = s->envp;
+    request.log_exclusive = 1;
+    request.limits = (ProcessLimits){.no_core = 1, .file_bytes = OUTPUT_CAP_BYTES, .processes = (long)s->process_limit};
+    if (job->capped) {
+        request.limits.memory_bytes = MEMORY_CAP_BYTES;
+        request.limits.cpu_seconds = (long)job->timeout + CPU_GRACE_SECONDS;
+    }
+    request.no_new_privileges = 1;
+    request.as_user = s->drop;
+    request.uid = s->uid;
+    request.gid = s->gid;
+    request.die_with_parent = 1;
     double started = now_seconds();
-    pid_t pid = fork();
+    pid_t pid = spawn(&request);
     if (pid < 0)
         die("cannot start a process for %s: %s", job->name, strerror(errno));
-    if (pid == 0) {
-        setpgid(0, 0);
-        int null_fd = open("/dev/null", O_RDONLY);
-        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
-        if (null_fd < 0 || log_fd < 0)
-            _exit(120);
-        dup2(null_fd, STDIN_FILENO);
-        dup2(log_fd, STDOUT_FILENO);
-        dup2(log_fd, STDERR_FILENO);
-        close_other_descriptors();
-        set_limit(RLIMIT_CORE, 0);
-        set_limit(RLIMIT_FSIZE, OUTPUT_CAP_BYTES);
-        set_limit(RLIMIT_NPROC, s->process_limit);
-        if (job->capped) {
-            set_limit(RLIMIT_AS, MEMORY_CAP_BYTES);
-            set_limit(RLIMIT_CPU, (rlim_t)job->timeout + 2);
-        }
-        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        if (s->drop && drop_to(s->uid, s->gid) != 0) {
-            fprintf(stderr, "the grader cannot switch to the user that runs the checks: %s\n", strerror(errno));
-            _exit(125);
-        }
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* after the switch, which clears it */
-        execve(argv[0], argv, s->envp);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
-    int ended = wait_until(pid, &status, job->timeout);
+    int wstatus = 0;
+    int ended = wait_until(pid, &wstatus, job->timeout);
     double seconds = now_seconds() - started;
     /* count what is still running, then kill it all: the check itself too, when it timed out */
     int left = kill_descendants();
     if (!ended)
         left = left > 0 ? left - 1 : 0;
-    char *text;
-    if (!ended)
-        text = format_string("timeout %g\n", job->timeout);
-    else if (WIFEXITED(status))
-        text = format_string("exited %d\n", WEXITSTATUS(status));
-    else
-        text = format_string("signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    char *full =
-        format_string("%spid %d\nprocesses %d of %d\nseconds %.2f\n", text, (int)pid, left, PROCESS_LIMIT, seconds);
+    Status status = ended ? status_from_wait(wstatus, pid) : status_timed_out(job->timeout, pid);
+    status.processes_left = left;
+    status.process_limit = PROCESS_LIMIT;
+    status.seconds = seconds;
+    char full[512];
+    status_format(&status, full, sizeof full);
     collect(work, s->results_fd, job->results, status_name);
     if (write_result(s->results_fd, job->results, status_name, full, strlen(full)) != 0)
         die("cannot write the status of %s into %s: %s", job->name, job->results, strerror(errno));
-    free(full);
-    free(text);
     for (int i = 0; i < argc; i++)
         free(argv[i]);
     free(argv);
@@ -596,7 +370,7 @@ static int nobody_can_enter(const char *folder)
     if (pid < 0)
         return 0;
     if (pid == 0)
-        _exit(drop_to(sandbox.uid, sandbox.gid) == 0 && access(folder, X_OK) == 0 ? 0 : 1);
+        _exit(become_user(sandbox.uid, sandbox.gid) == 0 && access(folder, X_OK) == 0 ? 0 : 1);
     int status;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -777,32 +551,16 @@ char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *b
             total += jobs[i].timeout + 2;
         }
         char *log_path = format_string("%s/sandbox.log", dir);
-        fflush(NULL);
-        pid_t pid = fork();
+        SpawnRequest request = spawn_request(args.items, log_path);
+        request.envp = envp;
+        request.keep_fd = results_fd; /* the supervisor writes the results through it */
+        request.keep_fd_as = RESULTS_FD;
+        pid_t pid = spawn(&request);
         if (pid < 0)
             die("cannot start bubblewrap: %s", strerror(errno));
-        if (pid == 0) {
-            setpgid(0, 0);
-            int null_fd = open("/dev/null", O_RDONLY);
-            int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (null_fd < 0 || log_fd < 0)
-                _exit(126);
-            dup2(null_fd, 0);
-            dup2(log_fd, 1);
-            dup2(log_fd, 2);
-            if (results_fd != RESULTS_FD) {
-                dup2(results_fd, RESULTS_FD);
-                close(results_fd);
-            }
-            execve(args.items[0], args.items, envp);
-            fprintf(stderr, "cannot run %s: %s\n", args.items[0], strerror(errno));
-            _exit(127);
-        }
         int status;
         if (!wait_until(pid, &status, total)) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
+            kill_group_and_wait(pid);
             problem = format_string("the sandbox ran past its overall time limit of %.0f s", total);
         } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             char *line = first_line_of(log_path);
@@ -874,39 +632,21 @@ int run_isolated(char **argv, const char *log_path, double limit_seconds, const 
         for (int i = 0; writes[i]; i++)
             give_tree(writes[i], sandbox.uid, sandbox.gid);
 
-    fflush(NULL);
-    pid_t pid = fork();
+    SpawnRequest request = spawn_request(args.items, log_path);
+    request.limits = (ProcessLimits){.no_core = 1, .memory_bytes = MEMORY_CAP_BYTES,
+                                     .cpu_seconds = (long)limit_seconds, .file_bytes = COMPILE_FILE_CAP_BYTES};
+    request.as_user = !sandbox.bubblewrap && sandbox.drop;
+    request.uid = sandbox.uid;
+    request.gid = sandbox.gid;
+    request.die_with_parent = 1;
+    pid_t pid = spawn(&request);
     if (pid < 0)
         die("cannot start %s: %s", argv[0], strerror(errno));
-    if (pid == 0) {
-        setpgid(0, 0);
-        int null_fd = open("/dev/null", O_RDONLY);
-        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null_fd < 0 || log_fd < 0)
-            _exit(126);
-        dup2(null_fd, 0);
-        dup2(log_fd, 1);
-        dup2(log_fd, 2);
-        close_other_descriptors();
-        set_limit(RLIMIT_CORE, 0);
-        set_limit(RLIMIT_AS, COMPILE_MEMORY_CAP_BYTES);
-        set_limit(RLIMIT_CPU, (rlim_t)limit_seconds);
-        set_limit(RLIMIT_FSIZE, 256L << 20);
-        if (!sandbox.bubblewrap && sandbox.drop && drop_to(sandbox.uid, sandbox.gid) != 0) {
-            fprintf(stderr, "the grader cannot switch to the user nobody: %s\n", strerror(errno));
-            _exit(125);
-        }
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        execvp(args.items[0], args.items);
-        fprintf(stderr, "cannot run %s: %s\n", args.items[0], strerror(errno));
-        _exit(127);
-    }
     int status;
     int ended = wait_until(pid, &status, limit_seconds);
     kill(-pid, SIGKILL);
     if (!ended) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        kill_group_and_wait(pid);
         status = -1;
     }
     kill_descendants();

@@ -30,8 +30,12 @@ void kit_fatal(const char *format, ...)
     exit(KIT_EXIT_FATAL);
 }
 
+void (*kit_not_implemented_hook)(const char *function, const char *file);
+
 void kit_not_implemented(const char *function, const char *file)
 {
+    if (kit_not_implemented_hook)
+        kit_not_implemented_hook(function, file);
     fflush(stdout);
     fprintf(stderr, "not implemented: %s() in %s\n", function, file);
     fflush(stderr);

@@ -1,12 +1,15 @@
 /* Unit tests of the grade tool's judging (Criterion): element comparisons, gradients, bars and the stubs' records. */
 #include "check.h" /* the outcomes of kit_emit_refusal */
 #include "grade.h"
+#include "process.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static Array array(const char *name, int rows, int cols, float *values, double abs_tol, double rel_tol)
 {
@@ -348,45 +351,74 @@ Test(judge, an_input_written_into_is_reported_before_a_wrong_output)
     cr_assert_eq(right.verdict, VERDICT_PASS);
 }
 
-/* An untouched stub is graded from its record with the message judge_check reads from the stub's own line, word for
- * word: the record keeps the function and the chapter, and the file is the one graded. */
-Test(stub, the_recorded_message_is_the_one_a_stub_prints)
+/* Writes text into <dir>/<name>. */
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char *path = format_string("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+    free(path);
+}
+
+/* What kit_not_implemented (harness/util.c) prints to stderr, caught from a child that calls it. */
+static char *printed_by_kit_not_implemented(const char *function, const char *file)
+{
+    char path[] = "/tmp/kit-stderr-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd, STDERR_FILENO);
+        kit_not_implemented(function, file);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == KIT_EXIT_NOT_IMPLEMENTED);
+    char *text = read_file(path, 4096);
+    close(fd), remove(path);
+    text[strcspn(text, "\n")] = '\0';
+    return text;
+}
+
+/* A check that stopped at a stub is known by the data its check program leaves (<id>.not-implemented), not by its
+ * prose: the function and the file are fields, and the message is the one the stub printed, word for word (an
+ * untouched stub graded from its record gets the same words from not_implemented_message). */
+Test(stub, a_stub_is_known_by_its_record_and_worded_as_it_prints)
 {
     char dir[] = "/tmp/kit-judge-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char *status = format_string("%s/x.status", dir), *log = format_string("%s/x.log", dir);
-    FILE *f = fopen(status, "w");
-    fputs("exited 3\npid 7\nprocesses 0 of 64\nseconds 0.01\n", f);
-    fclose(f);
-    f = fopen(log, "w");
-    fputs("not implemented: add_row_vector() in lessons/1.1-arrays/exercise.c\n", f); /* harness/util.c's words */
-    fclose(f);
+    write_text(dir, "x.status", "exited 3\npid 7\nprocesses 0 of 64\nseconds 0.01\n");
+    write_text(dir, "x.log", "whatever the code printed\n");
+    write_text(dir, "x" NOT_IMPLEMENTED_SUFFIX, "add_row_vector lessons/1.1-arrays/exercise.c\n");
     FixtureCheck check = {.id = "x", .title = "a check", .file_id = "x", .points = 1, .timeout = 5};
     ChapterResult chapter = {0};
     CheckResult result = {0};
     judge_check(NULL, &check, dir, &chapter, &result);
-    remove(status), remove(log), remove(dir);
-    cr_assert_eq(result.verdict, VERDICT_TODO);
-    char *function, *file;
-    cr_assert(parse_not_implemented(result.message, &function, &file), "%s", result.message);
-    cr_assert_str_eq(function, "add_row_vector");
-    cr_assert_str_eq(file, "lessons/1.1-arrays/exercise.c");
-    cr_assert_str_eq(not_implemented_message(function, "other/place with space/exercise.c"),
+    cr_assert_eq(result.verdict, VERDICT_TODO, "%s", result.message);
+    cr_assert_str_eq(result.stub_function, "add_row_vector");
+    cr_assert_str_eq(result.stub_file, "lessons/1.1-arrays/exercise.c");
+    cr_assert_str_eq(result.message, printed_by_kit_not_implemented("add_row_vector", "lessons/1.1-arrays/exercise.c"));
+    cr_assert_str_eq(not_implemented_message("add_row_vector", "other/place with space/exercise.c"),
                      "not implemented: add_row_vector() in other/place with space/exercise.c");
-    cr_assert_str_eq(not_implemented_message(function, file), result.message);
-}
 
-Test(stub, only_a_not_implemented_line_is_parsed)
-{
-    char *function = NULL, *file = NULL;
-    cr_assert_not(parse_not_implemented(NULL, &function, &file));
-    cr_assert_not(parse_not_implemented("stopped with exit status 3: error: x", &function, &file));
-    cr_assert_not(parse_not_implemented("not implemented: () in a.c", &function, &file));
-    cr_assert_not(parse_not_implemented("not implemented: f() in ", &function, &file));
-    cr_assert_not(parse_not_implemented("not implemented: two words() in a.c", &function, &file));
-    cr_assert_null(function);
-    cr_assert(parse_not_implemented("not implemented: f() in a b.c", &function, &file));
-    cr_assert_str_eq(file, "a b.c");
+    /* exit status 3 without the record is the learner's own exit(3), whatever the log says */
+    char *record = format_string("%s/x%s", dir, NOT_IMPLEMENTED_SUFFIX);
+    remove(record);
+    write_text(dir, "x.log", "not implemented: add_row_vector() in lessons/1.1-arrays/exercise.c\n");
+    CheckResult forged = {0};
+    judge_check(NULL, &check, dir, &chapter, &forged);
+    cr_assert_eq(forged.verdict, VERDICT_FAIL);
+    cr_assert_not_null(strstr(forged.message, "exit status 3"), "%s", forged.message);
+    cr_assert_null(forged.stub_function);
+    char *files[] = {"x.status", "x.log"};
+    for (int i = 0; i < 2; i++) {
+        char *path = format_string("%s/%s", dir, files[i]);
+        remove(path);
+        free(path);
+    }
+    remove(dir);
 }
 
 static StubRecord *parse_record(const char *text)
