@@ -595,73 +595,27 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
 
 /* ---- grading one chapter ----------------------------------------------- */
 
-/*
- * A chapter graded only because a named chapter links it (make grade CH=1.2 grades 1.1 too) is not graded
- * again when it passed last time and nothing that could change its result has changed since: the exercise.c
- * files it links, the kit's headers, library, check runner and suite, its fixture, the grade tool itself, the
- * seed, the data set and the protection in use. Its key, a 64-bit FNV-1a hash of all of those, is kept in
- * <build>/<chapter>/passed after a grading in which it passed, and removed after one in which it did not.
- * Chapters the report shows, submissions (CI) and coverage runs are always graded.
- */
-#define FNV_OFFSET_BASIS 14695981039346656037ULL
-
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
-}
-
-static uint64_t hash_text(uint64_t h, const char *text)
-{
-    text = text ? text : "(none)";
-    return hash_bytes(h, text, strlen(text) + 1);
-}
-
-/* The bytes of the file at path, or "(missing)": the same for the same contents wherever the file is. */
-static uint64_t hash_contents(uint64_t h, const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return hash_text(h, "(missing)");
-    unsigned char buffer[1 << 16];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
-        h = hash_bytes(h, buffer, n);
-    fclose(f);
-    return h;
-}
-
-static uint64_t hash_file(uint64_t h, const char *path)
-{
-    return hash_contents(hash_text(h, path), path);
-}
-
+/* The key of a chapter's grading (reuse.c): the grade tool itself, the kit's headers, library and check runner,
+ * the chapter's suite and fixture (and hidden cases, when they run), the exercise.c files it links, the seed, the
+ * data set (for a chapter that uses one), the protection in use and which checks run. Chapters the report shows,
+ * submissions (CI) and coverage runs are always graded. */
 static char *passed_key(const Chapter *chapter, int uses_data)
 {
-    uint64_t h = FNV_OFFSET_BASIS;
-    h = hash_file(h, "/proc/self/exe");
-    const char *kit_files[] = {"build/kit/libkit.a", "build/grader/runner.o", "harness/kit.h", "harness/course.h"};
+    char *files[MAX_CHAPTERS + 16];
+    int count = 0;
+    const char *kit_files[] = {"/proc/self/exe", "build/kit/libkit.a", "build/grader/runner.o", "harness/kit.h",
+                               "harness/course.h"};
     for (size_t k = 0; k < sizeof kit_files / sizeof kit_files[0]; k++)
-        h = hash_file(h, kit_files[k]);
-    char *paths[] = {format_string("build/grader/suite-%s.o", chapter->id),
-                     format_string("grader/fixtures/%s.txt", chapter->id),
-                     format_string("grader/hidden/%s.txt", chapter->id)};
-    for (int k = 0; k < 3; k++) {
-        if (k < 2 || options.hidden)
-            h = hash_file(h, paths[k]);
-        free(paths[k]);
-    }
+        files[count++] = format_string("%s", kit_files[k]);
+    files[count++] = format_string("build/grader/suite-%s.o", chapter->id);
+    files[count++] = format_string("grader/fixtures/%s.txt", chapter->id);
+    if (options.hidden)
+        files[count++] = format_string("grader/hidden/%s.txt", chapter->id);
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
-    for (int i = 0; i < course.count; i++) {
-        if (!included[i])
-            continue;
-        char *source = source_of(&course.chapters[i]);
-        h = hash_file(h, source);
-        free(source);
-    }
+    for (int i = 0; i < course.count; i++)
+        if (included[i])
+            files[count++] = source_of(&course.chapters[i]);
     /* the data set only for a chapter that uses one: which one was chosen depends on what was graded before */
     const char *settings[] = {options.seed,
                               uses_data ? options.dataset_name : "-",
@@ -669,9 +623,10 @@ static char *passed_key(const Chapter *chapter, int uses_data)
                               sandbox_description(),
                               options.hidden ? "hidden" : "public",
                               options.no_memcheck ? "no memcheck" : "memcheck"};
-    for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++)
-        h = hash_text(h, settings[k]);
-    return format_string("%016llx", (unsigned long long)h);
+    char *key = reuse_key((const char *const *)files, count, settings, (int)(sizeof settings / sizeof settings[0]));
+    for (int k = 0; k < count; k++)
+        free(files[k]);
+    return key;
 }
 
 static int may_reuse(const Chapter *chapter)
@@ -683,12 +638,7 @@ static int may_reuse(const Chapter *chapter)
 /* The result of a linked chapter that passed with the same key: every check passed, memory too. */
 static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
 {
-    char *path = format_string("%s/passed", dir);
-    char *kept = read_file(path, 64);
-    free(path);
-    int same = kept && strncmp(kept, key, strlen(key)) == 0 && kept[strlen(key)] == '\n';
-    free(kept);
-    if (!same)
+    if (!reuse_recorded(dir, key))
         return 0;
     const Fixture *fixture = result->fixture;
     result->compiled = 1;
@@ -717,17 +667,7 @@ static void remember_passed(const char *dir, const char *key, const ChapterResul
         for (int i = 0; i < result->check_count; i++)
             passed &= result->checks[i].verdict == VERDICT_PASS;
     }
-    char *path = format_string("%s/passed", dir);
-    if (!passed || key == NULL) {
-        remove(path);
-    } else {
-        FILE *f = fopen(path, "w");
-        if (f) {
-            fprintf(f, "%s\n", key);
-            fclose(f);
-        }
-    }
-    free(path);
+    reuse_record(dir, key, passed);
 }
 
 static ChapterResult *results[MAX_CHAPTERS];
@@ -1629,10 +1569,13 @@ int main(int argc, char **argv)
     if (debug)
         return debug_check(requested, requested_count);
 
-    Report report = {&course, results, graded, requested_count > 0, options.from, options.color,
-                     options.dataset_name, options.dataset_dir, options.dataset_problem, options.hidden,
-                     options.html ? options.html : format_string("%s/report.html", options.build),
-                     sandbox_description()};
+    Report report = {.course = &course, .results = results, .graded = graded, .detailed = requested_count > 0,
+                     .from = options.from, .color = options.color, .dataset_name = options.dataset_name,
+                     .dataset_dir = options.dataset_dir, .dataset_problem = options.dataset_problem,
+                     .hidden = options.hidden,
+                     .html_path = options.html ? options.html : format_string("%s/report.html", options.build),
+                     .sandbox = sandbox_description()};
+    summarize(&report);
     int all_passed = print_report(&report);
     if (options.results)
         write_results(&report, options.results);

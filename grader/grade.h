@@ -3,6 +3,7 @@
 #define GRADE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define MAX_CHAPTERS 32
 #define MAX_NEEDS 8
@@ -170,6 +171,16 @@ typedef struct {
     int use_count;
 } Options;
 
+/* What a grading adds up to, over the chapters graded: computed once by summarize (report.c) from the chapters'
+ * results, then only rendered by each output format (terminal, TSV, JUnit, results.json, HTML). */
+typedef struct {
+    int points, max_points;
+    int passed, graded;      /* chapters */
+    int coming;              /* chapters of the course not written yet */
+    int all_passed;          /* every graded chapter passed: the grade tool's exit status is 0 */
+    char *next;              /* what to do next, one sentence */
+} Summary;
+
 typedef struct {
     const Course *course;
     ChapterResult **results;
@@ -181,6 +192,7 @@ typedef struct {
     int hidden;          /* the hidden cases were run */
     const char *html_path;
     const char *sandbox; /* how learner code was run (shown in detailed reports and CI grading) */
+    Summary summary;     /* filled by summarize */
 } Report;
 
 typedef struct {
@@ -218,6 +230,22 @@ int run_isolated(char **argv, const char *log_path, double limit_seconds, const 
 char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *binds, char **envp,
                void (*done)(int job, const char *problem, void *context), void *context);
 int contain_main(int argc, char **argv);
+
+/* reuse.c: the key of a grading, and the record of the chapters that passed with it */
+#define FNV_OFFSET_BASIS 14695981039346656037ULL
+uint64_t hash_bytes(uint64_t h, const void *data, size_t n);
+/* text and its terminating zero ("(none)" for NULL) */
+uint64_t hash_text(uint64_t h, const char *text);
+/* the bytes of the file at path, or "(missing)": the same for the same contents wherever the file is */
+uint64_t hash_contents(uint64_t h, const char *path);
+/* the path, then the bytes */
+uint64_t hash_file(uint64_t h, const char *path);
+/* The key of a grading: the files (paths and bytes) and the settings, in order, as 16 hex digits. */
+char *reuse_key(const char *const *files, int file_count, const char *const *settings, int setting_count);
+/* 1 when <dir>/passed holds key: the chapter passed last time with everything the key sums up as it is now. */
+int reuse_recorded(const char *dir, const char *key);
+/* After a grading: keeps key in <dir>/passed when the chapter passed, else removes it. */
+void reuse_record(const char *dir, const char *key, int passed);
 
 /* course.c */
 void course_read(Course *course, const char *path);
@@ -259,6 +287,9 @@ void read_memcheck_logs(const char *dir, ChapterResult *result);
 /* report.c */
 void apply_blocking(const Course *course, ChapterResult **results, ChapterResult *result);
 void finish_chapter(ChapterResult *result);
+/* Adds up the graded chapters into report->summary: the scoring step, done once before any output is written. */
+void summarize(Report *report);
+/* Prints the report; returns report->summary.all_passed. */
 int print_report(const Report *report);
 void write_results(const Report *report, const char *path);
 void write_junit(const Report *report, const char *path);

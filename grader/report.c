@@ -278,12 +278,39 @@ static char *next_when_passing(const Report *report, int coming)
                                       : "the whole course passes");
 }
 
+void summarize(Report *report)
+{
+    Summary *s = &report->summary;
+    *s = (Summary){0};
+    const ChapterResult *first_failing = NULL;
+    for (int i = 0; i < report->course->count; i++) {
+        const Chapter *ch = &report->course->chapters[i];
+        const ChapterResult *r = report->results[i];
+        if (ch->is_intro)
+            continue;
+        if (!ch->written) {
+            s->coming++;
+            continue;
+        }
+        if (!report->graded[i] || r == NULL)
+            continue;
+        s->graded++;
+        s->points += r->points;
+        s->max_points += r->max_points;
+        s->passed += r->passed;
+        if (!r->passed && first_failing == NULL)
+            first_failing = r;
+    }
+    s->all_passed = s->passed == s->graded;
+    s->next = first_failing ? next_step(first_failing, report->from, report->detailed)
+                            : next_when_passing(report, s->coming);
+}
+
 int print_report(const Report *report)
 {
     use_color = report->color;
     const Course *course = report->course;
-    int points = 0, max_points = 0, passed = 0, graded = 0, coming = 0;
-    const ChapterResult *next = NULL;
+    const Summary *summary = &report->summary;
     printf("%sLearn Deep Learning with C%s: grading the code in %s/\n", BOLD, RESET, report->from);
     int uses_data = 0;
     for (int i = 0; i < course->count; i++)
@@ -301,19 +328,12 @@ int print_report(const Report *report)
         if (ch->is_intro)
             continue;
         if (!ch->written) {
-            coming++;
             if (!report->detailed)
                 printf("  %-4s %-52s %7s  %s%s%s\n", ch->id, ch->title, "", DIM, "coming", RESET);
             continue;
         }
         if (!report->graded[i] || r == NULL)
             continue;
-        graded++;
-        points += r->points;
-        max_points += r->max_points;
-        passed += r->passed;
-        if (!r->passed && next == NULL)
-            next = r;
         if (report->detailed) {
             print_chapter_detail(r, report->from);
             printf("\n");
@@ -344,18 +364,16 @@ int print_report(const Report *report)
     } else {
         printf("\n");
     }
-    char *next_text = next ? next_step(next, report->from, report->detailed) : next_when_passing(report, coming);
     char coming_text[32] = "";
-    if (coming && !report->detailed)
-        snprintf(coming_text, sizeof coming_text, " (%d coming)", coming);
+    if (summary->coming && !report->detailed)
+        snprintf(coming_text, sizeof coming_text, " (%d coming)", summary->coming);
     if (report->html_path)
         printf("The same report with pictures: %s\n", report->html_path);
     if (!report->hidden)
         printf("Hidden cases: not run here; CI grading runs them too (make grade SUBMISSION=...).\n");
-    printf("%sScore %d/%d%s · chapters passed %d/%d%s · next: %s\n", BOLD, points, max_points, RESET, passed,
-           graded, coming_text, next_text);
-    free(next_text);
-    return passed == graded;
+    printf("%sScore %d/%d%s · chapters passed %d/%d%s · next: %s\n", BOLD, summary->points, summary->max_points,
+           RESET, summary->passed, summary->graded, coming_text, summary->next);
+    return summary->all_passed;
 }
 
 /* Tab-separated results, one row per check: chapter, check, verdict, points, max points, first line of message. */
@@ -556,10 +574,7 @@ void write_gradescope(const Report *report, const char *path, double seconds)
     FILE *f = fopen(temporary, "w");
     if (f == NULL)
         die("cannot write %s", temporary);
-    int points = 0, max_points = 0;
-    for (int i = 0; i < report->course->count; i++)
-        if (report->results[i] && report->graded[i])
-            points += report->results[i]->points, max_points += report->results[i]->max_points;
+    int points = report->summary.points, max_points = report->summary.max_points;
     fprintf(f, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", points,
             max_points, seconds);
     char *summary = format_string("Learn Deep Learning with C: %d/%d%s%s%s%s", points, max_points,
@@ -741,6 +756,8 @@ void write_html(const Report *report, const char *path)
             free(name), free(partial);
         }
     }
+    /* the page's totals are those of the whole course as graded so far (this grading's chapters and the rows that
+     * earlier ones left), not this grading's summary alone */
     int points = 0, max_points = 0, passed = 0, graded = 0, earlier = 0, shown[MAX_CHAPTERS] = {0};
     for (int i = 0; i < course->count; i++) {
         char *name = format_string("%s/%s.points", rows_dir, course->chapters[i].id);
