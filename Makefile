@@ -60,9 +60,9 @@ grade: all
 		status=$$?; [ $$status -ne 1 ] || echo "(make grade exits with status 1 while a chapter fails, and make reports that on the next line as Error 1: nothing in the kit is broken)" >&2; exit $$status; }
 
 debug: all
-	@$(GRADE) --debug $(if $(ONLY),--only $(ONLY)) $(CH)
+	@$(GRADE) debug $(if $(ONLY),--only $(ONLY)) $(CH)
 
-reset:
+reset: all
 	@sh tools/reset.sh $(CH)
 
 # for the instructors' copy: the learner's edition has no solutions/
@@ -73,9 +73,9 @@ grade-solutions: all
 	@$(GRADE) --from solutions $(CH)
 
 run: all
-	@$(GRADE) --demo $(CH) $(if $(DEMO),--program $(DEMO))
+	@$(GRADE) demo $(CH) $(if $(DEMO),--program $(DEMO))
 
-hint:
+hint: all
 	@sh tools/hint.sh $(CH)
 
 watch: all
@@ -90,7 +90,7 @@ bench: all
 
 fixtures: all
 	$(INSTRUCTORS_ONLY)
-	@$(GRADE) --record $(CH)
+	@$(GRADE) record $(CH)
 
 stubs:
 	$(INSTRUCTORS_ONLY)

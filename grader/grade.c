@@ -8,15 +8,9 @@
  * runs on its own, limited, sandboxed where bubblewrap works: sandbox.c), and
  * from the fixture recorded from the reference solution.
  *
- * Usage (the Makefile builds it with the compiler and flags it uses, KIT_CC, KIT_CFLAGS and KIT_LDLIBS):
- *   grade [--from DIR] [--use CH=FILE]... [--build DIR] [--results FILE]
- *         [--no-memcheck] [--fresh] [--skip-training] [--color auto|always|never] [CHAPTER...]
- *         (with CHAPTERs named, a chapter they link that passed last time and has not changed since is
- *         not graded again; a chapter whose exercise.c is its untouched stub is not run, its verdicts are
- *         those make fixtures recorded; --fresh computes everything and reuses nothing)
- *   grade --map            the course map as a Markdown table
- *   grade --chapters       the written chapters, one per line: id folder
- *   grade --sandbox        how the learner's code runs here (sandbox.c; KIT_SANDBOX=auto|bubblewrap|none)
+ * Usage: grade [SUBCOMMAND] [ARGUMENTS]; "grade help" lists the subcommands (the table at the end of this file),
+ * each of which parses its own arguments. Without a subcommand it grades: grade [--from DIR] ... [CHAPTER...].
+ * The Makefile builds it with the compiler and flags it uses for learner code (KIT_CC, KIT_CFLAGS, KIT_LDLIBS).
  */
 #define _GNU_SOURCE
 #include "grade.h"
@@ -45,7 +39,7 @@
 
 static Course course;
 static Options options;
-/* The program of lessons/<folder>/ that --demo builds and runs: "demo", or another one named by --program
+/* The program of lessons/<folder>/ that grade demo builds and runs: "demo", or another one named by --program
  * (make run CH=4.5 DEMO=final_exam). */
 static const char *demo_program = "demo";
 /* The chapters named on the command line (--only applies to them, not to the chapters they link). */
@@ -1253,7 +1247,7 @@ static int check_lesson_pictures(const Chapter *chapter, const char *path)
                    memcmp(a, b, (size_t)sa.st_size) == 0;
         if (!same) {
             printf("%s: embeds %s, which %s what the demo draws now into %s; run the demo on MNIST with the "
-                   "reference (OPENBLAS_NUM_THREADS=1 MNIST_DIR=... build/grader/grade --demo %s --from solutions) "
+                   "reference (OPENBLAS_NUM_THREADS=1 MNIST_DIR=... build/grader/grade demo %s --from solutions) "
                    "and copy that file there\n", path, committed, a ? "is not" : "is missing: it must be", drawn,
                    chapter->id);
             ok = 0;
@@ -1264,7 +1258,7 @@ static int check_lesson_pictures(const Chapter *chapter, const char *path)
     return ok;
 }
 
-/* The exit status of grade --check-lesson for a lesson it could not check here (make test counts it as skipped). */
+/* The exit status of grade lesson for a lesson it could not check here (make test counts it as skipped). */
 #define LESSON_SKIPPED 3
 
 /* Checks a lesson text against what its demo (built from the reference solutions) prints now, or for the
@@ -1321,23 +1315,60 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
 
 /* ---- main -------------------------------------------------------------- */
 
-static void usage(void)
+/* ---- the subcommands ------------------------------------------------------ */
+
+static _Noreturn void usage(void);
+
+/* Reads the value of the option at argv[*i] into *value when its name is name: 1 when it did (then *i is past it). */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
 {
-    fprintf(stderr,
-            "usage: grade [--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE]\n"
-            "             [--junit FILE] [--gradescope FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL]\n"
-            "             [--seed N] [--no-memcheck] [--fresh] [--only ID,ID...] [--skip-training] [--color auto|always|never]\n"
-            "             [CHAPTER...]\n"
-            "             --fresh: compute everything, reuse nothing: grade a linked chapter that passed before and has\n"
-            "             not changed since, and build and run an untouched stub instead of taking its recorded verdicts\n"
-            "       grade --debug --only ID CHAPTER   (gdb on one check of lessons/: make debug)\n"
-            "       grade --demo CHAPTER [--from DIR] [--program NAME]   (NAME.c beside the demo, e.g. final_exam)\n"
-            "       grade --record [--fixtures DIR] [CHAPTER...]   (rewrite fixtures from solutions/)\n"
-            "       grade --check-lesson CHAPTER [--output-of FILE]\n"
-            "       grade --mutants CHAPTER | --write-mutant NAME FILE CHAPTER\n"
-            "       grade --map | --chapters\n"
-            "       grade --sandbox          how the learner's code would run here (KIT_SANDBOX=auto|bubblewrap|none)\n");
-    exit(2);
+    if (strcmp(argv[*i], name) != 0)
+        return 0;
+    if (*i + 1 >= argc)
+        die("%s needs a value (see: grade help)", name);
+    *value = argv[++*i];
+    return 1;
+}
+
+/* The options of every subcommand that builds learner code: where the code is, where it is built, the seed. */
+static int common_option(int argc, char **argv, int *i)
+{
+    const char *color = NULL;
+    if (option_value(argc, argv, i, "--from", &options.from) || option_value(argc, argv, i, "--build", &options.build))
+        return 1;
+    if (option_value(argc, argv, i, "--seed", (const char **)&options.seed))
+        return 1;
+    if (option_value(argc, argv, i, "--color", &color)) {
+        if (strcmp(color, "always") == 0)
+            options.color = 1;
+        else if (strcmp(color, "never") == 0)
+            options.color = 0;
+        else if (strcmp(color, "auto") != 0)
+            die("--color takes auto, always or never, got '%s'", color);
+        return 1;
+    }
+    return 0;
+}
+
+/* The chapter a subcommand that takes exactly one names (0 names the introduction where intro_ok). */
+static const Chapter *one_chapter(const char *command, const char *const *named, int count, int intro_ok)
+{
+    if (count != 1)
+        die("grade %s takes one chapter; the written chapters are %s", command, course_written_list(&course));
+    const Chapter *chapter = intro_ok && strcmp(named[0], "0") == 0 ? course_intro(&course)
+                                                                    : course_find(&course, named[0]);
+    if (chapter == NULL)
+        die("there is no chapter '%s'; the chapters are %s", named[0], course_id_list(&course));
+    return chapter;
+}
+
+/* The build folder by default: one per source of code, so that grading the reference never replaces the learner's. */
+static void default_build(void)
+{
+    if (options.build == NULL)
+        options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0     ? "lessons"
+                                                        : strcmp(options.from, "solutions") == 0 ? "solutions"
+                                                                                                 : "other");
 }
 
 /* make debug CH=x.y ONLY=id: after grading the chapter (which builds its check program with -g), runs that one check
@@ -1371,163 +1402,56 @@ static int debug_check(const char *const *requested, int requested_count)
     return 2;
 }
 
-int main(int argc, char **argv)
+/* The grading itself (make grade), and make debug, which grades one chapter and then starts gdb on one check. */
+static int grade_command(int argc, char **argv, int debug)
 {
-    if (argc > 1 && strcmp(argv[1], "--contain") == 0)
-        return contain_main(argc, argv); /* the supervisor of the checks, in the sandbox (sandbox.c) */
-    options.from = "lessons";
-    options.build = NULL;
-    options.seed = format_string("%s", "1");
-    options.fixtures = "grader/fixtures";
-    options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     const char *requested[MAX_CHAPTERS];
-    int requested_count = 0, map = 0, list = 0, demo = 0, record = 0, lesson = 0, mutants = 0, show_sandbox = 0;
-    int debug = 0;
-    const char *submission = NULL;
-    const char *output_file = NULL, *mutant_name = NULL, *mutant_out = NULL;
+    int requested_count = 0;
+    const char *submission = NULL, *use = NULL;
+    options.debug = debug;
+    options.no_memcheck = debug;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--from") == 0 && i + 1 < argc)
-            options.from = argv[++i];
-        else if (strcmp(a, "--use") == 0 && i + 1 < argc) {
-            char *spec = format_string("%s", argv[++i]);
+        if (common_option(argc, argv, &i) || option_value(argc, argv, &i, "--only", &options.only))
+            continue;
+        if (!debug && (option_value(argc, argv, &i, "--results", &options.results) ||
+                       option_value(argc, argv, &i, "--junit", &options.junit) ||
+                       option_value(argc, argv, &i, "--gradescope", &options.gradescope) ||
+                       option_value(argc, argv, &i, "--html", &options.html) ||
+                       option_value(argc, argv, &i, "--submission", &submission)))
+            continue;
+        if (!debug && option_value(argc, argv, &i, "--use", &use)) {
+            char *spec = format_string("%s", use);
             char *equals = strchr(spec, '=');
             if (equals == NULL || options.use_count == MAX_CHAPTERS)
                 die("--use takes CHAPTER=FILE, got '%s'", spec);
             *equals = '\0';
             options.use_chapter[options.use_count] = spec;
             options.use_file[options.use_count++] = equals + 1;
-        } else if (strcmp(a, "--build") == 0 && i + 1 < argc)
-            options.build = argv[++i];
-        else if (strcmp(a, "--results") == 0 && i + 1 < argc)
-            options.results = argv[++i];
-        else if (strcmp(a, "--junit") == 0 && i + 1 < argc)
-            options.junit = argv[++i];
-        else if (strcmp(a, "--gradescope") == 0 && i + 1 < argc)
-            options.gradescope = argv[++i];
-        else if (strcmp(a, "--html") == 0 && i + 1 < argc)
-            options.html = argv[++i];
-        else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
-            options.seed = argv[++i];
-        else if (strcmp(a, "--no-memcheck") == 0)
+        } else if (!debug && strcmp(a, "--no-memcheck") == 0)
             options.no_memcheck = 1;
         else if (strcmp(a, "--fresh") == 0)
             options.fresh = 1;
-        else if (strcmp(a, "--only") == 0 && i + 1 < argc)
-            options.only = argv[++i];
-        else if (strcmp(a, "--skip-training") == 0)
+        else if (!debug && strcmp(a, "--skip-training") == 0)
             options.skip_training = 1;
-        else if (strcmp(a, "--hidden") == 0)
+        else if (!debug && strcmp(a, "--hidden") == 0)
             options.hidden = 1;
-        else if (strcmp(a, "--coverage") == 0)
+        else if (!debug && strcmp(a, "--coverage") == 0)
             options.coverage = 1;
-        else if (strcmp(a, "--submission") == 0 && i + 1 < argc)
-            submission = argv[++i];
-        else if (strcmp(a, "--color") == 0 && i + 1 < argc) {
-            const char *mode = argv[++i];
-            if (strcmp(mode, "always") == 0)
-                options.color = 1;
-            else if (strcmp(mode, "never") == 0)
-                options.color = 0;
-            else if (strcmp(mode, "auto") != 0)
-                usage();
-        } else if (strcmp(a, "--map") == 0)
-            map = 1;
-        else if (strcmp(a, "--chapters") == 0)
-            list = 1;
-        else if (strcmp(a, "--sandbox") == 0)
-            show_sandbox = 1;
-        else if (strcmp(a, "--debug") == 0)
-            debug = options.debug = options.no_memcheck = 1;
-        else if (strcmp(a, "--demo") == 0)
-            demo = 1;
-        else if (strcmp(a, "--program") == 0 && i + 1 < argc)
-            demo_program = argv[++i];
-        else if (strcmp(a, "--record") == 0)
-            record = 1;
-        else if (strcmp(a, "--fixtures") == 0 && i + 1 < argc)
-            options.fixtures = argv[++i];
-        else if (strcmp(a, "--check-lesson") == 0)
-            lesson = 1;
-        else if (strcmp(a, "--output-of") == 0 && i + 1 < argc)
-            output_file = argv[++i];
-        else if (strcmp(a, "--mutants") == 0)
-            mutants = 1;
-        else if (strcmp(a, "--mutants-file") == 0 && i + 1 < argc)
-            mutants_file = argv[++i];
-        else if (strcmp(a, "--write-mutant") == 0 && i + 2 < argc) {
-            mutant_name = argv[++i];
-            mutant_out = argv[++i];
-        }
         else if (a[0] == '-')
             usage();
         else if (requested_count < MAX_CHAPTERS)
             requested[requested_count++] = a;
     }
     double started_at = now_seconds();
-    setenv("LC_ALL", "C", 1); /* the compiler's messages in plain ASCII, the same on every machine */
-    course_read(&course, "grader/course.txt");
-    if (map) {
-        print_course_map(&course);
-        return 0;
-    }
-    if (list) {
-        for (int i = 0; i < course.count; i++)
-            if (course.chapters[i].written)
-                printf("%s %s\n", course.chapters[i].id, course.chapters[i].folder);
-        return 0;
-    }
-    char cwd[4096];
-    if (getcwd(cwd, sizeof cwd) == NULL || !file_exists("grader/course.txt"))
-        die("run me from the kit's top folder (where grader/course.txt is)");
-    options.root = cwd;
-    if (show_sandbox) {
-        sandbox_choose(".", "build", 0);
-        printf("Sandbox: %s\n", sandbox_description());
-        return 0;
-    }
-    int grading = !map && !list && !demo && !record && !lesson && !mutants && !mutant_name;
-    if (grading || record) /* --record runs the untouched stubs' checks as grading does (record_stub) */
-        sandbox_choose(".", "build", options.coverage);
+    sandbox_choose(".", "build", options.coverage);
     if (submission) {
         prepare_submission(submission);
         sandbox_hide_references();
     }
     if (options.build == NULL && debug)
         options.build = format_string("%s", "build/grade/debug");
-    if (options.build == NULL)
-        options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0 ? "lessons"
-                                                        : strcmp(options.from, "solutions") == 0 ? "solutions"
-                                                                                                   : "other");
-
-    if (lesson) {
-        if (requested_count != 1)
-            die("--check-lesson takes one chapter (0 for the introduction)");
-        const Chapter *chapter = strcmp(requested[0], "0") == 0 ? course_intro(&course)
-                                                                 : course_find(&course, requested[0]);
-        if (chapter == NULL)
-            die("there is no chapter '%s'", requested[0]);
-        int verdict = check_lesson(chapter, output_file);
-        return verdict == LESSON_SKIPPED ? LESSON_SKIPPED : verdict ? 0 : 1;
-    }
-    if (mutants || mutant_name) {
-        const Chapter *chapter = requested_count == 1 ? course_find(&course, requested[0]) : NULL;
-        if (chapter == NULL)
-            die("--mutants and --write-mutant take one chapter");
-        return mutant_name ? write_mutant(chapter, mutant_name, mutant_out) : list_mutants(chapter);
-    }
-    if (demo) {
-        if (requested_count != 1)
-            die("which chapter's demo? say it with CH, for example: make run CH=1.1 (the written chapters are %s)",
-                course_written_list(&course));
-        const Chapter *chapter = course_find(&course, requested[0]);
-        if (chapter == NULL)
-            die("there is no chapter '%s'; the chapters are %s", requested[0], course_id_list(&course));
-        if (!chapter->written)
-            die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
-                chapter->title, course_written_list(&course));
-        return run_demo(chapter);
-    }
+    default_build();
 
     /* check every requested chapter before grading anything */
     int graded[MAX_CHAPTERS] = {0};
@@ -1535,7 +1459,7 @@ int main(int argc, char **argv)
         const Chapter *chapter = course_find(&course, requested[r]);
         if (chapter == NULL)
             die("there is no chapter '%s'; the chapters are %s", requested[r], course_id_list(&course));
-        if (!chapter->written && !record) /* a chapter's fixtures are recorded before it is marked written */
+        if (!chapter->written)
             die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
                 chapter->title, course_written_list(&course));
         graded[chapter->index] = 1;
@@ -1545,18 +1469,8 @@ int main(int argc, char **argv)
     if (requested_count == 0)
         for (int i = 0; i < course.count; i++)
             graded[i] = course.chapters[i].written;
-    if (options.only && !record)
+    if (options.only)
         check_only_ids(requested, requested_count);
-    if (record) {
-        /* OpenBLAS picks its kernels by CPU, and an AVX-512 kernel rounds a sum in another order than the AVX2 one:
-           the fixtures are recorded with the AVX2 kernels, which every machine the kit runs on has, so that
-           recording them again anywhere gives the same files, bit for bit */
-        environment_add("OPENBLAS_CORETYPE=Haswell");
-        for (int i = 0; i < course.count; i++)
-            if (graded[i])
-                record_fixture(&course.chapters[i]);
-        return 0;
-    }
 
     int marked[MAX_CHAPTERS] = {0};
     for (int i = 0; i < course.count; i++)
@@ -1585,4 +1499,206 @@ int main(int argc, char **argv)
         write_gradescope(&report, options.gradescope, now_seconds() - started_at);
     write_html(&report, report.html_path);
     return all_passed ? 0 : 1;
+}
+
+static int grade_main(int argc, char **argv) { return grade_command(argc, argv, 0); }
+
+static int debug_main(int argc, char **argv) { return grade_command(argc, argv, 1); }
+
+/* The chapter's demo (make run), or another program of its lesson (--program final_exam). */
+static int demo_main(int argc, char **argv)
+{
+    const char *named[MAX_CHAPTERS];
+    int count = 0;
+    for (int i = 1; i < argc; i++) {
+        if (common_option(argc, argv, &i) || option_value(argc, argv, &i, "--program", &demo_program))
+            continue;
+        if (argv[i][0] == '-')
+            usage();
+        if (count < MAX_CHAPTERS)
+            named[count++] = argv[i];
+    }
+    if (count != 1)
+        die("which chapter's demo? say it with CH, for example: make run CH=1.1 (the written chapters are %s)",
+            course_written_list(&course));
+    const Chapter *chapter = one_chapter("demo", named, count, 0);
+    if (!chapter->written)
+        die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
+            chapter->title, course_written_list(&course));
+    return run_demo(chapter);
+}
+
+/* make fixtures: the fixtures, hidden cases and stub records of the chapters named (every one by default). */
+static int record_main(int argc, char **argv)
+{
+    int graded[MAX_CHAPTERS] = {0}, any = 0;
+    for (int i = 1; i < argc; i++) {
+        if (option_value(argc, argv, &i, "--fixtures", &options.fixtures))
+            continue;
+        if (argv[i][0] == '-')
+            usage();
+        const Chapter *chapter = course_find(&course, argv[i]);
+        if (chapter == NULL)
+            die("there is no chapter '%s'; the chapters are %s", argv[i], course_id_list(&course));
+        graded[chapter->index] = any = 1; /* a chapter's fixtures are recorded before it is marked written */
+    }
+    for (int i = 0; i < course.count && !any; i++)
+        graded[i] = course.chapters[i].written;
+    sandbox_choose(".", "build", 0); /* the untouched stubs' checks run as grading runs them (record_stub) */
+    default_build();
+    /* OpenBLAS picks its kernels by CPU, and an AVX-512 kernel rounds a sum in another order than the AVX2 one:
+       the fixtures are recorded with the AVX2 kernels, which every machine the kit runs on has, so that
+       recording them again anywhere gives the same files, bit for bit */
+    environment_add("OPENBLAS_CORETYPE=Haswell");
+    for (int i = 0; i < course.count; i++)
+        if (graded[i])
+            record_fixture(&course.chapters[i]);
+    return 0;
+}
+
+/* make test's lesson check: every output block of the lesson is what its demo prints now. */
+static int lesson_main(int argc, char **argv)
+{
+    const char *named[MAX_CHAPTERS], *output_file = NULL;
+    int count = 0;
+    for (int i = 1; i < argc; i++) {
+        if (option_value(argc, argv, &i, "--output-of", &output_file))
+            continue;
+        if (argv[i][0] == '-')
+            usage();
+        if (count < MAX_CHAPTERS)
+            named[count++] = argv[i];
+    }
+    const Chapter *chapter = one_chapter("lesson", named, count, 1);
+    int verdict = check_lesson(chapter, output_file);
+    return verdict == LESSON_SKIPPED ? LESSON_SKIPPED : verdict ? 0 : 1;
+}
+
+/* The hand-written mutants of a chapter (grader/mutants/<chapter>.txt): listed, or one written out. */
+static int mutants_command(int argc, char **argv, int write)
+{
+    const char *positional[4];
+    int count = 0;
+    for (int i = 1; i < argc; i++) {
+        if (option_value(argc, argv, &i, "--mutants-file", &mutants_file))
+            continue;
+        if (argv[i][0] == '-' || count == 4)
+            usage();
+        positional[count++] = argv[i];
+    }
+    if (count != (write ? 3 : 1))
+        usage();
+    const Chapter *chapter = one_chapter(argv[0], positional + count - 1, 1, 0);
+    return write ? write_mutant(chapter, positional[0], positional[1]) : list_mutants(chapter);
+}
+
+static int mutants_main(int argc, char **argv) { return mutants_command(argc, argv, 0); }
+
+static int write_mutant_main(int argc, char **argv) { return mutants_command(argc, argv, 1); }
+
+/* The written chapters, one a line: "id folder", and with --functions the functions each one's learner writes. */
+static int chapters_main(int argc, char **argv)
+{
+    int functions = argc == 2 && strcmp(argv[1], "--functions") == 0;
+    if (argc != 1 && !functions)
+        usage();
+    for (int i = 0; i < course.count; i++)
+        if (course.chapters[i].written)
+            printf("%s %s%s%s\n", course.chapters[i].id, course.chapters[i].folder, functions ? " " : "",
+                   functions ? course.chapters[i].functions : "");
+    return 0;
+}
+
+static int map_main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        usage();
+    print_course_map(&course);
+    return 0;
+}
+
+static int sandbox_main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        usage();
+    sandbox_choose(".", "build", 0);
+    printf("Sandbox: %s\n", sandbox_description());
+    return 0;
+}
+
+static int help_main(int argc, char **argv);
+
+/* Every subcommand: its name, what it does, and its arguments. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+    const char *arguments;
+    const char *what;
+} subcommands[] = {
+    {"grade", grade_main,
+     "[--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE] [--junit FILE] [--gradescope FILE]\n"
+     "        [--html FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL] [--seed N] [--no-memcheck]\n"
+     "        [--fresh] [--only ID,ID...] [--skip-training] [--color auto|always|never] [CHAPTER...]",
+     "grade the chapters (every written one by default): make grade; the subcommand when none is named.\n"
+     "        --fresh: compute everything, reuse nothing (a linked chapter that passed before and has not changed,\n"
+     "        an untouched stub's recorded verdicts)"},
+    {"debug", debug_main, "--only ID [--from DIR] [--seed N] CHAPTER",
+     "grade the chapter built with -O0, then start gdb on that one check: make debug"},
+    {"demo", demo_main, "[--from DIR] [--program NAME] CHAPTER",
+     "build and run the chapter's demo (or NAME.c beside it, e.g. final_exam): make run"},
+    {"record", record_main, "[--fixtures DIR] [CHAPTER...]",
+     "record the fixtures, hidden cases and stub records from solutions/: make fixtures"},
+    {"lesson", lesson_main, "[--output-of FILE] CHAPTER", "check the lesson's output blocks against its demo (0: the introduction)"},
+    {"mutants", mutants_main, "[--mutants-file FILE] CHAPTER", "list the chapter's hand-written mutants"},
+    {"write-mutant", write_mutant_main, "[--mutants-file FILE] NAME FILE CHAPTER", "write one mutant of the reference"},
+    {"chapters", chapters_main, "[--functions]",
+     "the written chapters, one a line: id folder (and the functions the learner writes); the shell tools ask this"},
+    {"map", map_main, "", "the course map as a Markdown table"},
+    {"sandbox", sandbox_main, "", "how the learner's code runs here (KIT_SANDBOX=auto|bubblewrap|none)"},
+    {"contain", NULL, "...", "the supervisor of the checks inside the sandbox (sandbox.c; not for people)"},
+    {"help", help_main, "", "this list"},
+};
+#define SUBCOMMAND_COUNT ((int)(sizeof subcommands / sizeof subcommands[0]))
+
+static void print_usage(FILE *to)
+{
+    fprintf(to, "usage: grade [SUBCOMMAND] [ARGUMENTS]   (run from the kit's top folder)\n");
+    for (int k = 0; k < SUBCOMMAND_COUNT; k++)
+        fprintf(to, "  grade %s %s\n        %s\n", subcommands[k].name, subcommands[k].arguments, subcommands[k].what);
+}
+
+static int help_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    print_usage(stdout);
+    return 0;
+}
+
+static _Noreturn void usage(void)
+{
+    print_usage(stderr);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    int k = 0;
+    while (k < SUBCOMMAND_COUNT && (argc < 2 || strcmp(argv[1], subcommands[k].name) != 0))
+        k++;
+    if (k < SUBCOMMAND_COUNT && strcmp(subcommands[k].name, "contain") == 0)
+        return contain_main(argc, argv); /* the supervisor in the sandbox: nothing else of the kit is there */
+    options.from = "lessons";
+    options.seed = format_string("%s", "1");
+    options.fixtures = "grader/fixtures";
+    options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    setenv("LC_ALL", "C", 1); /* the compiler's messages in plain ASCII, the same on every machine */
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL || !file_exists("grader/course.txt"))
+        die("run me from the kit's top folder (where grader/course.txt is)");
+    options.root = cwd;
+    course_read(&course, "grader/course.txt");
+    /* no subcommand named: grading ("grade 1.1", "grade --from solutions") */
+    return k < SUBCOMMAND_COUNT ? subcommands[k].run(argc - 1, argv + 1) : grade_main(argc, argv);
 }

@@ -155,7 +155,7 @@ typedef struct {
     const char *html;        /* the HTML report (build/report.html unless told otherwise) */
     char *seed;
     const char *root;
-    const char *fixtures;   /* where --record writes */
+    const char *fixtures;   /* where grade record writes */
     int no_memcheck;
     int fresh;               /* compute everything, reuse nothing: linked chapters that passed, untouched stubs' records */
     const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */

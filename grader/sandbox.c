@@ -2,7 +2,7 @@
  * sandbox.c: how the grade tool runs the learner's code, and what that code cannot do.
  *
  * Every check runs as a process of its own (check --run DIR --one ID), started by a supervisor
- * that never links learner code: this program, run with --contain inside the sandbox, or the
+ * that never links learner code: this program, run as "grade contain" inside the sandbox, or the
  * grade tool itself where there is no sandbox. For each check the supervisor
  *   - makes a fresh scratch folder, the only place the check may write;
  *   - sets the limits (CPU time, memory, file size, processes) and starts the check with a clean
@@ -231,13 +231,13 @@ static void contain_job(const Supervisor *s, const Job *job)
 }
 
 /*
- * grade --contain NPROC UID GID DROP WORK_ROOT [NAME RESULTS TIMEOUT CAPPED ARGC ARG...]...
+ * grade contain NPROC UID GID DROP WORK_ROOT [NAME RESULTS TIMEOUT CAPPED ARGC ARG...]...
  * The supervisor in the sandbox: runs each job in turn; the results folder is descriptor 3.
  */
 int contain_main(int argc, char **argv)
 {
     if (argc < 7)
-        die("--contain: too few arguments");
+        die("contain: too few arguments");
     extern char **environ;
     Supervisor s = {RESULTS_FD, argv[6], (rlim_t)strtoul(argv[2], NULL, 10), atoi(argv[5]),
                     (uid_t)strtoul(argv[3], NULL, 10), (gid_t)strtoul(argv[4], NULL, 10), environ};
@@ -246,11 +246,11 @@ int contain_main(int argc, char **argv)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no check may read this process's memory or descriptors */
     for (int i = 7; i < argc;) {
         if (i + 5 > argc)
-            die("--contain: a job needs NAME RESULTS TIMEOUT CAPPED ARGC ARG...");
+            die("contain: a job needs NAME RESULTS TIMEOUT CAPPED ARGC ARG...");
         Job job = {argv[i], argv[i + 1], atof(argv[i + 2]), atoi(argv[i + 3]), argv + i + 5};
         int count = atoi(argv[i + 4]);
         if (count < 1 || i + 5 + count > argc)
-            die("--contain: job %s has a bad argument count", job.name);
+            die("contain: job %s has a bad argument count", job.name);
         char *saved = argv[i + 5 + count];
         argv[i + 5 + count] = NULL;
         contain_job(&s, &job);
@@ -520,7 +520,7 @@ char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *b
         args_add(&args, sandbox.root);
         args_add(&args, "--");
         args_add(&args, sandbox.grade);
-        args_add(&args, "--contain");
+        args_add(&args, "contain");
         char *number = format_string("%lu", (unsigned long)process_limit);
         args_add(&args, number);
         free(number);

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 GRADE=build/grader/grade
 MUTATE=build/grader/mutate
-written=$($GRADE --chapters | cut -d' ' -f1 | paste -sd' ' -)
+written=$($GRADE chapters | cut -d' ' -f1 | paste -sd' ' -)
 chapter=${1:-}
 if [ -z "$chapter" ]; then
     echo "make mutate: which chapter? say it with CH, for example: make mutate CH=1.3 (the written chapters are: $written)" >&2
@@ -29,7 +29,7 @@ if ! grep -qx -- "$chapter" <<<"${written// /$'\n'}"; then
     echo "make mutate: there is no written chapter '$chapter' in grader/course.txt; the written chapters are: $written" >&2
     exit 2
 fi
-folder=$($GRADE --chapters | awk -v ch="$chapter" '$1 == ch {print $2}')
+folder=$($GRADE chapters | awk -v ch="$chapter" '$1 == ch {print $2}')
 solution=solutions/$folder/exercise.c
 equivalent=${KIT_MUTATE_EQUIVALENT:-grader/mutants/$chapter.equivalent}
 if [ -n "${KIT_MUTATE_EQUIVALENT:-}" ] && [ ! -f "$KIT_MUTATE_EQUIVALENT" ]; then

@@ -227,7 +227,7 @@ else
         mv grader/course.txt.new grader/course.txt
 fi
 make --no-print-directory -s all
-build/grader/grade --map >build/map.md
+build/grader/grade map >build/map.md
 awk 'FNR == NR {map = map $0 "\n"; next} /<!-- course map begin -->/ {print; printf "%s", map; skip = 1; next}
      /<!-- course map end -->/ {skip = 0} !skip' build/map.md README.md >README.md.new && mv README.md.new README.md
 

@@ -45,7 +45,7 @@ for name in ${requested:-$all_tests}; do
     fi
     selected="$selected $name"
 done
-known=$(build/grader/grade --chapters | cut -d' ' -f1)
+known=$(build/grader/grade chapters | cut -d' ' -f1)
 for id in ${CH//,/ }; do
     grep -qx "$id" <<<"$known" || {
         echo "make test: there is no written chapter '$id'; they are:$(printf ' %s' $known)" >&2

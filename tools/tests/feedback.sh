@@ -1,6 +1,6 @@
 expect_error "an unknown chapter id is named with the valid ones" "there is no chapter '9.9'; the chapters are 1.1," \
     $GRADE 9.9
-expect_error "make run without CH says how to name the chapter" "make run CH=1.1" $GRADE --demo
+expect_error "make run without CH says how to name the chapter" "make run CH=1.1" $GRADE demo
 
 first=$(head -1 <<<"$all_chapters")
 first_chapter=${first%% *}
@@ -37,7 +37,7 @@ fi
 html_build="$SCRATCH/html-course"
 $GRADE --from solutions --build "$html_build" --no-memcheck --color never 1.3 >"$SCRATCH/html-1.log" 2>&1
 $GRADE --from solutions --build "$html_build" --no-memcheck --color never 2.1 >"$SCRATCH/html-2.log" 2>&1
-$GRADE --write-mutant slice-ignores-column-offset "$SCRATCH/html-slice.c" 1.1 >/dev/null 2>&1
+$GRADE write-mutant slice-ignores-column-offset "$SCRATCH/html-slice.c" 1.1 >/dev/null 2>&1
 $GRADE --from solutions --use "1.1=$SCRATCH/html-slice.c" --build "$html_build" --no-memcheck --color never 1.1 \
     >"$SCRATCH/html-3.log" 2>&1
 page="$html_build/report.html"
@@ -85,7 +85,7 @@ fi
 # checks' runs that call normalize; the report says 64 bytes in 4 blocks, not "16 bytes in 1 blocks".
 leak="$SCRATCH/leak"
 mkdir -p "$leak"
-$GRADE --write-mutant leak-every-call "$leak/exercise.c" 1.1 >"$leak/write.log" 2>&1
+$GRADE write-mutant leak-every-call "$leak/exercise.c" 1.1 >"$leak/write.log" 2>&1
 $GRADE --from solutions --use "1.1=$leak/exercise.c" --build "$leak/build" --results "$leak/results.tsv" --color never \
     --only normalize-small,normalize-random,normalize-constant,normalize-in-place 1.1 >"$leak/report.log" 2>&1
 if [ "$(verdict "$leak/results.tsv" 1.1 memory)" = FAIL ] &&
@@ -100,8 +100,8 @@ fi
 # marked general.
 diag="$SCRATCH/diagnosis"
 mkdir -p "$diag"
-$GRADE --write-mutant normalize-sample-std "$diag/std.c" 1.1 >"$diag/write.log" 2>&1
-$GRADE --write-mutant slice-ignores-column-offset "$diag/slice.c" 1.1 >>"$diag/write.log" 2>&1
+$GRADE write-mutant normalize-sample-std "$diag/std.c" 1.1 >"$diag/write.log" 2>&1
+$GRADE write-mutant slice-ignores-column-offset "$diag/slice.c" 1.1 >>"$diag/write.log" 2>&1
 $GRADE --from solutions --use "1.1=$diag/std.c" --build "$diag/build" --no-memcheck --color never \
     --only normalize-random 1.1 >"$diag/std.log" 2>&1
 $GRADE --from solutions --use "1.1=$diag/slice.c" --build "$diag/build" --no-memcheck --color never \
@@ -119,7 +119,7 @@ fi
 # function, the input and the first element it wrote, with its value before and after.
 written="$SCRATCH/written-input"
 mkdir -p "$written"
-$GRADE --write-mutant normalize-columns-writes-its-input "$written/exercise.c" 1.1 >"$written/write.log" 2>&1
+$GRADE write-mutant normalize-columns-writes-its-input "$written/exercise.c" 1.1 >"$written/write.log" 2>&1
 $GRADE --from solutions --use "1.1=$written/exercise.c" --build "$written/build" --results "$written/results.tsv" \
     --no-memcheck --color never --only normalize-columns-people 1.1 >"$written/report.log" 2>&1
 if [ "$(verdict "$written/results.tsv" 1.1 normalize-columns-people)" = FAIL ] &&

@@ -15,7 +15,7 @@ cut_idx train-labels-idx1-ubyte '\x00\x00\x10\x00' 1 4096
 cut_idx t10k-images-idx3-ubyte '\x00\x00\x04\x00' 784 1024
 cut_idx t10k-labels-idx1-ubyte '\x00\x00\x04\x00' 1 1024
 mkdir -p "$SCRATCH/fixtures"
-if MNIST_DIR=$SCRATCH_PATH/small-dataset $GRADE --record --fixtures "$SCRATCH/fixtures" $(cut -d" " -f1 <<<"$chapters") >"$SCRATCH/record.log" 2>&1; then
+if MNIST_DIR=$SCRATCH_PATH/small-dataset $GRADE record --fixtures "$SCRATCH/fixtures" $(cut -d" " -f1 <<<"$chapters") >"$SCRATCH/record.log" 2>&1; then
     while read -r chapter folder; do
         if cmp -s "$SCRATCH/fixtures/$chapter.txt" "grader/fixtures/$chapter.txt" &&
             cmp -s "$SCRATCH/fixtures/hidden/$chapter.txt" "grader/hidden/$chapter.txt" &&

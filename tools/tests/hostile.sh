@@ -12,7 +12,7 @@ while IFS=$'\t' read -r name expectation why; do
     check=$1 want=$2
     shift 2
     text="$*"
-    if ! $GRADE --mutants-file grader/hostile/1.1.txt --write-mutant "$name" "$dir/exercise.c" 1.1 >"$dir/write.log" 2>&1; then
+    if ! $GRADE write-mutant --mutants-file grader/hostile/1.1.txt "$name" "$dir/exercise.c" 1.1 >"$dir/write.log" 2>&1; then
         fail "hostile code '$name' cannot be applied" "$dir/write.log"
         continue
     fi
@@ -31,9 +31,9 @@ while IFS=$'\t' read -r name expectation why; do
         fail "hostile code '$name' ($why): $check is '$got', expected $want with '$text'; 1.3 not passing: $others; kit unchanged: $unchanged" \
             "$dir/report.log"
     fi
-done < <($GRADE --mutants 1.1 --mutants-file grader/hostile/1.1.txt)
+done < <($GRADE mutants 1.1 --mutants-file grader/hostile/1.1.txt)
 if [ "$false_passes" = 0 ] && [ "$hostile_cases" -gt 0 ]; then
-    pass "$hostile_cases hostile or broken submissions, 0 false passes ($($GRADE --sandbox | sed 's/ (.*//'))"
+    pass "$hostile_cases hostile or broken submissions, 0 false passes ($($GRADE sandbox | sed 's/ (.*//'))"
 else
     fail "$false_passes false passes among $hostile_cases hostile or broken submissions"
 fi

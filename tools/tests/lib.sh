@@ -39,7 +39,7 @@ kit_sums() {
 }
 
 # The written chapters as "1.1 1.1-arrays" lines: all of them, and those CH names (make test CH=3.4; all by default).
-all_chapters=$($GRADE --chapters)
+all_chapters=$($GRADE chapters)
 chapters=$all_chapters
 if [ -n "${CH:-}" ]; then
     chapters=$(awk -v list="${CH//,/ }" 'BEGIN {n = split(list, want, " "); for (i = 1; i <= n; i++) named[want[i]] = 1}

@@ -8,7 +8,7 @@ while read -r chapter folder; do
         mkdir -p "$dir"
         # one build folder for the chapter's mutants: the chapters it links are the reference, unchanged, so
         # they are graded for its first mutant only (grade reuses a linked chapter that passed)
-        if ! $GRADE --write-mutant "$name" "$dir/exercise.c" "$chapter" >"$dir/write.log" 2>&1; then
+        if ! $GRADE write-mutant "$name" "$dir/exercise.c" "$chapter" >"$dir/write.log" 2>&1; then
             fail "mutant $chapter/$name cannot be applied" "$dir/write.log"
             continue
         fi
@@ -47,7 +47,7 @@ while read -r chapter folder; do
         else
             fail "mutant $chapter/$name ($why) is not caught by:$missed" "$dir/report.log"
         fi
-    done < <($GRADE --mutants "$chapter")
+    done < <($GRADE mutants "$chapter")
     [ "$count" -ge 3 ] || fail "chapter $chapter has $count mutants; at least 3 are needed"
 done <<<"$chapters"
 

@@ -6,7 +6,7 @@ if command -v chromium >/dev/null 2>&1; then
     git ls-files --cached --others --exclude-standard | tar -cf - -T - 2>/dev/null | tar -xf - -C "$copy"
     cp build/grader/grade build/grader/runner.o build/grader/suite-*.o "$copy/build/grader/"
     cp build/kit/libkit.a "$copy/build/kit/"
-    (cd "$copy" && build/grader/grade --demo 2.2 --from solutions && # it draws build/pictures/2.2-learning-rates.png
+    (cd "$copy" && build/grader/grade demo 2.2 --from solutions && # it draws build/pictures/2.2-learning-rates.png
         build/grader/grade --from solutions --no-memcheck --skip-training --html "$SCRATCH_PATH/report.html" \
             --color never) >"$SCRATCH/grade.log" 2>&1
     chromium_flags="--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run

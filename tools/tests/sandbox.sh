@@ -9,7 +9,7 @@ git ls-files --cached --others --exclude-standard | tar -cf - -T - 2>/dev/null |
 cp build/grader/grade build/grader/runner.o build/grader/suite-*.o "$copy/build/grader/"
 cp build/kit/libkit.a "$copy/build/kit/"
 modes=""
-KIT_SANDBOX=bubblewrap $GRADE --sandbox >/dev/null 2>&1 && modes="bubblewrap"
+KIT_SANDBOX=bubblewrap $GRADE sandbox >/dev/null 2>&1 && modes="bubblewrap"
 # the fallback needs a kit the user nobody can enter (not one under /root); where it cannot, it is not claimed
 if [ "$(id -u)" = 0 ]; then
     if runuser -u nobody -- test -r "$copy/grader/course.txt" 2>/dev/null; then
@@ -31,7 +31,7 @@ for mode in $modes; do
         shift 2
         text="$*"
         cp "solutions/$other_folder/exercise.c" "$dir/work/lessons/$other_folder/exercise.c"
-        if ! $GRADE --mutants-file grader/hostile/1.1-submission.txt --write-mutant "$name" \
+        if ! $GRADE write-mutant --mutants-file grader/hostile/1.1-submission.txt "$name" \
             "$dir/work/lessons/1.1-arrays/exercise.c" 1.1 >"$dir/write.log" 2>&1; then
             fail "hostile submission '$name' cannot be applied" "$dir/write.log"
             continue
@@ -56,10 +56,10 @@ for mode in $modes; do
             fail "hostile submission '$name' ($mode): $check is '$got', expected $want with '$text'; 1.3 not passing: $others; hidden leaked into: ${leaked:-nothing}; processes left: $left; kit unchanged: $unchanged" \
                 "$dir/report.log"
         fi
-    done < <($GRADE --mutants 1.1 --mutants-file grader/hostile/1.1-submission.txt)
+    done < <($GRADE mutants 1.1 --mutants-file grader/hostile/1.1-submission.txt)
 done
 if [ -z "$modes" ]; then
-    pass "hostile submissions: skipped, this machine offers no protection (bubblewrap cannot run, and not root): $($GRADE --sandbox)"
+    pass "hostile submissions: skipped, this machine offers no protection (bubblewrap cannot run, and not root): $($GRADE sandbox)"
 elif [ "$ci_false_passes" = 0 ]; then
     pass "$ci_cases hostile submissions graded as CI grades them (protections:$(printf ' %s' $modes)), 0 false passes"
 else

@@ -8,7 +8,7 @@ while read -r chapter folder; do
         diff "$SCRATCH/stub-$chapter.c" "$stub" >"$SCRATCH/stub-$chapter.diff"
         fail "$stub differs from its solution (run: make stubs)" "$SCRATCH/stub-$chapter.diff"
     fi
-    functions=$(awk -F' [|] ' -v ch="$chapter" '{gsub(/ /, "", $1)} $1 == ch {print $7}' grader/course.txt)
+    functions=$($GRADE chapters --functions | awk -v ch="$chapter" '$1 == ch {$1 = $2 = ""; print}')
     missing=""
     for f in $functions; do
         grep -Eq "^[a-z].* \**$f\(" "$stub" || missing="$missing $f (in the stub)"
@@ -33,7 +33,7 @@ else
 fi
 
 # The introduction shows the report a new learner gets: the stubs, graded.
-if $GRADE --check-lesson 0 --output-of "$SCRATCH/stubs.log" >"$SCRATCH/lesson-0.log" 2>&1; then
+if $GRADE lesson 0 --output-of "$SCRATCH/stubs.log" >"$SCRATCH/lesson-0.log" 2>&1; then
     pass "$(tail -1 "$SCRATCH/lesson-0.log") (the report of the untouched stubs)"
 else
     fail "lessons/0-introduction/README.md does not match the report of the stubs" "$SCRATCH/lesson-0.log"
