@@ -158,7 +158,8 @@ $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
 
 $(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o \
-		$(BUILD)/grader/process.o $(BUILD)/grader/reuse.o $(BUILD)/kit/libkit.a
+		$(BUILD)/grader/process.o $(BUILD)/grader/reuse.o $(BUILD)/grader/course.o \
+		$(BUILD)/grader/memcheck.o $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 

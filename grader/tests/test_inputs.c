@@ -1,0 +1,197 @@
+/* Unit tests of what the grade tool reads (Criterion): the course map, fixtures, and Valgrind's logs from canned
+ * samples, each with the malformed or unexpected inputs it must refuse or survive. */
+#include "grade.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A file in a fresh folder of its own, holding text; returns its path. */
+static char *file_with(const char *name, const char *text)
+{
+    char *dir = format_string("%s", "/tmp/kit-inputs-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char *path = format_string("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static const char *course_text =
+    "# id | folder | state | needs | kinds | title | functions\n"
+    "0 | 0-introduction | intro | - | - | Introduction | -\n"
+    "1.1 | 1.1-arrays | written | - | numeric memory | Getting Started with Arrays | add_row_vector slice\n"
+    "1.2 | 1.2-matrix | written | 1.1 | numeric memory | Matrix Operations | dot_product\n"
+    "5.1 | 5.1-later | coming | 1.1 1.2 | - | Later | -\n";
+
+Test(course, the_map_is_read_line_by_line)
+{
+    Course course;
+    course_read(&course, file_with("course.txt", course_text));
+    cr_assert_eq(course.count, 4);
+    const Chapter *c = course_find(&course, "1.2");
+    cr_assert_not_null(c);
+    cr_assert_str_eq(c->folder, "1.2-matrix");
+    cr_assert(c->written);
+    cr_assert_eq(c->need_count, 1);
+    cr_assert_str_eq(c->needs[0], "1.1");
+    cr_assert_str_eq(course_find(&course, "1.1")->functions, "add_row_vector slice");
+    cr_assert(course_intro(&course)->is_intro);
+    cr_assert_not(course_find(&course, "5.1")->written);
+    cr_assert_null(course_find(&course, "9.9"));
+    cr_assert_str_eq(course_written_list(&course), "1.1, 1.2");
+}
+
+Test(course, a_line_without_seven_fields_is_refused, .exit_code = 2)
+{
+    Course course;
+    course_read(&course, file_with("course.txt", "1.1 | 1.1-arrays | written | - | numeric | Arrays\n"));
+}
+
+Test(course, an_unknown_state_is_refused, .exit_code = 2)
+{
+    Course course;
+    course_read(&course, file_with("course.txt", "1.1 | 1.1-arrays | done | - | numeric | Arrays | f\n"));
+}
+
+static const char *fixture_text = "# recorded\nchapter 1.1\nseed 1\n"
+                                  "check add-lesson\ntitle the lesson's example\npoints 2\nneeds -\nhint Add it.\n"
+                                  "timeout 5\nmemcheck 1\n"
+                                  "output add_row_vector(out, X, row)\t2 3 1e-06 1e-05\n1 2 3\n4 5 6\nend\n"
+                                  "check add-random\ntitle random\npoints 1\nneeds 1.1\nhint -\ntimeout 5\nmemcheck 0\n"
+                                  "end\n";
+
+Test(fixture, a_fixture_is_read_check_by_check)
+{
+    Fixture *f = fixture_read(file_with("1.1.txt", fixture_text));
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->chapter, "1.1");
+    cr_assert_str_eq(f->seed, "1");
+    cr_assert_eq(f->check_count, 2);
+    cr_assert_str_eq(f->checks[0].title, "the lesson's example");
+    cr_assert_eq(f->checks[0].points, 2);
+    cr_assert_eq(f->checks[0].expected_count, 1);
+    cr_assert_eq(f->checks[0].expected[0].rows, 2);
+    cr_assert_float_eq(f->checks[0].expected[0].values[5], 6.0f, 0);
+    cr_assert(f->checks[0].memcheck);
+    cr_assert_not(f->checks[1].memcheck);
+    cr_assert_eq(f->checks[1].need_count, 1);
+}
+
+Test(fixture, a_missing_fixture_is_null)
+{
+    cr_assert_null(fixture_read("/nonexistent/1.1.txt"));
+}
+
+Test(fixture, a_line_before_the_first_check_is_refused, .exit_code = 2)
+{
+    fixture_read(file_with("1.1.txt", "chapter 1.1\ntitle lost\ncheck a\nend\n"));
+}
+
+/* ---- Valgrind's logs ---------------------------------------------------- */
+
+/* The result of chapter 1.1's two checks, both passed, whose processes were 101 and 102, and a folder of logs. */
+static ChapterResult *graded_chapter(char **dir)
+{
+    *dir = format_string("%s", "/tmp/kit-memcheck-XXXXXX");
+    cr_assert_not_null(mkdtemp(*dir));
+    static FixtureCheck checks[2] = {{.id = "add-lesson", .file_id = "add-lesson", .points = 2},
+                                     {.id = "add-random", .file_id = "add-random", .points = 1}};
+    static Fixture fixture = {.chapter = "1.1", .seed = "1", .checks = checks, .check_count = 2};
+    ChapterResult *r = calloc(1, sizeof *r);
+    r->fixture = &fixture;
+    r->compiled = 1;
+    r->check_count = 2;
+    r->checks = calloc(2, sizeof *r->checks);
+    for (int i = 0; i < 2; i++) {
+        r->checks[i] = (CheckResult){.id = checks[i].id, .verdict = VERDICT_PASS, .points = checks[i].points};
+        char *path = format_string("%s/%s.status", *dir, checks[i].id);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "exited 0\npid %d\n", 101 + i);
+        fclose(f);
+    }
+    r->sources[0] = "lessons/1.1-arrays/exercise.c";
+    r->source_count = 1;
+    r->memory.max_points = 2;
+    return r;
+}
+
+static void write_log(const char *dir, int pid, const char *text)
+{
+    char *path = format_string("%s/vg.%d.log", dir, pid);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *clean_log = "==101== Memcheck, a memory error detector\n==101== \n"
+                               "==101== HEAP SUMMARY:\n==101==     in use at exit: 0 bytes in 0 blocks\n==101== \n"
+                               "==101== ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n";
+
+Test(memcheck, clean_logs_pass)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    write_log(dir, 101, clean_log);
+    write_log(dir, 102, clean_log);
+    read_memcheck_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_PASS, "%s", r->memory.message);
+    cr_assert_eq(r->memory.points, 2);
+}
+
+Test(memcheck, an_invalid_write_names_the_learners_line_and_check)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    write_log(dir, 101, clean_log);
+    write_log(dir, 102,
+              "==102== Memcheck, a memory error detector\n==102== \n"
+              "==102== Invalid write of size 4\n"
+              "==102==    at 0x10A1B2: add_row_vector (lessons/1.1-arrays/exercise.c:31)\n"
+              "==102==    by 0x10C3D4: check_add_random (grader/suites/1.1.c:80)\n"
+              "==102==  Address 0x4a8b0d8 is 0 bytes after a block of size 24 alloc'd\n"
+              "==102==    at 0x48407B4: malloc (vg_replace_malloc.c:381)\n"
+              "==102==    by 0x10D5E6: kit_matrix_create (harness/matrix.c:12)\n==102== \n"
+              "==102== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n");
+    read_memcheck_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
+    const char *m = r->memory.message;
+    cr_assert_not_null(strstr(m, "Invalid write of size 4 at lessons/1.1-arrays/exercise.c:31 in add_row_vector()"),
+                       "%s", m);
+    cr_assert_not_null(strstr(m, "during check add-random"), "%s", m);
+    cr_assert_not_null(strstr(m, "0 bytes after a block of size 24"), "%s", m);
+}
+
+Test(memcheck, a_leak_is_counted_over_its_records)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    const char *leak = "==%d== 32 bytes in 2 blocks are definitely lost in loss record 1 of 1\n"
+                       "==%d==    at 0x48407B4: malloc (vg_replace_malloc.c:381)\n"
+                       "==%d==    by 0x10A1B2: slice (lessons/1.1-arrays/exercise.c:44)\n==%d== \n"
+                       "==%d== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n";
+    for (int pid = 101; pid <= 102; pid++) {
+        char *text = format_string(leak, pid, pid, pid, pid, pid);
+        write_log(dir, pid, text);
+    }
+    read_memcheck_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
+    const char *m = r->memory.message;
+    cr_assert_not_null(strstr(m, "Valgrind found 1 problem"), "%s", m);
+    cr_assert_not_null(strstr(m, "64 bytes in 4 blocks (4 allocations never freed)"), "%s", m);
+    cr_assert_not_null(strstr(m, "lessons/1.1-arrays/exercise.c:44 in slice()"), "%s", m);
+    cr_assert_not_null(strstr(m, "add-lesson, add-random"), "%s", m);
+}
+
+Test(memcheck, no_log_is_no_pass)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    read_memcheck_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
+    cr_assert_not_null(strstr(r->memory.message, "left no log"), "%s", r->memory.message);
+}
