@@ -30,7 +30,7 @@ LDLIBS = $(shell pkg-config --libs openblas zlib libpng) -lm
 BUILD := build
 HARNESS_SOURCES := $(wildcard harness/*.c)
 HARNESS_OBJECTS := $(HARNESS_SOURCES:harness/%.c=$(BUILD)/kit/%.o)
-GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c grader/sandbox.c grader/process.c grader/reuse.c
+GRADER_SOURCES := grader/grade.c grader/util.c grader/course.c grader/judge.c grader/memcheck.c grader/report.c grader/instructor.c grader/sandbox.c grader/process.c grader/reuse.c grader/compiler.c
 GRADER_OBJECTS := $(GRADER_SOURCES:grader/%.c=$(BUILD)/grader/%.o)
 SUITE_SOURCES := $(wildcard grader/suites/*.c)
 SUITE_OBJECTS := $(SUITE_SOURCES:grader/suites/%.c=$(BUILD)/grader/suite-%.o)
@@ -158,7 +158,7 @@ $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
 
 $(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/util.o $(BUILD)/grader/instructor.o \
-		$(BUILD)/grader/process.o $(BUILD)/grader/reuse.o $(BUILD)/grader/course.o \
+		$(BUILD)/grader/process.o $(BUILD)/grader/reuse.o $(BUILD)/grader/course.o $(BUILD)/grader/compiler.o \
 		$(BUILD)/grader/memcheck.o $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)

@@ -247,6 +247,14 @@ int reuse_recorded(const char *dir, const char *key);
 /* After a grading: keeps key in <dir>/passed when the chapter passed, else removes it. */
 void reuse_record(const char *dir, const char *key, int passed);
 
+/* compiler.c */
+/* The lines of a compiler's log worth showing after a failed build: errors, and the source line and caret under
+ * each (at most 14 lines); the log's first 1200 characters when no line is recognised. */
+char *summarize_compile_log(const char *log);
+/* The compiler's warnings about the file source in a build's log: each "source:line:col: warning: ..." line with
+ * the source line and caret under it, at most 24 lines in all; NULL when there are none. *count gets how many. */
+char *summarize_warnings(const char *log, const char *source, int *count);
+
 /* course.c */
 void course_read(Course *course, const char *path);
 const Chapter *course_find(const Course *course, const char *id);

@@ -195,3 +195,46 @@ Test(memcheck, no_log_is_no_pass)
     cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
     cr_assert_not_null(strstr(r->memory.message, "left no log"), "%s", r->memory.message);
 }
+
+/* ---- the compiler's log -------------------------------------------------- */
+
+static const char *gcc_log =
+    "lessons/1.1-arrays/exercise.c: In function 'slice':\n"
+    "lessons/1.1-arrays/exercise.c:40:9: warning: statement with no effect [-Wunused-value]\n"
+    "   40 |         j + 1;\n"
+    "      |         ^\n"
+    "lessons/1.2-matrix/exercise.c:12:5: warning: unused variable 'k' [-Wunused-variable]\n"
+    "   12 |     int k;\n"
+    "      |     ^\n"
+    "lessons/1.1-arrays/exercise.c:52:20: error: 'rows' undeclared (first use in this function)\n"
+    "   52 |     for (int i = 0; i < rows; i++)\n"
+    "      |                    ^~~~\n"
+    "lessons/1.1-arrays/exercise.c:52:20: note: each undeclared identifier is reported only once\n"
+    "/usr/bin/ld: check.o: in function `main':\n"
+    "/usr/bin/ld: undefined reference to `normalize'\n";
+
+Test(compiler, errors_are_kept_with_their_source_lines_and_nothing_else)
+{
+    char *kept = summarize_compile_log(gcc_log);
+    cr_assert_str_eq(kept,
+                     "lessons/1.1-arrays/exercise.c:52:20: error: 'rows' undeclared (first use in this function)\n"
+                     "   52 |     for (int i = 0; i < rows; i++)\n"
+                     "      |                    ^~~~\n"
+                     "/usr/bin/ld: undefined reference to `normalize'\n");
+    /* a log with nothing recognised is shown as it is, cut */
+    cr_assert_str_eq(summarize_compile_log("collect2: something odd\n"), "collect2: something odd\n");
+}
+
+Test(compiler, only_the_warnings_about_the_chapters_own_file_count)
+{
+    int count = -1;
+    char *mine = summarize_warnings(gcc_log, "lessons/1.1-arrays/exercise.c", &count);
+    cr_assert_eq(count, 1);
+    cr_assert_str_eq(mine, "lessons/1.1-arrays/exercise.c:40:9: warning: statement with no effect [-Wunused-value]\n"
+                           "   40 |         j + 1;\n"
+                           "      |         ^\n");
+    cr_assert_null(summarize_warnings(gcc_log, "lessons/4.2-convolution/exercise.c", &count));
+    cr_assert_eq(count, 0);
+    /* a file whose name begins like another's is not that file */
+    cr_assert_null(summarize_warnings(gcc_log, "lessons/1.1-arrays/exercise", &count));
+}
