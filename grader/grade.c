@@ -39,6 +39,25 @@
 
 static Course course;
 static Options options;
+
+/*
+ * What one grading (or recording, or demo) works on: made once by its subcommand from the options, and for a
+ * submission from what was unpacked (prepare_submission), or by a recording for the reference or the stubs; then
+ * passed down to every step, which reads it and never changes it.
+ */
+typedef struct {
+    const char *from;   /* the folder of exercise.c files: lessons, solutions, a submission's, the untouched stubs' */
+    const char *build;  /* where the check programs and their results go */
+    const char *seed;   /* the seed of the checks (the hidden cases have their own) */
+    int hidden;         /* the hidden cases run too */
+    int submission;     /* grading a learner's submission (CI): compiled in the sandbox, never reused */
+} Run;
+
+/* The data set this machine offers, found once, when a chapter first needs one (choose_dataset). */
+static struct {
+    char *name, *dir;   /* "MNIST" or "Fashion-MNIST", and its folder; NULL when there is none */
+    char *problem;      /* why there is none */
+} dataset;
 /* The program of lessons/<folder>/ that grade demo builds and runs: "demo", or another one named by --program
  * (make run CH=4.5 DEMO=final_exam). */
 static const char *demo_program = "demo";
@@ -81,12 +100,12 @@ static int file_exists(const char *path)
 /* ---- building a chapter's check program -------------------------------- */
 
 /* The exercise file graded for a chapter: --use CH=FILE, else <from>/<folder>/exercise.c. */
-static char *source_of(const Chapter *chapter)
+static char *source_of(const Run *run, const Chapter *chapter)
 {
     for (int i = 0; i < options.use_count; i++)
         if (strcmp(options.use_chapter[i], chapter->id) == 0)
             return format_string("%s", options.use_file[i]);
-    return format_string("%s/%s/exercise.c", options.from, chapter->folder);
+    return format_string("%s/%s/exercise.c", run->from, chapter->folder);
 }
 
 /* Collects the chapter and every chapter it links, in course order. */
@@ -149,7 +168,7 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
 }
 
 /* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
-static int build_check(const Chapter *chapter, const char *dir, ChapterResult *result)
+static int build_check(const Run *run, const Chapter *chapter, const char *dir, ChapterResult *result)
 {
     char *output = format_string("%s/check", dir);
     char *suite = format_string("build/grader/suite-%s.o", chapter->id);
@@ -160,7 +179,7 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
     for (int i = 0; i < course.count; i++) {
         if (!included[i])
             continue;
-        char *source = source_of(&course.chapters[i]);
+        char *source = source_of(run, &course.chapters[i]);
         if (!file_exists(source)) {
             result->compile_errors = format_string("%s is missing: it holds the functions of chapter %s", source,
                                                    course.chapters[i].id);
@@ -197,7 +216,7 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
 
     char *log_path = format_string("%s/compile.log", dir);
     int status;
-    if (options.submission) {
+    if (run->submission) {
         /* a submission is compiled where it sees only what it needs: no #include reaches solutions/ or grader/hidden/ */
         const char **reads = allocate((size_t)(result->source_count + 8) * sizeof *reads);
         int n = 0;
@@ -217,7 +236,7 @@ static int build_check(const Chapter *chapter, const char *dir, ChapterResult *r
     int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         /* the warnings about the chapter's own exercise.c: a warning is often the bug ("statement with no effect") */
-        char *log = read_file(log_path, 1 << 20), *own = source_of(chapter);
+        char *log = read_file(log_path, 1 << 20), *own = source_of(run, chapter);
         result->compile_warnings = summarize_warnings(log ? log : "", own, &result->warning_count);
         free(log), free(own);
     } else {
@@ -263,12 +282,12 @@ static void choose_dataset(void)
     KitDatasetPlace place;
     char error[1024];
     if (kit_dataset_find(&place, error, sizeof error) != 0) {
-        options.dataset_problem = format_string("%s", error);
+        dataset.problem = format_string("%s", error);
         return;
     }
-    options.dataset_name = format_string("%s", place.name);
-    options.dataset_dir = format_string("%s", place.dir);
-    judged_dataset = options.dataset_name;
+    dataset.name = format_string("%s", place.name);
+    dataset.dir = format_string("%s", place.dir);
+    judged_dataset = dataset.name;
     /* absolute: the checks run where only the folders they need are mounted, at the same places */
     char *where = realpath(place.dir, NULL);
     environment_add(format_string("KIT_DATASET_DIR=%s", where ? where : place.dir));
@@ -299,7 +318,7 @@ typedef struct {
     const char *dir;
     ChapterResult *result;
     const int *selected; /* job k runs the fixture's check selected[k] */
-} RunContext;
+} JudgeContext;
 
 /* 1 when --only is not given or names id (a hidden case "hidden-x" goes with x). */
 static int only_selects(const char *id)
@@ -355,19 +374,19 @@ static void check_only_ids(const char *const *requested, int requested_count)
 
 static void judge_when_done(int i, const char *problem, void *context)
 {
-    RunContext *run = context;
-    i = run->selected[i];
-    const FixtureCheck *check = &run->fixture->checks[i];
-    if (problem && run->result->runner_problem == NULL)
-        run->result->runner_problem = format_string("%s", problem);
-    char *results = format_string("%s/%s", run->dir, check->hidden ? "run-hidden" : "run");
-    judge_check(run->chapter, check, results, run->result, &run->result->checks[i]);
+    JudgeContext *judging = context;
+    i = judging->selected[i];
+    const FixtureCheck *check = &judging->fixture->checks[i];
+    if (problem && judging->result->runner_problem == NULL)
+        judging->result->runner_problem = format_string("%s", problem);
+    char *results = format_string("%s/%s", judging->dir, check->hidden ? "run-hidden" : "run");
+    judge_check(judging->chapter, check, results, judging->result, &judging->result->checks[i]);
     free(results);
 }
 
 /* Runs every check (and every hidden case) as a process of its own, under the supervisor of sandbox.c,
  * and judges each one as soon as it has ended. */
-static void run_checks(const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result,
+static void run_checks(const Run *run, const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result,
                        const char *hidden_seed)
 {
     char *run_dir = format_string("%s/run", dir), *hidden_dir = format_string("%s/run-hidden", dir);
@@ -393,14 +412,14 @@ static void run_checks(const Chapter *chapter, const Fixture *fixture, const cha
         }
         char **argv = allocate(8 * sizeof *argv);
         const char *words[] = {program, "--run", "{work}", "--one", check->file_id, "--seed",
-                               check->hidden ? hidden_seed : options.seed};
+                               check->hidden ? hidden_seed : run->seed};
         for (int k = 0; k < 7; k++)
             argv[k] = (char *)words[k];
         selected[job_count] = i;
         jobs[job_count++] = (Job){check->file_id, check->hidden ? "run-hidden" : "run", check->timeout, 1, argv};
     }
-    const char *binds[] = {program, result->uses_data ? options.dataset_dir : NULL, NULL};
-    RunContext context = {chapter, fixture, dir, result, selected};
+    const char *binds[] = {program, result->uses_data ? dataset.dir : NULL, NULL};
+    JudgeContext context = {chapter, fixture, dir, result, selected};
     result->check_count = fixture->check_count;
     double started = now_seconds();
     run_jobs(dir, jobs, job_count, binds, clean_environment, judge_when_done, &context);
@@ -422,7 +441,7 @@ static void ignore_done(int i, const char *problem, void *context)
 }
 
 /* Runs the check program under Valgrind memcheck and reads its logs. */
-static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult *result)
+static void run_memcheck(const Run *run, const Fixture *fixture, const char *dir, ChapterResult *result)
 {
     CheckResult *memory = &result->memory;
     memory->title = "memory safety (Valgrind memcheck)";
@@ -466,9 +485,9 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
     char *argv[] = {valgrind_path, "--tool=memcheck", "--leak-check=full",
                     "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
                     "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", "{work}",
-                    "--memcheck", "--seed", options.seed, "--skip", skip, NULL};
+                    "--memcheck", "--seed", (char *)run->seed, "--skip", skip, NULL};
     Job job = {"memcheck", "memcheck", total_timeout(fixture, MEMCHECK_SLOWDOWN), 0, argv};
-    const char *binds[] = {program, result->uses_data ? options.dataset_dir : NULL, NULL};
+    const char *binds[] = {program, result->uses_data ? dataset.dir : NULL, NULL};
     double started = now_seconds();
     char *problem = run_jobs(dir, &job, 1, binds, clean_environment, ignore_done, NULL);
     result->memcheck_seconds = now_seconds() - started;
@@ -512,7 +531,7 @@ static void run_memcheck(const Fixture *fixture, const char *dir, ChapterResult 
  * the chapter's suite and fixture (and hidden cases, when they run), the exercise.c files it links, the seed, the
  * data set (for a chapter that uses one), the protection in use and which checks run. Chapters the report shows,
  * submissions (CI) and coverage runs are always graded. */
-static char *passed_key(const Chapter *chapter, int uses_data)
+static char *passed_key(const Run *run, const Chapter *chapter, int uses_data)
 {
     char *files[MAX_CHAPTERS + 16];
     int count = 0;
@@ -522,19 +541,19 @@ static char *passed_key(const Chapter *chapter, int uses_data)
         files[count++] = format_string("%s", kit_files[k]);
     files[count++] = format_string("build/grader/suite-%s.o", chapter->id);
     files[count++] = format_string("grader/fixtures/%s.txt", chapter->id);
-    if (options.hidden)
+    if (run->hidden)
         files[count++] = format_string("grader/hidden/%s.txt", chapter->id);
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++)
         if (included[i])
-            files[count++] = source_of(&course.chapters[i]);
+            files[count++] = source_of(run, &course.chapters[i]);
     /* the data set only for a chapter that uses one: which one was chosen depends on what was graded before */
-    const char *settings[] = {options.seed,
-                              uses_data ? options.dataset_name : "-",
-                              uses_data ? options.dataset_dir : "-",
+    const char *settings[] = {run->seed,
+                              uses_data ? dataset.name : "-",
+                              uses_data ? dataset.dir : "-",
                               sandbox_description(),
-                              options.hidden ? "hidden" : "public",
+                              run->hidden ? "hidden" : "public",
                               options.no_memcheck ? "no memcheck" : "memcheck"};
     char *key = reuse_key((const char *const *)files, count, settings, (int)(sizeof settings / sizeof settings[0]));
     for (int k = 0; k < count; k++)
@@ -542,9 +561,9 @@ static char *passed_key(const Chapter *chapter, int uses_data)
     return key;
 }
 
-static int may_reuse(const Chapter *chapter)
+static int may_reuse(const Run *run, const Chapter *chapter)
 {
-    return !named_chapter[chapter->index] && any_chapter_named && !options.submission && !options.coverage &&
+    return !named_chapter[chapter->index] && any_chapter_named && !run->submission && !options.coverage &&
            !options.fresh;
 }
 
@@ -583,7 +602,7 @@ static void remember_passed(const char *dir, const char *key, const ChapterResul
     reuse_record(dir, key, passed);
 }
 
-static ChapterResult *results[MAX_CHAPTERS];
+static ChapterResult *chapter_results[MAX_CHAPTERS];
 
 /* The progress line on a terminal ("chapter 5 of 16: 3.1 ..."), redrawn on stderr as each chapter starts and cleared
  * before the report; nothing where stderr is not a terminal (CI logs, a redirected report). */
@@ -656,12 +675,12 @@ static const StubRecord *stub_record_of(const Chapter *chapter, int hidden)
 }
 
 /* 1 when the chapter's exercise.c (source_of) has the hash of the untouched stub that make fixtures recorded. */
-static int is_untouched_stub(const Chapter *chapter)
+static int is_untouched_stub(const Run *run, const Chapter *chapter)
 {
     static int state[MAX_CHAPTERS]; /* 0: not looked at yet, 1: untouched, 2: not */
     if (state[chapter->index] == 0) {
         const StubRecord *record = stub_record_of(chapter, 0);
-        char *source = source_of(chapter);
+        char *source = source_of(run, chapter);
         state[chapter->index] = record && hash_contents(FNV_OFFSET_BASIS, source) == record->stub_hash ? 1 : 2;
         free(source);
     }
@@ -676,19 +695,19 @@ static const StubStop *recorded_stop(const Chapter *chapter, const FixtureCheck 
 }
 
 /* 1 when the verdicts of every check of the chapter are those its record gives (see above), for this grading. */
-static int stub_outcome_known(const Chapter *chapter, const ChapterResult *result, const char *hidden_seed)
+static int stub_outcome_known(const Run *run, const Chapter *chapter, const ChapterResult *result, const char *hidden_seed)
 {
     /* --fresh computes everything; the others build the program for another use, or do not run every check */
     if (options.fresh || options.coverage || options.debug || options.skip_training ||
         (options.only && named_chapter[chapter->index]))
         return 0;
     /* without a data set, a training check stops at the kit's "needs a data set" before it calls any function */
-    if (result->uses_data && options.dataset_name == NULL)
+    if (result->uses_data && dataset.name == NULL)
         return 0;
-    if (!is_untouched_stub(chapter))
+    if (!is_untouched_stub(run, chapter))
         return 0;
     const StubRecord *open = stub_record_of(chapter, 0), *hidden = hidden_seed ? stub_record_of(chapter, 1) : NULL;
-    if (strcmp(open->seed, options.seed) != 0)
+    if (strcmp(open->seed, run->seed) != 0)
         return 0;
     if (hidden_seed && (hidden == NULL || hidden->stub_hash != open->stub_hash || strcmp(hidden->seed, hidden_seed)))
         return 0;
@@ -698,7 +717,7 @@ static int stub_outcome_known(const Chapter *chapter, const ChapterResult *resul
     for (int i = 0; i < fixture->check_count; i++) {
         const StubStop *stop = recorded_stop(chapter, &fixture->checks[i]);
         const Chapter *owner = stop && stop->chapter ? course_find(&course, stop->chapter) : NULL;
-        if (owner == NULL || !included[owner->index] || !is_untouched_stub(owner))
+        if (owner == NULL || !included[owner->index] || !is_untouched_stub(run, owner))
             return 0;
         covered[fixture->checks[i].hidden]++;
     }
@@ -707,26 +726,26 @@ static int stub_outcome_known(const Chapter *chapter, const ChapterResult *resul
 }
 
 /* 1 when the chapter and every chapter it links are their untouched stubs. */
-static int linked_all_untouched(const Chapter *chapter)
+static int linked_all_untouched(const Run *run, const Chapter *chapter)
 {
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++)
-        if (included[i] && !is_untouched_stub(&course.chapters[i]))
+        if (included[i] && !is_untouched_stub(run, &course.chapters[i]))
             return 0;
     return 1;
 }
 
 /* The verdicts of a chapter whose outcome is known (stub_outcome_known): each check "todo", with the line the stub
  * it stops at prints, naming that chapter's file as graded now. */
-static void fill_stub_outcome(const Chapter *chapter, ChapterResult *result)
+static void fill_stub_outcome(const Run *run, const Chapter *chapter, ChapterResult *result)
 {
     const Fixture *fixture = result->fixture;
     result->check_count = fixture->check_count;
     for (int i = 0; i < fixture->check_count; i++) {
         const FixtureCheck *check = &fixture->checks[i];
         const StubStop *stop = recorded_stop(chapter, check);
-        char *source = source_of(course_find(&course, stop->chapter));
+        char *source = source_of(run, course_find(&course, stop->chapter));
         result->checks[i] = (CheckResult){.id = check->id, .title = check->title, .verdict = VERDICT_TODO,
                                           .max_points = check->points, .hint = check->hint,
                                           .message = not_implemented_message(stop->function, source),
@@ -735,19 +754,19 @@ static void fill_stub_outcome(const Chapter *chapter, ChapterResult *result)
     }
 }
 
-static ChapterResult *grade_chapter(const Chapter *chapter)
+static ChapterResult *grade_chapter(const Run *run, const Chapter *chapter)
 {
-    if (results[chapter->index])
-        return results[chapter->index];
+    if (chapter_results[chapter->index])
+        return chapter_results[chapter->index];
     ChapterResult *result = allocate(sizeof *result);
-    results[chapter->index] = result;
+    chapter_results[chapter->index] = result;
     result->chapter = chapter;
 
     /* chapters whose code this one links come first: their verdicts decide what is blocked */
     for (int i = 0; i < chapter->need_count; i++) {
         const Chapter *need = course_find(&course, chapter->needs[i]);
         if (need && need->written)
-            grade_chapter(need);
+            grade_chapter(run, need);
     }
     show_progress(chapter);
 
@@ -756,7 +775,7 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
     if (fixture == NULL)
         die("%s is missing or unreadable: run 'make fixtures' (instructors)", fixture_path);
     const char *hidden_seed = NULL;
-    if (options.hidden) {
+    if (run->hidden) {
         char *hidden_path = format_string("grader/hidden/%s.txt", chapter->id);
         Fixture *hidden = fixture_read(hidden_path);
         if (hidden == NULL)
@@ -775,23 +794,23 @@ static ChapterResult *grade_chapter(const Chapter *chapter)
         result->uses_data = 1;
     }
 
-    char *dir = format_string("%s/%s", options.build, chapter->id);
+    char *dir = format_string("%s/%s", run->build, chapter->id);
     make_dirs(dir);
     double started = now_seconds();
-    char *key = options.submission || options.coverage ? NULL : passed_key(chapter, result->uses_data);
-    int stubbed = stub_outcome_known(chapter, result, hidden_seed);
-    if (may_reuse(chapter) && reuse_passed(dir, key, result)) {
+    char *key = run->submission || options.coverage ? NULL : passed_key(run, chapter, result->uses_data);
+    int stubbed = stub_outcome_known(run, chapter, result, hidden_seed);
+    if (may_reuse(run, chapter) && reuse_passed(dir, key, result)) {
         /* unchanged since it passed: nothing to run */
-    } else if (!(stubbed && linked_all_untouched(chapter)) && !build_check(chapter, dir, result)) {
+    } else if (!(stubbed && linked_all_untouched(run, chapter)) && !build_check(run, chapter, dir, result)) {
         result->compiled = 0;
     } else {
         result->compiled = 1;
         if (stubbed)
-            fill_stub_outcome(chapter, result); /* an untouched stub: nothing to run (and maybe nothing to build) */
+            fill_stub_outcome(run, chapter, result); /* an untouched stub: nothing to run (and maybe nothing to build) */
         else
-            run_checks(chapter, fixture, dir, result, hidden_seed);
-        apply_blocking(&course, results, result);
-        run_memcheck(fixture, dir, result); /* for a stub: "runs once your functions are written" */
+            run_checks(run, chapter, fixture, dir, result, hidden_seed);
+        apply_blocking(&course, chapter_results, result);
+        run_memcheck(run, fixture, dir, result); /* for a stub: "runs once your functions are written" */
     }
     result->seconds = now_seconds() - started;
     finish_chapter(result);
@@ -866,7 +885,7 @@ static void write_pristine_stub(const Chapter *chapter, const char *target)
  * of each written chapter, found as <chapter folder>/exercise.c anywhere inside it; nothing else of
  * theirs is used. A chapter not found is graded as its untouched stub (write_pristine_stub).
  */
-static void prepare_submission(const char *path)
+static void prepare_submission(Run *run, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -915,16 +934,10 @@ static void prepare_submission(const char *path)
     if (missing[0])
         printf("; not found, graded as the untouched stub: %s", missing);
     printf("\n");
-    options.from = "build/submission/src";
-    options.build = "build/submission/build";
-    options.hidden = 1;
-    options.submission = 1;
-    if (!options.results)
-        options.results = "build/submission/results.tsv";
-    if (!options.junit)
-        options.junit = "build/submission/junit.xml";
-    if (!options.gradescope)
-        options.gradescope = "build/submission/results.json";
+    run->from = "build/submission/src";
+    run->build = "build/submission/build";
+    run->hidden = 1;
+    run->submission = 1;
 }
 
 /* ---- recording fixtures ------------------------------------------------ */
@@ -965,13 +978,13 @@ static void write_stub_record(const char *path, const Chapter *chapter, const ch
  * in <fixtures>/<chapter>.stub and <hidden>/<chapter>.stub, beside the fixtures just recorded. */
 static void record_stub(const Chapter *chapter, const char *hidden_dir)
 {
-    options.from = "build/record/stubs";
+    const char *stubs_folder = "build/record/stubs";
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++) {
         if (!included[i])
             continue;
-        char *folder = format_string("%s/%s", options.from, course.chapters[i].folder);
+        char *folder = format_string("%s/%s", stubs_folder, course.chapters[i].folder);
         char *target = format_string("%s/exercise.c", folder);
         make_dirs(folder);
         write_pristine_stub(&course.chapters[i], target);
@@ -983,20 +996,22 @@ static void record_stub(const Chapter *chapter, const char *hidden_dir)
     if (fixture == NULL || hidden == NULL)
         die("cannot read %s, just recorded", fixture ? paths[1] : paths[0]);
     fixture_add_hidden(fixture, hidden);
-    options.seed = fixture->seed; /* the seeds the fixtures were recorded with */
+    /* the stubs, graded with the seeds the fixtures were recorded with */
+    const Run stubs = {.from = stubs_folder, .build = "build/record", .seed = fixture->seed, .hidden = 1};
+    const Run *run = &stubs;
     ChapterResult result = {.chapter = chapter, .fixture = fixture, .uses_data = fixture_needs_data(fixture)};
     result.checks = allocate((size_t)fixture->check_count * sizeof *result.checks);
     char *dir = format_string("build/record/%s/stubs", chapter->id);
     make_dirs(dir);
-    if (!build_check(chapter, dir, &result))
+    if (!build_check(run, chapter, dir, &result))
         die("the untouched stubs of chapter %s and of the chapters it links do not build:\n%s", chapter->id,
             result.compile_errors);
     if (result.compile_warnings)
         die("the untouched stub of chapter %s compiles with %d warning(s), expected none: an untouched stub is "
             "graded without being compiled, so nothing would report them:\n%s", chapter->id, result.warning_count,
             result.compile_warnings);
-    run_checks(chapter, fixture, dir, &result, hidden->seed);
-    char *stub = source_of(chapter);
+    run_checks(run, chapter, fixture, dir, &result, hidden->seed);
+    char *stub = source_of(run, chapter);
     uint64_t stub_hash = hash_contents(FNV_OFFSET_BASIS, stub);
     for (int k = 0; k < 2; k++) {
         char *path = format_string("%s/%s.stub", k ? hidden_dir : options.fixtures, chapter->id);
@@ -1010,12 +1025,13 @@ static void record_stub(const Chapter *chapter, const char *hidden_dir)
  * the checks of its untouched stub stop (record_stub). */
 static void record_fixture(const Chapter *chapter)
 {
-    options.from = "solutions";
+    const Run reference = {.from = "solutions", .build = "build/record", .seed = "1"};
+    const Run *run = &reference;
     choose_dataset(); /* for checks that train on it; their fixtures keep only the bars */
     ChapterResult scratch = {0};
     char *dir = format_string("build/record/%s", chapter->id);
     make_dirs(dir);
-    if (!build_check(chapter, dir, &scratch))
+    if (!build_check(run, chapter, dir, &scratch))
         die("the reference solution of chapter %s does not build:\n%s", chapter->id, scratch.compile_errors);
     char *program = format_string("%s/check", dir);
     char *hidden_dir = format_string("%s/hidden", strcmp(options.fixtures, "grader/fixtures") == 0 ? "grader"
@@ -1044,9 +1060,9 @@ static void record_fixture(const Chapter *chapter)
 
 /* Builds the chapter's demo with the code in --from; returns the program's path, or NULL when it does not build
  * (the compiler's messages are shown). */
-static char *build_demo(const Chapter *chapter)
+static char *build_demo(const Run *run, const Chapter *chapter)
 {
-    char *dir = format_string("build/demo/%s/%s", strcmp(options.from, "solutions") ? "lessons" : "solutions",
+    char *dir = format_string("build/demo/%s/%s", strcmp(run->from, "solutions") ? "lessons" : "solutions",
                               chapter->id);
     make_dirs(dir);
     char *program = format_string("%s/%s", dir, demo_program);
@@ -1060,7 +1076,7 @@ static char *build_demo(const Chapter *chapter)
     for (int i = 0; i < course.count; i++) {
         if (!included[i])
             continue;
-        char *source = source_of(&course.chapters[i]);
+        char *source = source_of(run, &course.chapters[i]);
         if (!file_exists(source))
             die("%s is missing: it holds the functions of chapter %s", source, course.chapters[i].id);
         inputs[input_count++] = source;
@@ -1087,9 +1103,9 @@ static char *build_demo(const Chapter *chapter)
 }
 
 /* Builds the chapter's demo and runs it in place of this process. */
-static int run_demo(const Chapter *chapter)
+static int run_demo(const Run *run, const Chapter *chapter)
 {
-    char *program = build_demo(chapter);
+    char *program = build_demo(run, chapter);
     if (program == NULL)
         return 1;
     char *argv[] = {program, NULL};
@@ -1114,7 +1130,7 @@ static int demo_uses_dataset(const Chapter *chapter)
 /* Runs the chapter's demo, then its other program when it has one (the lesson quotes them in that order), built
  * from the reference solutions, with the data set the environment picks; returns what they printed, or NULL
  * (and says why) when one of them does not build or fails. */
-static char *demo_output(const Chapter *chapter, const char *path, const char *log_suffix)
+static char *demo_output(const Run *run, const Chapter *chapter, const char *path, const char *log_suffix)
 {
     char *output = format_string("%s", "");
     const char *programs[] = {"demo", "final_exam"};
@@ -1125,7 +1141,7 @@ static char *demo_output(const Chapter *chapter, const char *path, const char *l
         if (!exists)
             continue;
         demo_program = programs[k];
-        char *program = build_demo(chapter);
+        char *program = build_demo(run, chapter);
         if (program == NULL) {
             free(output);
             return NULL;
@@ -1189,12 +1205,13 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
 {
     char *path = format_string("lessons/%s/README.md", chapter->folder);
     char *output = NULL, *fashion_output = NULL;
+    const Run reference = {.from = "solutions", .seed = "1"}; /* the lesson shows what the reference's demo prints */
+    const Run *run = &reference;
     if (output_file) {
         output = read_file(output_file, 0);
         if (output == NULL)
             die("cannot read %s", output_file);
     } else if (chapter->written) {
-        options.from = "solutions";
         setenv("OPENBLAS_NUM_THREADS", "1", 1); /* with one thread, as sums split over threads round otherwise */
         if (demo_uses_dataset(chapter)) {
             KitDatasetPlace place;
@@ -1208,7 +1225,7 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
                 free(path);
                 return LESSON_SKIPPED;
             }
-            output = demo_output(chapter, path, "");
+            output = demo_output(run, chapter, path, "");
             if (output == NULL || !check_lesson_pictures(chapter, path)) {
                 free(output), free(path);
                 return 0;
@@ -1217,11 +1234,11 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
             char *text = read_file(path, 0);
             int has_fashion_blocks = text && strstr(text, "\n```output fashion-mnist\n") != NULL;
             free(text);
-            if (has_fashion_blocks && (fashion_output = demo_output(chapter, path, "-fashion-mnist")) == NULL) {
+            if (has_fashion_blocks && (fashion_output = demo_output(run, chapter, path, "-fashion-mnist")) == NULL) {
                 free(output), free(path);
                 return 0;
             }
-        } else if ((output = demo_output(chapter, path, "")) == NULL) {
+        } else if ((output = demo_output(run, chapter, path, "")) == NULL) {
             free(path);
             return 0;
         }
@@ -1255,7 +1272,7 @@ static int common_option(int argc, char **argv, int *i)
     const char *color = NULL;
     if (option_value(argc, argv, i, "--from", &options.from) || option_value(argc, argv, i, "--build", &options.build))
         return 1;
-    if (option_value(argc, argv, i, "--seed", (const char **)&options.seed))
+    if (option_value(argc, argv, i, "--seed", &options.seed))
         return 1;
     if (option_value(argc, argv, i, "--color", &color)) {
         if (strcmp(color, "always") == 0)
@@ -1281,28 +1298,33 @@ static const Chapter *one_chapter(const char *command, const char *const *named,
     return chapter;
 }
 
-/* The build folder by default: one per source of code, so that grading the reference never replaces the learner's. */
-static void default_build(void)
+/* The run the options ask for. Its build folder by default: one per source of code, so that grading the reference
+ * never replaces the learner's, and one of its own for make debug. */
+static Run run_of_options(void)
 {
-    if (options.build == NULL)
-        options.build = format_string("build/grade/%s", strcmp(options.from, "lessons") == 0     ? "lessons"
-                                                        : strcmp(options.from, "solutions") == 0 ? "solutions"
-                                                                                                 : "other");
+    Run run = {.from = options.from, .build = options.build, .seed = options.seed, .hidden = options.hidden};
+    if (run.build == NULL && options.debug)
+        run.build = "build/grade/debug";
+    if (run.build == NULL)
+        run.build = format_string("build/grade/%s", strcmp(run.from, "lessons") == 0     ? "lessons"
+                                                    : strcmp(run.from, "solutions") == 0 ? "solutions"
+                                                                                         : "other");
+    return run;
 }
 
 /* make debug CH=x.y ONLY=id: after grading the chapter (which builds its check program with -g), runs that one check
  * in gdb, in this very process tree and outside the sandbox, with the data set and seed grading used. */
-static int debug_check(const char *const *requested, int requested_count)
+static int debug_check(const Run *run, const char *const *requested, int requested_count)
 {
     if (requested_count != 1 || options.only == NULL || strchr(options.only, ','))
         die("make debug takes one chapter and one of its checks: make debug CH=1.1 ONLY=<check id> (the report "
             "of make grade CH=1.1 names the id of every failed check)");
     const Chapter *chapter = course_find(&course, requested[0]);
-    const ChapterResult *result = results[chapter->index];
+    const ChapterResult *result = chapter_results[chapter->index];
     if (result == NULL || !result->compiled)
         die("chapter %s does not compile, so there is no check to debug: its report above says where", chapter->id);
-    char *program = format_string("%s/%s/check", options.build, chapter->id);
-    char *work = format_string("%s/%s/debug", options.build, chapter->id);
+    char *program = format_string("%s/%s/check", run->build, chapter->id);
+    char *work = format_string("%s/%s/debug", run->build, chapter->id);
     make_dirs(work);
     const char *file_id = options.only;
     for (int i = 0; i < result->fixture->check_count; i++)
@@ -1315,7 +1337,7 @@ static int debug_check(const char *const *requested, int requested_count)
            "leaves.\n\n",
            options.only, chapter->id);
     fflush(stdout);
-    execlp("gdb", "gdb", "-q", "--args", program, "--run", work, "--one", file_id, "--seed", options.seed,
+    execlp("gdb", "gdb", "-q", "--args", program, "--run", work, "--one", file_id, "--seed", run->seed,
            (char *)NULL);
     die("cannot start gdb (%s): install it with apt-get install gdb", strerror(errno));
     return 2;
@@ -1364,13 +1386,17 @@ static int grade_command(int argc, char **argv, int debug)
     }
     double started_at = now_seconds();
     sandbox_choose(".", "build", options.coverage);
+    Run the_run = run_of_options();
+    Run *run = &the_run;
+    /* CI grading: the results in every format, where the options do not say otherwise */
+    const char *results = options.results, *junit = options.junit, *gradescope = options.gradescope;
     if (submission) {
-        prepare_submission(submission);
+        prepare_submission(run, submission);
         sandbox_hide_references();
+        results = results ? results : "build/submission/results.tsv";
+        junit = junit ? junit : "build/submission/junit.xml";
+        gradescope = gradescope ? gradescope : "build/submission/results.json";
     }
-    if (options.build == NULL && debug)
-        options.build = format_string("%s", "build/grade/debug");
-    default_build();
 
     /* check every requested chapter before grading anything */
     int graded[MAX_CHAPTERS] = {0};
@@ -1397,25 +1423,25 @@ static int grade_command(int argc, char **argv, int debug)
             count_to_grade(&course.chapters[i], marked);
     for (int i = 0; i < course.count; i++)
         if (graded[i])
-            grade_chapter(&course.chapters[i]);
+            grade_chapter(run, &course.chapters[i]);
     clear_progress();
     if (debug)
-        return debug_check(requested, requested_count);
+        return debug_check(run, requested, requested_count);
 
-    Report report = {.course = &course, .results = results, .graded = graded, .detailed = requested_count > 0,
-                     .from = options.from, .color = options.color, .dataset_name = options.dataset_name,
-                     .dataset_dir = options.dataset_dir, .dataset_problem = options.dataset_problem,
-                     .hidden = options.hidden,
-                     .html_path = options.html ? options.html : format_string("%s/report.html", options.build),
+    Report report = {.course = &course, .results = chapter_results, .graded = graded, .detailed = requested_count > 0,
+                     .from = run->from, .color = options.color, .dataset_name = dataset.name,
+                     .dataset_dir = dataset.dir, .dataset_problem = dataset.problem,
+                     .hidden = run->hidden,
+                     .html_path = options.html ? options.html : format_string("%s/report.html", run->build),
                      .sandbox = sandbox_description()};
     summarize(&report);
     int all_passed = print_report(&report);
-    if (options.results)
-        write_results(&report, options.results);
-    if (options.junit)
-        write_junit(&report, options.junit);
-    if (options.gradescope)
-        write_gradescope(&report, options.gradescope, now_seconds() - started_at);
+    if (results)
+        write_results(&report, results);
+    if (junit)
+        write_junit(&report, junit);
+    if (gradescope)
+        write_gradescope(&report, gradescope, now_seconds() - started_at);
     write_html(&report, report.html_path);
     return all_passed ? 0 : 1;
 }
@@ -1444,7 +1470,8 @@ static int demo_main(int argc, char **argv)
     if (!chapter->written)
         die("chapter %s (%s) is not written yet: it is coming; the written chapters are %s", chapter->id,
             chapter->title, course_written_list(&course));
-    return run_demo(chapter);
+    Run run = run_of_options();
+    return run_demo(&run, chapter);
 }
 
 /* make fixtures: the fixtures, hidden cases and stub records of the chapters named (every one by default). */
@@ -1464,7 +1491,6 @@ static int record_main(int argc, char **argv)
     for (int i = 0; i < course.count && !any; i++)
         graded[i] = course.chapters[i].written;
     sandbox_choose(".", "build", 0); /* the untouched stubs' checks run as grading runs them (record_stub) */
-    default_build();
     /* OpenBLAS picks its kernels by CPU, and an AVX-512 kernel rounds a sum in another order than the AVX2 one:
        the fixtures are recorded with the AVX2 kernels, which every machine the kit runs on has, so that
        recording them again anywhere gives the same files, bit for bit */
@@ -1609,7 +1635,7 @@ int main(int argc, char **argv)
     if (k < SUBCOMMAND_COUNT && strcmp(subcommands[k].name, "contain") == 0)
         return contain_main(argc, argv); /* the supervisor in the sandbox: nothing else of the kit is there */
     options.from = "lessons";
-    options.seed = format_string("%s", "1");
+    options.seed = "1";
     options.fixtures = "grader/fixtures";
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     setenv("LC_ALL", "C", 1); /* the compiler's messages in plain ASCII, the same on every machine */

@@ -146,16 +146,19 @@ typedef struct {
     int reused;          /* a linked chapter unchanged since it passed: not graded again (grade.c) */
 } ChapterResult;
 
+/* The grade tool's command line, as given: read once by its subcommand, never changed after (what one grading works
+ * on, derived from it, is a Run: grade.c). */
 typedef struct {
-    const char *from;
-    const char *build;
+    const char *from;        /* --from: the folder of exercise.c files (lessons by default) */
+    const char *build;       /* --build, or NULL for the default of the folder graded */
+    const char *seed;        /* --seed */
     const char *results;
     const char *junit;       /* JUnit XML */
     const char *gradescope;  /* Gradescope's results.json */
     const char *html;        /* the HTML report (build/report.html unless told otherwise) */
-    char *seed;
     const char *root;
     const char *fixtures;   /* where grade record writes */
+    const char *submission;  /* --submission: a learner's folder or tarball to grade (CI) */
     int no_memcheck;
     int fresh;               /* compute everything, reuse nothing: linked chapters that passed, untouched stubs' records */
     const char *only;        /* a comma-separated list of check ids: run only these (the others are skipped), or NULL */
@@ -163,9 +166,7 @@ typedef struct {
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
     int debug;               /* build the checks with -O0 for gdb (make debug) */
     int skip_training;       /* skip the checks that train on the data set (make coverage: their lines run in the others) */
-    int submission;          /* grading a submission (CI): it is also compiled and unpacked in the sandbox */
     int color;
-    char *dataset_name, *dataset_dir, *dataset_problem;   /* the data set chosen, or why there is none */
     char *use_chapter[MAX_CHAPTERS];
     char *use_file[MAX_CHAPTERS];
     int use_count;
