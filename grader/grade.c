@@ -323,19 +323,7 @@ typedef struct {
 /* 1 when --only is not given or names id (a hidden case "hidden-x" goes with x). */
 static int only_selects(const char *id)
 {
-    if (options.only == NULL)
-        return 1;
-    if (strncmp(id, "hidden-", 7) == 0)
-        id += 7;
-    size_t n = strlen(id);
-    for (const char *p = options.only; *p;) {
-        const char *end = strchr(p, ',');
-        size_t length = end ? (size_t)(end - p) : strlen(p);
-        if (length == n && strncmp(p, id, n) == 0)
-            return 1;
-        p += length + (end != NULL);
-    }
-    return 0;
+    return options.only == NULL || list_names(options.only, strncmp(id, "hidden-", 7) == 0 ? id + 7 : id);
 }
 
 /* Dies unless every id of --only (ONLY=) is a check of one of the chapters named: a learner's typo in ONLY would

@@ -212,6 +212,8 @@ void args_add(Args *args, const char *word);
 double now_seconds(void);
 char *find_program(const char *name);
 const char *describe_wait_status(int status);
+/* 1 when word is one of the comma-separated words of list ("a,b,c"), whole: ONLY=, --skip. */
+int list_names(const char *list, const char *word);
 
 /* sandbox.c: how learner code runs (see the README's "Threat model") */
 typedef struct {

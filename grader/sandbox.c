@@ -365,14 +365,19 @@ static void add_bind(Args *args, const char *path, int writable)
 /* Can user nobody enter the kit's folder and run programs from it? (Not when the kit is in /root, say.) */
 static int nobody_can_enter(const char *folder)
 {
-    fflush(NULL);
-    pid_t pid = fork();
+    char *argv[] = {"test", "-x", (char *)folder, NULL};
+    SpawnRequest request = spawn_request(argv, "/dev/null");
+    request.as_user = 1;
+    request.uid = sandbox.uid;
+    request.gid = sandbox.gid;
+    pid_t pid = spawn(&request);
+    int status;
     if (pid < 0)
         return 0;
-    if (pid == 0)
-        _exit(become_user(sandbox.uid, sandbox.gid) == 0 && access(folder, X_OK) == 0 ? 0 : 1);
-    int status;
-    waitpid(pid, &status, 0);
+    if (!wait_until(pid, &status, 20)) {
+        kill_group_and_wait(pid);
+        return 0;
+    }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 

@@ -151,3 +151,16 @@ char *find_program(const char *name)
     return found;
 }
 
+
+int list_names(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; *p && n > 0;) {
+        const char *end = strchr(p, ',');
+        size_t length = end ? (size_t)(end - p) : strlen(p);
+        if (length == n && strncmp(p, word, n) == 0)
+            return 1;
+        p += length + (end != NULL);
+    }
+    return 0;
+}

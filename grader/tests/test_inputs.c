@@ -238,3 +238,14 @@ Test(compiler, only_the_warnings_about_the_chapters_own_file_count)
     /* a file whose name begins like another's is not that file */
     cr_assert_null(summarize_warnings(gcc_log, "lessons/1.1-arrays/exercise", &count));
 }
+
+Test(only, a_check_is_selected_by_its_whole_id_only)
+{
+    cr_assert(list_names("transpose-lesson", "transpose-lesson"));
+    cr_assert(list_names("dot-lesson,transpose-lesson,norm", "transpose-lesson"));
+    cr_assert(list_names("dot-lesson,transpose-lesson", "dot-lesson"));
+    cr_assert_not(list_names("transpose-lesson", "transpose"), "a prefix is taken for the id");
+    cr_assert_not(list_names("transpose", "transpose-lesson"), "an id is taken for its prefix");
+    cr_assert_not(list_names("a,,b", ""), "an empty id is selected");
+    cr_assert_not(list_names("", "a"));
+}
