@@ -53,6 +53,9 @@ typedef struct {
     int submission;     /* grading a learner's submission (CI): compiled in the sandbox, never reused */
 } Run;
 
+/* Every chapter graded so far, by index. */
+static ChapterResult *chapter_results[MAX_CHAPTERS];
+
 /* The data set this machine offers, found once, when a chapter first needs one (choose_dataset). */
 static struct {
     char *name, *dir;   /* "MNIST" or "Fashion-MNIST", and its folder; NULL when there is none */
@@ -372,6 +375,85 @@ static void judge_when_done(int i, const char *problem, void *context)
     free(results);
 }
 
+/*
+ * locate_timeout (judge.c): the learner's function and line that a check which ran out of time was in, from the
+ * stack its check program recorded at 0.8 of its limit (<id>.stack, one frame a line, "program(+0xOFFSET)[...]",
+ * runner.c), its offsets turned into functions and lines by addr2line, run as learner code is run (the program is
+ * the learner's). The innermost frame in one of the chapter's exercise.c files; NULL when there is none.
+ */
+static char *locate_in_stack(const char *run_dir, const char *id, const ChapterResult *chapter_result)
+{
+    char *stack_path = format_string("%s/%s.stack", run_dir, id);
+    char *stack = read_file(stack_path, 1 << 16);
+    free(stack_path);
+    if (stack == NULL)
+        return NULL;
+    char *relative = format_string("%s/../check", run_dir), *program = realpath(relative, NULL);
+    free(relative);
+    if (program == NULL) {
+        free(stack);
+        return NULL;
+    }
+    Args args = {0};
+    args_add(&args, "addr2line");
+    args_add(&args, "-a");
+    args_add(&args, "-f");
+    args_add(&args, "-i");
+    args_add(&args, "-e");
+    args_add(&args, program);
+    int frames = 0;
+    for (char *line = strtok(stack, "\n"); line && frames < 64; line = strtok(NULL, "\n")) {
+        const char *offset = strstr(line, "check(+0x");
+        if (offset == NULL)
+            continue;
+        offset += strlen("check(+");
+        char *address = format_string("%.*s", (int)strspn(offset, "0123456789abcdefx"), offset);
+        args_add(&args, address);
+        free(address);
+        frames++;
+    }
+    free(stack);
+    char *found = NULL;
+    if (frames > 0) {
+        char *log_path = format_string("%s/%s.addr2line", run_dir, id);
+        const char *reads[] = {program, NULL}, *writes[] = {NULL};
+        int status = run_isolated(args.items, log_path, 20, reads, writes);
+        char *text = status == 0 ? read_file(log_path, 1 << 16) : NULL;
+        /* addr2line -a -f -i: for each address "0x...", then pairs of lines "function" and "file:line", the innermost
+         * first (an inlined function, then the one it was inlined into) */
+        char *previous = NULL;
+        for (char *line = text ? strtok(text, "\n") : NULL; line && !found; line = strtok(NULL, "\n")) {
+            for (int k = 0; k < chapter_result->source_count && previous && !found; k++) {
+                const char *source = chapter_result->sources[k];
+                const char *at = strstr(line, source);
+                if (at && (at == line || at[-1] == '/') && at[strlen(source)] == ':')
+                    found = format_string("%s() at %.*s", previous, (int)strcspn(at, " "), at);
+            }
+            previous = line;
+        }
+        free(text);
+        free(log_path);
+    }
+    for (int i = 0; i < args.count; i++)
+        free(args.items[i]);
+    free(args.items);
+    free(program);
+    return found;
+}
+
+/* The first chapter that the check calls the code of (its needs) whose own checks timed out, or NULL. */
+static const Chapter *linked_chapter_timed_out(const FixtureCheck *check)
+{
+    for (int k = 0; k < check->need_count; k++) {
+        const Chapter *need = course_find(&course, check->needs[k]);
+        const ChapterResult *r = need ? chapter_results[need->index] : NULL;
+        for (int i = 0; r && i < r->check_count; i++)
+            if (r->checks[i].verdict == VERDICT_TIMEOUT)
+                return need;
+    }
+    return NULL;
+}
+
 /* Runs every check (and every hidden case) as a process of its own, under the supervisor of sandbox.c,
  * and judges each one as soon as it has ended. */
 static void run_checks(const Run *run, const Chapter *chapter, const Fixture *fixture, const char *dir, ChapterResult *result,
@@ -384,28 +466,40 @@ static void run_checks(const Run *run, const Chapter *chapter, const Fixture *fi
     char *program = format_string("%s/check", dir);
     Job *jobs = allocate((size_t)fixture->check_count * sizeof *jobs);
     int *selected = allocate((size_t)fixture->check_count * sizeof *selected), job_count = 0;
-    for (int i = 0; i < fixture->check_count; i++) {
-        const FixtureCheck *check = &fixture->checks[i];
-        if (options.skip_training && check->bar_count > 0) {
-            CheckResult *skipped = &result->checks[i];
-            *skipped = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
-                                     .verdict = VERDICT_SKIPPED, .message = format_string("not run (--skip-training)")};
-            continue;
+    /* the short checks first, then the long ones (training): after a check times out, the supervisor gives the short
+     * ones less time and runs no long one (sandbox.c, contain_jobs) */
+    for (int long_ones = 0; long_ones <= 1; long_ones++)
+        for (int i = 0; i < fixture->check_count; i++) {
+            const FixtureCheck *check = &fixture->checks[i];
+            if ((check->timeout >= LONG_CHECK_SECONDS) != long_ones)
+                continue;
+            CheckResult *not_run = &result->checks[i];
+            const Chapter *looping = linked_chapter_timed_out(check);
+            if (options.skip_training && check->bar_count > 0) {
+                *not_run = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
+                                         .verdict = VERDICT_SKIPPED, .message = format_string("not run (--skip-training)")};
+                continue;
+            }
+            if (named_chapter[chapter->index] && !only_selects(check->id)) {
+                *not_run = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
+                                         .verdict = VERDICT_SKIPPED, .message = format_string("not run (--only)")};
+                continue;
+            }
+            if (looping) { /* it would wait for the same endless loop, most likely */
+                *not_run = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
+                                         .verdict = VERDICT_BLOCKED, .blocked_by = looping->id, .not_run = 1,
+                                         .message = format_string("not run: a check of chapter %s timed out",
+                                                                  looping->id)};
+                continue;
+            }
+            char **argv = allocate(10 * sizeof *argv);
+            const char *words[] = {program, "--run", "{work}", "--one", check->file_id, "--seed",
+                                   check->hidden ? hidden_seed : run->seed, "--limit", "{limit}"};
+            for (int k = 0; k < 9; k++)
+                argv[k] = (char *)words[k];
+            selected[job_count] = i;
+            jobs[job_count++] = (Job){check->file_id, check->hidden ? "run-hidden" : "run", check->timeout, 1, argv};
         }
-        if (named_chapter[chapter->index] && !only_selects(check->id)) {
-            CheckResult *skipped = &result->checks[i];
-            *skipped = (CheckResult){.id = check->id, .title = check->title, .max_points = check->points,
-                                     .verdict = VERDICT_SKIPPED, .message = format_string("not run (--only)")};
-            continue;
-        }
-        char **argv = allocate(8 * sizeof *argv);
-        const char *words[] = {program, "--run", "{work}", "--one", check->file_id, "--seed",
-                               check->hidden ? hidden_seed : run->seed};
-        for (int k = 0; k < 7; k++)
-            argv[k] = (char *)words[k];
-        selected[job_count] = i;
-        jobs[job_count++] = (Job){check->file_id, check->hidden ? "run-hidden" : "run", check->timeout, 1, argv};
-    }
     const char *binds[] = {program, result->uses_data ? dataset.dir : NULL, NULL};
     JudgeContext context = {chapter, fixture, dir, result, selected};
     result->check_count = fixture->check_count;
@@ -461,10 +555,12 @@ static void run_memcheck(const Run *run, const Fixture *fixture, const char *dir
     char *program = format_string("%s/check", dir);
     char *log_option = format_string("%s", "--log-file={work}/vg.%p.log");
     char *path_option = format_string("--fullpath-after=%s/", options.root);
-    /* checks that timed out natively would only time out again, 30 times slower; a fork bomb is not run twice */
+    /* checks that timed out natively would only time out again, 30 times slower, and so would those that were not
+     * run for that; a fork bomb is not run twice */
     char *skip = format_string("%s", "-");
     for (int i = 0; i < result->check_count; i++) {
-        if (result->checks[i].verdict != VERDICT_TIMEOUT && result->checks[i].processes_left == 0)
+        const CheckResult *c = &result->checks[i];
+        if (c->verdict != VERDICT_TIMEOUT && c->processes_left == 0 && !c->not_run)
             continue;
         char *longer = format_string("%s,%s", skip, result->checks[i].id);
         free(skip);
@@ -590,7 +686,6 @@ static void remember_passed(const char *dir, const char *key, const ChapterResul
     reuse_record(dir, key, passed);
 }
 
-static ChapterResult *chapter_results[MAX_CHAPTERS];
 
 /* The progress line on a terminal ("chapter 5 of 16: 3.1 ..."), redrawn on stderr as each chapter starts and cleared
  * before the report; nothing where stderr is not a terminal (CI logs, a redirected report). */
@@ -1625,6 +1720,7 @@ int main(int argc, char **argv)
     options.from = "lessons";
     options.seed = "1";
     options.fixtures = "grader/fixtures";
+    locate_timeout = locate_in_stack;
     options.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     setenv("LC_ALL", "C", 1); /* the compiler's messages in plain ASCII, the same on every machine */
     char cwd[4096];

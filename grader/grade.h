@@ -122,6 +122,7 @@ typedef struct {
     char *printed;       /* the first lines the learner's code printed, or NULL */
     int pid;             /* of the process that ran it under memcheck */
     int processes_left;  /* processes its code started and left running (a fork bomb, say) */
+    int not_run;         /* not run at all: a check before it, or of a chapter it links, timed out */
 } CheckResult;
 
 typedef struct {
@@ -267,7 +268,10 @@ char *course_written_list(const Course *course);
 void print_course_map(const Course *course);
 
 /* judge.c */
-extern const char *judged_dataset;   /* "MNIST" or "Fashion-MNIST": which bars apply; NULL when none was found */
+extern const char *judged_dataset;
+/* Where the learner's code was when a check ran out of time, "f() at FILE:LINE", or NULL when it cannot tell: set by
+ * the grade tool (grade.c), NULL where nothing can tell (the unit tests). */
+extern char *(*locate_timeout)(const char *run_dir, const char *id, const ChapterResult *chapter_result);   /* "MNIST" or "Fashion-MNIST": which bars apply; NULL when none was found */
 Fixture *fixture_read(const char *path);
 void fixture_add_hidden(Fixture *fixture, const Fixture *hidden);
 /* Each returns NULL when the values pass, else the message a learner reads. */

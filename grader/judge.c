@@ -14,7 +14,7 @@
 #define KIT_STRINGIFY(x) KIT_STRINGIFY_(x)
 
 /* Checks allowed this many seconds or more train a model: the report gives their time against the budget. */
-#define LONG_CHECK_SECONDS 30
+
 
 /* ---- reading arrays ---------------------------------------------------- */
 
@@ -690,6 +690,17 @@ static const char *signal_meaning(int signal_number)
     }
 }
 
+char *(*locate_timeout)(const char *run_dir, const char *id, const ChapterResult *chapter_result);
+
+/* ", in f() at FILE:LINE" where the learner's code was when the check ran out of time (locate_timeout), or "". */
+static char *timeout_location(const char *run_dir, const char *id, const ChapterResult *chapter_result)
+{
+    char *where = locate_timeout ? locate_timeout(run_dir, id, chapter_result) : NULL;
+    char *text = where ? format_string(", in %s", where) : format_string("%s", "");
+    free(where);
+    return text;
+}
+
 void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *run_dir,
                  const ChapterResult *chapter_result, CheckResult *result)
 {
@@ -725,14 +736,27 @@ void judge_check(const Chapter *chapter, const FixtureCheck *check, const char *
         result->message = format_string("crashed: it left %d process%s running after the check ended (the process "
                                         "limit is %d); the checks call your functions in one process: your code "
                                         "should not call fork()", left, left == 1 ? "" : "es", process_limit);
+    } else if (status.ending == ENDED_NOT_RUN) {
+        result->verdict = VERDICT_SKIPPED;
+        result->not_run = 1;
+        result->message = format_string("not run: check %s timed out first (an endless loop?), and this one would "
+                                        "wait up to %g s for the same loop; make %s pass, then grade again",
+                                        status.after, check->timeout, status.after);
     } else if (status.ending == ENDED_TIMEOUT) {
         result->verdict = VERDICT_TIMEOUT;
-        result->message =
-            check->timeout >= LONG_CHECK_SECONDS
-                ? format_string("timed out: still running after %g s, this check's budget (an endless loop, or "
-                                "products written as plain loops where the chapter uses cblas_sgemm?)",
-                                status.limit_seconds)
-                : format_string("timed out: still running after %g s (an endless loop?)", status.limit_seconds);
+        char *where = timeout_location(run_dir, check->file_id, chapter_result);
+        if (status.after[0])
+            result->message = format_string("timed out: still running after %g s%s, a limit cut from %g s because "
+                                            "check %s timed out first (an endless loop?)", status.limit_seconds,
+                                            where, check->timeout, status.after);
+        else if (check->timeout >= LONG_CHECK_SECONDS)
+            result->message = format_string("timed out: still running after %g s%s, this check's budget (an endless "
+                                            "loop, or products written as plain loops where the chapter uses "
+                                            "cblas_sgemm?)", status.limit_seconds, where);
+        else
+            result->message = format_string("timed out: still running after %g s%s (an endless loop?)",
+                                            status.limit_seconds, where);
+        free(where);
     } else if (status.ending == ENDED_SIGNAL) {
         result->verdict = VERDICT_CRASH;
         result->message = format_string("crashed with signal %d: %s", status.code, signal_meaning(status.code));

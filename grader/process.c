@@ -344,6 +344,14 @@ Status status_timed_out(double limit_seconds, pid_t pid)
     return s;
 }
 
+Status status_not_run(const char *after)
+{
+    Status s = status_unknown(0);
+    s.ending = ENDED_NOT_RUN;
+    snprintf(s.after, sizeof s.after, "%s", after);
+    return s;
+}
+
 int status_succeeded(const Status *s) { return s->ending == ENDED_EXIT && s->code == 0; }
 
 int status_not_implemented(const Status *s)
@@ -355,6 +363,8 @@ void status_describe(const Status *s, char *text, size_t size)
 {
     if (s->ending == ENDED_TIMEOUT)
         snprintf(text, size, "timeout %g", s->limit_seconds);
+    else if (s->ending == ENDED_NOT_RUN)
+        snprintf(text, size, "not-run");
     else
         snprintf(text, size, "%s %d", s->ending == ENDED_EXIT ? "exited" : "signal", s->code);
 }
@@ -370,6 +380,9 @@ int status_format(const Status *s, char *text, size_t size)
     if (n >= 0 && s->seconds >= 0)
         n += snprintf(text + ((size_t)n < size ? (size_t)n : size), (size_t)n < size ? size - (size_t)n : 0,
                       "seconds %.2f\n", s->seconds);
+    if (n >= 0 && s->after[0])
+        n += snprintf(text + ((size_t)n < size ? (size_t)n : size), (size_t)n < size ? size - (size_t)n : 0,
+                      "after %s\n", s->after);
     return n;
 }
 
@@ -386,6 +399,8 @@ int status_parse(const char *text, Status *out)
         s.ending = ENDED_SIGNAL, s.code = code;
     else if (sscanf(text, "timeout %lf%n", &limit, &used) == 1 && (text[used] == '\n' || text[used] == '\0'))
         s.ending = ENDED_TIMEOUT, s.limit_seconds = limit;
+    else if (strncmp(text, "not-run", 7) == 0 && (text[7] == '\n' || text[7] == '\0'))
+        s.ending = ENDED_NOT_RUN;
     else
         return 0;
     /* then "name value" lines, in any order; a line of another name is left for later versions */
@@ -398,6 +413,13 @@ int status_parse(const char *text, Status *out)
             s.processes_left = left, s.process_limit = limit_count;
         else if (sscanf(line + 1, "seconds %lf", &seconds) == 1 && seconds >= 0)
             s.seconds = seconds;
+        else if (strncmp(line + 1, "after ", 6) == 0) {
+            size_t length = strcspn(line + 7, "\n");
+            if (length > 0 && length < sizeof s.after) {
+                memcpy(s.after, line + 7, length);
+                s.after[length] = '\0';
+            }
+        }
     }
     *out = s;
     return 1;

@@ -29,6 +29,12 @@
 #define CPU_GRACE_SECONDS 2              /* a capped check's CPU limit: its wall-clock budget and this */
 /* Valgrind memcheck runs a check some 10 to 30 times slower: its time budget is this many times the check's. */
 #define MEMCHECK_SLOWDOWN 30.0
+/* A check whose time limit is this long or longer trains on the data set: a long check. */
+#define LONG_CHECK_SECONDS 30
+/* Once a check of a chapter has timed out (an endless loop, most likely), the supervisor runs the chapter's other
+ * short checks with at most this limit (correct code takes milliseconds on them), and its long checks not at all:
+ * the verdict of a loop that never ends comes in seconds, not in the minutes of every check's full limit. */
+#define LIMIT_AFTER_TIMEOUT_SECONDS 2.0
 
 /* What spawn() sets in the child before it runs the program; a field at 0 leaves that limit as it is. */
 typedef struct {
@@ -100,6 +106,7 @@ typedef enum {
     ENDED_EXIT,     /* it exited: code is the exit status */
     ENDED_SIGNAL,   /* a signal ended it: code is the signal */
     ENDED_TIMEOUT,  /* it ran past its wall-clock limit and was killed: limit_seconds */
+    ENDED_NOT_RUN,  /* the supervisor did not start it: a check before it, after, timed out (a long check) */
 } Ending;
 
 /* A check that reached a function of the course not written yet leaves, beside its .out, <id>.not-implemented:
@@ -114,6 +121,9 @@ typedef struct {
     int processes_left;    /* processes it left running when it ended (-1 when not known) */
     int process_limit;     /* the process limit it ran under (0 when not known) */
     double seconds;        /* how long it ran (-1 when not known) */
+    /* the check that timed out before this one ("" when none did): this one did not run (ENDED_NOT_RUN), or ran
+     * with its limit cut to LIMIT_AFTER_TIMEOUT_SECONDS */
+    char after[128];
     /* the function not written yet that it stopped at, and its file ("" when it stopped at none): read by
      * status_read_check from <id>.not-implemented */
     char stub_function[128];
@@ -128,8 +138,11 @@ Status status_timed_out(double limit_seconds, pid_t pid);
 /* Did it exit with status 0? */
 int status_succeeded(const Status *s);
 
-/* The text of a .status file: "exited N", "signal N" or "timeout S" on the first line, then "pid P", and where
- * known "processes L of M" and "seconds T", one a line. Returns the length written (as snprintf). */
+/* The Status of a check the supervisor did not start, because check after timed out before it. */
+Status status_not_run(const char *after);
+
+/* The text of a .status file: "exited N", "signal N", "timeout S" or "not-run" on the first line, then "pid P", and
+ * where known "processes L of M", "seconds T" and "after ID", one a line. Returns the length written (as snprintf). */
 int status_format(const Status *s, char *text, size_t size);
 
 /* Reads the text of a .status file; returns 1 and fills *s, or 0 when it is not one (then *s is untouched). */
@@ -149,7 +162,7 @@ int status_not_implemented(const Status *s);
  * is not one. */
 int status_parse_not_implemented(const char *text, Status *s);
 
-/* The first line of the status, for a message: "exited 3", "signal 11", "timeout 5". */
+/* The first line of the status, for a message: "exited 3", "signal 11", "timeout 5", "not-run". */
 void status_describe(const Status *s, char *text, size_t size);
 
 #endif

@@ -187,7 +187,8 @@ static void print_check_line(const CheckResult *c)
     if (c->message)
         print_indented(c->message, "          ");
     /* a diagnosis of this very result (in the message) replaces the check's fixed hint, which is a general one */
-    if (c->verdict != VERDICT_TODO && c->hint && !(c->message && strstr(c->message, DIAGNOSIS_PREFIX)))
+    if (c->verdict != VERDICT_TODO && c->verdict != VERDICT_SKIPPED && c->hint &&
+        !(c->message && strstr(c->message, DIAGNOSIS_PREFIX)))
         printf("          %shint%s (general, for this check): %s\n", BOLD, RESET, c->hint);
     if (c->verdict != VERDICT_TODO && c->printed) {
         printf("          your code printed:\n");
@@ -479,7 +480,7 @@ static char *check_text(const ChapterResult *r, const CheckResult *c)
         free(text);
         text = more;
     }
-    if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->hint &&
+    if (c->verdict != VERDICT_PASS && c->verdict != VERDICT_TODO && c->verdict != VERDICT_SKIPPED && c->hint &&
         !(c->message && strstr(c->message, DIAGNOSIS_PREFIX))) {
         char *more = format_string("%s\nhint (general, for this check): %s", text, c->hint);
         free(text);

@@ -10,9 +10,10 @@
  *
  * Usage:
  *   check --list                       one line per check: id, points, title
- *   check --run DIR --one ID [--seed S]
+ *   check --run DIR --one ID [--seed S] [--limit SECONDS]
  *                                      run one check in this very process (the grade tool's supervisor
- *                                      starts it, sets its limits and writes its .status: sandbox.c)
+ *                                      starts it, sets its limits and writes its .status: sandbox.c); with
+ *                                      the time limit given, it records its stack in <id>.stack at 0.8 of it
  *   check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]
  *                                      run the checks, each in a child (under Valgrind: two at a time, on 2 cores)
  *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
@@ -27,6 +28,7 @@
 #include <cblas.h>
 #include <ctype.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -35,6 +37,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,6 +127,7 @@ void kit_emit_refusal(KitCase *c, const char *function, const char *input, void 
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0)
             dup2(null, STDOUT_FILENO);
+        signal(SIGALRM, SIG_DFL); /* not the stack's recorder of the check (run_here): the alarm ends this call */
         alarm(KIT_REFUSAL_SECONDS);
         call(context);
         _exit(0); /* returned: no exit handlers, no buffers flushed twice */
@@ -272,7 +276,7 @@ long kit_sgemm_calls(void) { return sgemm_calls; }
 static void usage(void)
 {
     fprintf(stderr, "usage: check --list\n"
-                    "       check --run DIR --one ID [--seed S]\n"
+                    "       check --run DIR --one ID [--seed S] [--limit SECONDS]\n"
                     "       check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]\n"
                     "       check --record FIXTURE [--seed S]\n");
     exit(2);
@@ -303,12 +307,50 @@ static void record_not_implemented(const char *function, const char *file)
     close(fd);
 }
 
-/* Runs the check in this process, its outputs into <dir>/<id>.out, and exits. */
-static _Noreturn void run_here(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
+/* Where the check that runs in this process records its stack when it nears its time limit, or -1. */
+static int stack_fd = -1;
+
+/* SIGALRM's handler at 0.8 of the limit: the stack, one frame a line ("program(+0xOFFSET)[0xADDRESS]"), into
+ * <id>.stack, where the grade tool finds the learner's function and line that a check which times out was in
+ * (judge.c). The check goes on; its supervisor ends it at the limit. */
+static void record_stack(int signal_number)
+{
+    (void)signal_number;
+    void *frames[64];
+    int count = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, count, stack_fd);
+}
+
+/* Arms record_stack for 0.8 of limit_seconds from now. */
+static void record_stack_before(double limit_seconds, const char *dir, const char *id)
+{
+    char *path = path_join(dir, id, ".stack");
+    stack_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    free(path);
+    if (stack_fd < 0)
+        return;
+    void *warm_up[1];
+    backtrace(warm_up, 1); /* loads the unwinder now, not in the signal handler, where loading is not safe */
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = record_stack;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &action, NULL);
+    double at = 0.8 * limit_seconds;
+    struct itimerval timer = {{0, 0}, {(time_t)at, (suseconds_t)((at - (double)(time_t)at) * 1e6)}};
+    setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+/* Runs the check in this process, its outputs into <dir>/<id>.out, and exits. limit_seconds (0: not known) is the
+ * time its supervisor gives it. */
+static _Noreturn void run_here(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck,
+                               double limit_seconds)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     not_implemented_path = path_join(dir, check->id, NOT_IMPLEMENTED_SUFFIX);
     kit_not_implemented_hook = record_not_implemented;
+    if (limit_seconds > 0)
+        record_stack_before(limit_seconds, dir, check->id);
     char *out_path = path_join(dir, check->id, ".out");
     KitCase c = {fopen(out_path, "w"), seed, under_memcheck, {{{0}, {0}}, {0}, {0}, {0}, {0}}, 0};
     if (c.out == NULL)
@@ -344,7 +386,7 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
         limits.cpu_seconds = (long)check->timeout_seconds + CPU_GRACE_SECONDS;
     }
     limits_apply(&limits);
-    run_here(check, dir, seed, under_memcheck);
+    run_here(check, dir, seed, under_memcheck, 0);
 }
 
 /* A check running in a child. */
@@ -538,6 +580,7 @@ int main(int argc, char **argv)
     const char *run_dir = NULL, *record_path = NULL, *only = NULL, *one = NULL, *skip = NULL;
     int list = 0, under_memcheck = 0;
     uint64_t seed = 1;
+    double limit_seconds = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--list") == 0)
             list = 1;
@@ -553,6 +596,8 @@ int main(int argc, char **argv)
             skip = argv[++i];
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+            limit_seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--memcheck") == 0)
             under_memcheck = 1;
         else
@@ -572,7 +617,7 @@ int main(int argc, char **argv)
     if (one != NULL) {
         for (int i = 0; i < kit_suite_check_count; i++)
             if (strcmp(kit_suite_checks[i].id, one) == 0)
-                run_here(&kit_suite_checks[i], run_dir, seed, under_memcheck);
+                run_here(&kit_suite_checks[i], run_dir, seed, under_memcheck, limit_seconds);
         kit_fatal("chapter %s has no check named '%s' (see: check --list)", kit_suite_chapter, one);
     }
     if (mkdir(run_dir, 0755) != 0 && errno != EEXIST)

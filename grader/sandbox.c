@@ -158,20 +158,35 @@ static void collect(const char *work, int results_fd, const char *results, const
     closedir(folder);
 }
 
-/* Replaces every "{work}" in an argument by the scratch folder. */
-static char *substitute(const char *arg, const char *work)
+/* Replaces every "{work}" in an argument by the scratch folder, and every "{limit}" by the time limit in seconds. */
+static char *substitute(const char *arg, const char *work, const char *limit)
 {
-    const char *at = strstr(arg, "{work}");
+    const char *at_work = strstr(arg, "{work}"), *at_limit = strstr(arg, "{limit}");
+    const char *at = at_work && (!at_limit || at_work < at_limit) ? at_work : at_limit;
     if (at == NULL)
         return format_string("%s", arg);
-    char *rest = substitute(at + 6, work);
-    char *s = format_string("%.*s%s%s", (int)(at - arg), arg, work, rest);
+    int is_work = at == at_work;
+    char *rest = substitute(at + (is_work ? 6 : 7), work, limit);
+    char *s = format_string("%.*s%s%s", (int)(at - arg), arg, is_work ? work : limit, rest);
     free(rest);
     return s;
 }
 
-/* Runs one job under the supervisor: see the top of this file. */
-static void contain_job(const Supervisor *s, const Job *job)
+/* Writes the status of a job the supervisor did not start: check after timed out before it. */
+static void skip_job(const Supervisor *s, const Job *job, const char *after)
+{
+    Status status = status_not_run(after);
+    char text[512];
+    status_format(&status, text, sizeof text);
+    char *status_name = format_string("%s.status", job->name);
+    if (write_result(s->results_fd, job->results, status_name, text, strlen(text)) != 0)
+        die("cannot write the status of %s into %s: %s", job->name, job->results, strerror(errno));
+    free(status_name);
+}
+
+/* Runs one job under the supervisor (see the top of this file) with the time limit given; after names the check
+ * whose timeout cut that limit, or is NULL. Returns how the job ended. */
+static Ending contain_job(const Supervisor *s, const Job *job, double limit, const char *after)
 {
     char *work = format_string("%s/job-XXXXXX", s->work_root);
     if (mkdtemp(work) == NULL)
@@ -185,8 +200,10 @@ static void contain_job(const Supervisor *s, const Job *job)
     while (job->argv[argc])
         argc++;
     char **argv = allocate((size_t)(argc + 1) * sizeof *argv);
+    char *limit_text = format_string("%g", limit);
     for (int i = 0; i < argc; i++)
-        argv[i] = substitute(job->argv[i], work);
+        argv[i] = substitute(job->argv[i], work, limit_text);
+    free(limit_text);
 
     SpawnRequest request = spawn_request(argv, log_path);
     request.envp = s->envp;
@@ -194,7 +211,7 @@ static void contain_job(const Supervisor *s, const Job *job)
     request.limits = (ProcessLimits){.no_core = 1, .file_bytes = OUTPUT_CAP_BYTES, .processes = (long)s->process_limit};
     if (job->capped) {
         request.limits.memory_bytes = MEMORY_CAP_BYTES;
-        request.limits.cpu_seconds = (long)job->timeout + CPU_GRACE_SECONDS;
+        request.limits.cpu_seconds = (long)limit + CPU_GRACE_SECONDS;
     }
     request.no_new_privileges = 1;
     request.as_user = s->drop;
@@ -206,13 +223,15 @@ static void contain_job(const Supervisor *s, const Job *job)
     if (pid < 0)
         die("cannot start a process for %s: %s", job->name, strerror(errno));
     int wstatus = 0;
-    int ended = wait_until(pid, &wstatus, job->timeout);
+    int ended = wait_until(pid, &wstatus, limit);
     double seconds = now_seconds() - started;
     /* count what is still running, then kill it all: the check itself too, when it timed out */
     int left = kill_descendants();
     if (!ended)
         left = left > 0 ? left - 1 : 0;
-    Status status = ended ? status_from_wait(wstatus, pid) : status_timed_out(job->timeout, pid);
+    Status status = ended ? status_from_wait(wstatus, pid) : status_timed_out(limit, pid);
+    if (after)
+        snprintf(status.after, sizeof status.after, "%s", after);
     status.processes_left = left;
     status.process_limit = PROCESS_LIMIT;
     status.seconds = seconds;
@@ -228,6 +247,41 @@ static void contain_job(const Supervisor *s, const Job *job)
     free(log_name);
     free(status_name);
     free(log_path);
+    return status.ending;
+}
+
+/*
+ * Runs the jobs in turn (the short checks first: grade.c orders them), each with its own limit, until one times
+ * out. From then on the short checks run with at most LIMIT_AFTER_TIMEOUT_SECONDS, and neither the long ones nor the
+ * twin of a check that timed out (the same check with the hidden cases' inputs: the same name in another results
+ * folder) run at all, so that an endless loop is judged in seconds. done(i, NULL, context), when given, is called as
+ * job i's results are there, before the next job runs.
+ */
+static void contain_jobs(const Supervisor *s, const Job *jobs, int count, void (*done)(int, const char *, void *),
+                         void *context)
+{
+    const char *first_timeout = NULL;
+    int *timed_out = allocate((size_t)(count > 0 ? count : 1) * sizeof *timed_out);
+    for (int i = 0; i < count; i++) {
+        const Job *job = &jobs[i];
+        const char *twin = NULL;
+        for (int k = 0; k < i && twin == NULL; k++)
+            if (timed_out[k] && strcmp(jobs[k].name, job->name) == 0)
+                twin = jobs[k].name;
+        if (twin || (first_timeout && job->timeout >= LONG_CHECK_SECONDS)) {
+            skip_job(s, job, twin ? twin : first_timeout);
+        } else {
+            int cut = first_timeout && job->timeout > LIMIT_AFTER_TIMEOUT_SECONDS;
+            Ending ending = contain_job(s, job, cut ? LIMIT_AFTER_TIMEOUT_SECONDS : job->timeout,
+                                        cut ? first_timeout : NULL);
+            timed_out[i] = ending == ENDED_TIMEOUT;
+            if (timed_out[i] && first_timeout == NULL)
+                first_timeout = job->name;
+        }
+        if (done)
+            done(i, NULL, context);
+    }
+    free(timed_out);
 }
 
 /*
@@ -244,19 +298,21 @@ int contain_main(int argc, char **argv)
     fcntl(RESULTS_FD, F_SETFD, FD_CLOEXEC);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no check may read this process's memory or descriptors */
+    Job *jobs = allocate((size_t)argc * sizeof *jobs);
+    int count = 0;
     for (int i = 7; i < argc;) {
         if (i + 5 > argc)
             die("contain: a job needs NAME RESULTS TIMEOUT CAPPED ARGC ARG...");
-        Job job = {argv[i], argv[i + 1], atof(argv[i + 2]), atoi(argv[i + 3]), argv + i + 5};
-        int count = atoi(argv[i + 4]);
-        if (count < 1 || i + 5 + count > argc)
-            die("contain: job %s has a bad argument count", job.name);
-        char *saved = argv[i + 5 + count];
-        argv[i + 5 + count] = NULL;
-        contain_job(&s, &job);
-        argv[i + 5 + count] = saved;
-        i += 5 + count;
+        int n = atoi(argv[i + 4]);
+        if (n < 1 || i + 5 + n > argc)
+            die("contain: job %s has a bad argument count", argv[i]);
+        char **job_argv = allocate((size_t)(n + 1) * sizeof *job_argv); /* the job's own, ending with NULL */
+        memcpy(job_argv, argv + i + 5, (size_t)n * sizeof *job_argv);
+        job_argv[n] = NULL;
+        jobs[count++] = (Job){argv[i], argv[i + 1], atof(argv[i + 2]), atoi(argv[i + 3]), job_argv};
+        i += 5 + n;
     }
+    contain_jobs(&s, jobs, count, NULL, NULL);
     return 0;
 }
 
@@ -510,10 +566,7 @@ char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *b
     if (!sandbox.bubblewrap) {
         Supervisor s = {results_fd, work_root, process_limit, sandbox.drop, sandbox.uid, sandbox.gid, envp};
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        for (int i = 0; i < count; i++) {
-            contain_job(&s, &jobs[i]);
-            done(i, NULL, context);
-        }
+        contain_jobs(&s, jobs, count, done, context);
     } else {
         Args args = {0};
         add_base(&args, 1);
@@ -627,6 +680,9 @@ int run_isolated(char **argv, const char *log_path, double limit_seconds, const 
             add_bind(&args, reads[i], 0);
         for (int i = 0; writes[i]; i++)
             add_bind(&args, writes[i], 1);
+        char *inside_root = format_string("%s/.", sandbox.root); /* the kit's folder, to start in, even empty */
+        add_parents(&args, inside_root);
+        free(inside_root);
         args_add(&args, "--chdir");
         args_add(&args, sandbox.root);
         args_add(&args, "--");
