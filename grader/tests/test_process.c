@@ -204,3 +204,22 @@ Test(spawn, as_another_user_when_root)
     run_shell(request, "id -u; id -g", log, sizeof log);
     cr_assert_str_eq(log, "65534\n65534\n", "%s", log);
 }
+
+Test(status, a_check_not_run_and_a_cut_limit_say_which_check_timed_out_first)
+{
+    Status not_run = status_not_run("backward-lesson"), cut = status_timed_out(LIMIT_AFTER_TIMEOUT_SECONDS, 8);
+    snprintf(cut.after, sizeof cut.after, "%s", "backward-lesson");
+    char text[256];
+    status_format(&not_run, text, sizeof text);
+    Status read;
+    cr_assert(status_parse(text, &read), "%s", text);
+    cr_assert_eq(read.ending, ENDED_NOT_RUN, "%s", text);
+    cr_assert_str_eq(read.after, "backward-lesson");
+    cr_assert_not(status_succeeded(&read));
+    status_format(&cut, text, sizeof text);
+    cr_assert(status_parse(text, &read), "%s", text);
+    cr_assert_eq(read.ending, ENDED_TIMEOUT);
+    cr_assert_float_eq(read.limit_seconds, LIMIT_AFTER_TIMEOUT_SECONDS, 1e-9);
+    cr_assert_str_eq(read.after, "backward-lesson");
+    cr_assert_not(status_parse("not-running\n", &read));
+}
