@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #define MEMCHECK_POINTS 2
+/* The memory check: Valgrind memcheck, then AddressSanitizer and UBSan (run_memcheck, run_sanitizers). */
+#define MEMORY_CHECK_TITLE "memory safety (Valgrind memcheck, AddressSanitizer, UBSan)"
 
 /* The seed of the hidden cases: other inputs for the same checks, recorded in grader/hidden. */
 #define HIDDEN_SEED "2718281828"
@@ -125,6 +127,7 @@ static void linked_chapters(const Chapter *chapter, int *included)
 /* What a compile command builds (compile_command). */
 typedef enum {
     BUILD_CHECK,   /* a chapter's check program: its suite and the check runner, with the exercise.c files it links */
+    BUILD_SANITIZED, /* the same, built with AddressSanitizer and UBSan (the memory check's second part) */
     BUILD_DEMO,    /* a program of the chapter's lesson (demo.c, final_exam.c), with the exercise.c files it links */
     BUILD_OBJECT,  /* one exercise.c alone, into an object with gcc's coverage counters (make coverage) */
 } BuildKind;
@@ -144,15 +147,20 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
         args_add(args, "-O0"); /* every variable visible in gdb; coverage counts lines as written */
     if (kind == BUILD_OBJECT)
         args_add(args, "--coverage");
+    if (kind == BUILD_SANITIZED) {
+        /* stack and global overflows, use after return, and the undefined behaviour Valgrind cannot see */
+        args_add(args, "-fsanitize=address,undefined");
+        args_add(args, "-fno-omit-frame-pointer");
+    }
     args_add(args, "-Wno-unused-parameter"); /* a stub does not use its arguments yet */
     args_add(args, "-Iharness");
-    if (kind == BUILD_CHECK)
+    if (kind == BUILD_CHECK || kind == BUILD_SANITIZED)
         args_add(args, "-Igrader");
     if (kind == BUILD_OBJECT)
         args_add(args, "-c");
     args_add(args, "-o");
     args_add(args, output);
-    if (kind == BUILD_CHECK) {
+    if (kind == BUILD_CHECK || kind == BUILD_SANITIZED) {
         args_add(args, "build/grader/runner.o");
         char *suite = format_string("build/grader/suite-%s.o", chapter->id);
         args_add(args, suite);
@@ -165,9 +173,65 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
     if (options.coverage)
         args_add(args, "--coverage");
     args_add(args, "build/kit/libkit.a");
-    if (kind == BUILD_CHECK)
+    if (kind == BUILD_CHECK || kind == BUILD_SANITIZED)
         args_add(args, "-Wl,--wrap=cblas_sgemm"); /* the checks count the learner's calls of cblas_sgemm */
     append_words(args, KIT_LDLIBS);
+}
+
+/*
+ * Runs the compile command args, which makes output, its messages into log_path: in the sandbox for a submission,
+ * where no #include reaches solutions/ or grader/hidden/. Where the program is there already, made by the same
+ * command from the same files (the headers, the runner, the suite, the library and the exercise.c files, whose
+ * key is kept in <output>.key), it is not made again and its log is the one it was made with. Returns the compiler's
+ * wait status (0 when nothing had to be made), -1 when it ran out of time.
+ */
+static int compile_program(const Run *run, const Chapter *chapter, const Args *args, const char *output,
+                           const char *log_path, const ChapterResult *result)
+{
+    char *suite = format_string("build/grader/suite-%s.o", chapter->id);
+    const char *fixed[] = {"harness/kit.h", "harness/course.h", "grader/check.h", "build/grader/runner.o", suite,
+                           "build/kit/libkit.a"};
+    int fixed_count = (int)(sizeof fixed / sizeof fixed[0]);
+    const char **files = allocate((size_t)(fixed_count + result->source_count + 1) * sizeof *files);
+    int count = 0;
+    for (int i = 0; i < fixed_count; i++)
+        files[count++] = fixed[i];
+    for (int i = 0; i < result->source_count; i++)
+        files[count++] = result->sources[i];
+    char *key = options.coverage ? NULL : reuse_key(files, count, (const char *const *)args->items, args->count);
+    char *key_path = format_string("%s.key", output);
+    char *kept = read_file(key_path, 64);
+    int status;
+    if (key && kept && strcmp(kept, key) == 0 && file_exists(output) && file_exists(log_path)) {
+        status = 0; /* nothing changed since it was made */
+    } else {
+        remove(key_path);
+        if (run->submission) {
+            const char **reads = allocate((size_t)(count + 2) * sizeof *reads);
+            int n = 0;
+            reads[n++] = "harness";
+            for (int i = 2; i < count; i++)
+                reads[n++] = files[i];
+            reads[n] = NULL;
+            char *folder = format_string("%s", output); /* the folder the program is made in */
+            *strrchr(folder, '/') = '\0';
+            const char *writes[] = {folder, NULL};
+            status = run_isolated(args->items, log_path, 120, reads, writes);
+            free(folder);
+            free(reads);
+        } else {
+            status = run_process(args->items, NULL, log_path, 120);
+        }
+        if (status == 0 && key) {
+            FILE *f = fopen(key_path, "w");
+            if (f) {
+                fputs(key, f);
+                fclose(f);
+            }
+        }
+    }
+    free(kept), free(key), free(key_path), free(files), free(suite);
+    return status;
 }
 
 /* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
@@ -218,24 +282,7 @@ static int build_check(const Run *run, const Chapter *chapter, const char *dir, 
         free(inputs[k]);
 
     char *log_path = format_string("%s/compile.log", dir);
-    int status;
-    if (run->submission) {
-        /* a submission is compiled where it sees only what it needs: no #include reaches solutions/ or grader/hidden/ */
-        const char **reads = allocate((size_t)(result->source_count + 8) * sizeof *reads);
-        int n = 0;
-        reads[n++] = "harness";
-        reads[n++] = "grader/check.h";
-        reads[n++] = "build/grader/runner.o";
-        reads[n++] = suite;
-        reads[n++] = "build/kit/libkit.a";
-        for (int i = 0; i < result->source_count; i++)
-            reads[n++] = result->sources[i];
-        const char *writes[] = {dir, NULL};
-        status = run_isolated(args.items, log_path, 120, reads, writes);
-        free(reads);
-    } else {
-        status = run_process(args.items, NULL, log_path, 120);
-    }
+    int status = compile_program(run, chapter, &args, output, log_path, result);
     int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         /* the warnings about the chapter's own exercise.c: a warning is often the bug ("statement with no effect") */
@@ -522,11 +569,95 @@ static void ignore_done(int i, const char *problem, void *context)
     (void)context;
 }
 
+/* The checks that the memory check does not run again, as a --skip list: those that timed out natively would only
+ * time out again, slower, and so would those that were not run for that; a fork bomb is not run twice. */
+static char *checks_not_to_run_again(const ChapterResult *result)
+{
+    char *skip = format_string("%s", "-");
+    for (int i = 0; i < result->check_count; i++) {
+        const CheckResult *c = &result->checks[i];
+        if (c->verdict != VERDICT_TIMEOUT && c->processes_left == 0 && !c->not_run)
+            continue;
+        char *longer = format_string("%s,%s", skip, c->id);
+        free(skip);
+        skip = longer;
+    }
+    return skip;
+}
+
+/*
+ * The memory check's second part: the checks again (not the training ones) in a build with AddressSanitizer and
+ * UBSan, which see what Valgrind cannot: overflows of arrays on the stack and of globals, use of a function's locals
+ * after it returned, signed overflow, invalid shifts, misaligned access. Valgrind still sees what they do not: reads
+ * of memory never written, and leaks (LeakSanitizer is off). Their reports fail the memory check, with the file and
+ * line in the learner's code (memcheck.c). Run after Valgrind, and only where it ran.
+ */
+static void run_sanitizers(const Run *run, const Chapter *chapter, const Fixture *fixture, const char *dir,
+                           ChapterResult *result)
+{
+    if (result->memory.verdict == VERDICT_SKIPPED || result->memory.verdict == VERDICT_TODO)
+        return; /* not asked for, or no code of the learner's ran */
+    char *program = format_string("%s/check-sanitized", dir);
+    char *log_path = format_string("%s/compile-sanitized.log", dir);
+    Args args = {0};
+    compile_command(&args, BUILD_SANITIZED, chapter, program, result->sources, result->source_count);
+    int status = compile_program(run, chapter, &args, program, log_path, result);
+    args_free(&args);
+    CheckResult *memory = &result->memory;
+    if (status != 0) {
+        char *log = read_file(log_path, 4096);
+        char *more = format_string("%s%sthe build with AddressSanitizer and UBSan failed (%s): %.*s",
+                                   memory->verdict == VERDICT_FAIL ? memory->message : "",
+                                   memory->verdict == VERDICT_FAIL ? "\n" : "", describe_wait_status(status),
+                                   (int)strcspn(log ? log : "", "\n"), log ? log : "");
+        free(memory->message), free(log);
+        memory->message = more;
+        memory->verdict = VERDICT_FAIL;
+        memory->points = 0;
+        free(program), free(log_path);
+        return;
+    }
+    char *san_dir = format_string("%s/sanitized", dir);
+    clear_dir(san_dir);
+    char *skip = checks_not_to_run_again(result);
+    char *argv[] = {program, "--run", "{work}", "--sanitized", "--seed", (char *)run->seed, "--skip", skip, NULL};
+    Job job = {"sanitized", "sanitized", total_timeout(fixture, SANITIZER_SLOWDOWN), 0, argv};
+    const char *binds[] = {program, result->uses_data ? dataset.dir : NULL, NULL};
+    /* the checks' environment, and the sanitizers' settings: reports on stderr (the check's log), no leak check
+     * (Valgrind's), the locals of a function that returned kept poisoned */
+    char *envp[16];
+    int n = 0;
+    for (int k = 0; clean_environment[k] && n < 12; k++)
+        envp[n++] = clean_environment[k];
+    envp[n++] = "ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1:allocator_may_return_null=1";
+    envp[n++] = "UBSAN_OPTIONS=print_stacktrace=1";
+    envp[n] = NULL;
+    double started = now_seconds();
+    char *problem = run_jobs(dir, &job, 1, binds, envp, ignore_done, NULL);
+    result->memcheck_seconds += now_seconds() - started;
+    Status ended;
+    if (problem || !status_read_check(san_dir, "sanitized", &ended) || !status_succeeded(&ended)) {
+        char how[64] = "it left no status";
+        if (!problem && status_read_check(san_dir, "sanitized", &ended))
+            status_describe(&ended, how, sizeof how);
+        char *more = format_string("%s%sthe run with AddressSanitizer and UBSan did not end normally (%s)",
+                                   memory->verdict == VERDICT_FAIL ? memory->message : "",
+                                   memory->verdict == VERDICT_FAIL ? "\n" : "", problem ? problem : how);
+        free(memory->message);
+        memory->message = more;
+        memory->verdict = VERDICT_FAIL;
+        memory->points = 0;
+    } else {
+        read_sanitizer_logs(san_dir, result);
+    }
+    free(problem), free(skip), free(san_dir), free(program), free(log_path);
+}
+
 /* Runs the check program under Valgrind memcheck and reads its logs. */
 static void run_memcheck(const Run *run, const Fixture *fixture, const char *dir, ChapterResult *result)
 {
     CheckResult *memory = &result->memory;
-    memory->title = "memory safety (Valgrind memcheck)";
+    memory->title = MEMORY_CHECK_TITLE;
     memory->id = "memory";
     memory->max_points = MEMCHECK_POINTS;
     int ran_code = 0;
@@ -555,17 +686,7 @@ static void run_memcheck(const Run *run, const Fixture *fixture, const char *dir
     char *program = format_string("%s/check", dir);
     char *log_option = format_string("%s", "--log-file={work}/vg.%p.log");
     char *path_option = format_string("--fullpath-after=%s/", options.root);
-    /* checks that timed out natively would only time out again, 30 times slower, and so would those that were not
-     * run for that; a fork bomb is not run twice */
-    char *skip = format_string("%s", "-");
-    for (int i = 0; i < result->check_count; i++) {
-        const CheckResult *c = &result->checks[i];
-        if (c->verdict != VERDICT_TIMEOUT && c->processes_left == 0 && !c->not_run)
-            continue;
-        char *longer = format_string("%s,%s", skip, result->checks[i].id);
-        free(skip);
-        skip = longer;
-    }
+    char *skip = checks_not_to_run_again(result);
     char *argv[] = {valgrind_path, "--tool=memcheck", "--leak-check=full",
                     "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
                     "--track-origins=yes", "--num-callers=30", path_option, log_option, program, "--run", "{work}",
@@ -664,10 +785,10 @@ static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
         result->checks[i] = (CheckResult){.id = fixture->checks[i].id, .title = fixture->checks[i].title,
                                           .verdict = VERDICT_PASS, .points = fixture->checks[i].points,
                                           .max_points = fixture->checks[i].points};
-    result->memory = (CheckResult){.id = "memory", .title = "memory safety (Valgrind memcheck)",
+    result->memory = (CheckResult){.id = "memory", .title = MEMORY_CHECK_TITLE,
                                    .verdict = VERDICT_PASS, .points = MEMCHECK_POINTS, .max_points = MEMCHECK_POINTS};
     if (options.no_memcheck) /* it passed every check, and its memory was not checked then either */
-        result->memory = (CheckResult){.id = "memory", .title = "memory safety (Valgrind memcheck)",
+        result->memory = (CheckResult){.id = "memory", .title = MEMORY_CHECK_TITLE,
                                        .verdict = VERDICT_SKIPPED, .max_points = MEMCHECK_POINTS,
                                        .message = format_string("not run (--no-memcheck)")};
     return 1;
@@ -894,6 +1015,7 @@ static ChapterResult *grade_chapter(const Run *run, const Chapter *chapter)
             run_checks(run, chapter, fixture, dir, result, hidden_seed);
         apply_blocking(&course, chapter_results, result);
         run_memcheck(run, fixture, dir, result); /* for a stub: "runs once your functions are written" */
+        run_sanitizers(run, chapter, fixture, dir, result);
     }
     result->seconds = now_seconds() - started;
     finish_chapter(result);

@@ -298,6 +298,9 @@ int write_mutant(const Chapter *chapter, const char *name, const char *out_path)
 
 /* memcheck.c */
 void read_memcheck_logs(const char *dir, ChapterResult *result);
+/* Reads the logs of the checks run in the build with AddressSanitizer and UBSan (<dir>/<id>.log) and, where they
+ * report a problem, fails the memory check with them (after Valgrind's, when it found any). */
+void read_sanitizer_logs(const char *dir, ChapterResult *result);
 
 /* report.c */
 void apply_blocking(const Course *course, ChapterResult **results, ChapterResult *result);

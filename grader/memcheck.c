@@ -326,3 +326,191 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
     }
     free(errors);
 }
+
+/* ---- AddressSanitizer and UBSan ---------------------------------------------- */
+
+/* The part of path from the learner's file it names on ("lessons/4.2-convolution/exercise.c:170"), when it names
+ * one of the chapter's files (after a '/' or at its start, then ':'); NULL otherwise. */
+static const char *learner_part(const ChapterResult *result, const char *path)
+{
+    for (int i = 0; i < result->source_count; i++) {
+        const char *source = result->sources[i];
+        for (const char *at = strstr(path, source); at; at = strstr(at + 1, source))
+            if ((at == path || at[-1] == '/') && at[strlen(source)] == ':')
+                return at;
+    }
+    return NULL;
+}
+
+/* From "    #3 0x55d0c0a4ab7c in conv2d_backward /work/main/lessons/4.2-convolution/exercise.c:170" the function and
+ * the location; 0 when the line is no such frame. */
+static int parse_sanitizer_frame(const char *line, char **function, char **location)
+{
+    const char *in = strstr(line, " in ");
+    while (*line == ' ')
+        line++;
+    if (line[0] != '#' || in == NULL)
+        return 0;
+    const char *name = in + 4, *space = strchr(name, ' ');
+    if (space == NULL)
+        return 0;
+    *function = format_string("%.*s", (int)(space - name), name);
+    *location = format_string("%.*s", (int)strcspn(space + 1, " \n"), space + 1);
+    return 1;
+}
+
+/* "file:line" of a location "file:line:column" (the column dropped), from its learner part when it has one. */
+static char *short_location(const ChapterResult *result, const char *location)
+{
+    const char *from = learner_part(result, location);
+    from = from ? from : location;
+    const char *colon = strchr(from, ':'), *second = colon ? strchr(colon + 1, ':') : NULL;
+    return format_string("%.*s", (int)(second ? second - from : (long)strlen(from)), from);
+}
+
+/* Reads one check's log of the sanitized run: each report of AddressSanitizer ("==P==ERROR: AddressSanitizer: KIND
+ * on address ...", the access, the stack) and of UBSan ("FILE:LINE:COL: runtime error: WHAT", then its stack) becomes
+ * a MemoryError at the innermost frame in the learner's files ("a place outside your code" when none is). */
+static void read_sanitizer_log(const char *path, int check, const ChapterResult *result, MemoryError **errors,
+                               int *count)
+{
+    char *text = read_file(path, 4 << 20);
+    if (text == NULL)
+        return;
+    MemoryError current = {0};
+    int open = 0, frames_seen = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
+        const char *asan = line ? strstr(line, "ERROR: AddressSanitizer: ") : NULL;
+        const char *ubsan = line ? strstr(line, ": runtime error: ") : NULL;
+        /* a report ends where the next begins, at the stack's end (a line that is no frame) or at the end */
+        int frame = line && strspn(line, " ") > 0 && line[strspn(line, " ")] == '#';
+        if (open && (line == NULL || asan || ubsan || (!frame && frames_seen))) {
+            if (current.where == NULL)
+                current.where = format_string("%s", "a place outside your code");
+            current.pid = check;
+            add_error(errors, count, &current);
+            memset(&current, 0, sizeof current);
+            open = frames_seen = 0;
+        }
+        if (line == NULL)
+            break;
+        if (asan) {
+            const char *kind = asan + strlen("ERROR: AddressSanitizer: ");
+            int length = (int)strcspn(kind, "\n");
+            const char *on = strstr(kind, " on ");
+            if (on && on - kind < length)
+                length = (int)(on - kind);
+            current.what = format_string("AddressSanitizer: %.*s", length, kind);
+            open = 1;
+        } else if (ubsan) {
+            char *location = format_string("%.*s", (int)(ubsan - line), line);
+            /* "signed integer overflow: 1472810567 * 31 cannot be represented in type 'int'": the kind names the
+             * problem (the same at every call), the rest, with this call's values, is its detail */
+            const char *what = ubsan + strlen(": runtime error: "), *colon = strstr(what, ": ");
+            current.what = format_string("UBSan: %.*s", (int)(colon ? colon - what : (long)strlen(what)), what);
+            if (colon)
+                current.detail = format_string("%s", colon + 2);
+            if (learner_part(result, location)) {
+                current.where = short_location(result, location);
+                current.in_learner_code = 1;
+            }
+            free(location);
+            open = 1;
+        } else if (open && !frames_seen && (strncmp(line, "READ of size", 12) == 0 ||
+                                            strncmp(line, "WRITE of size", 13) == 0)) {
+            const char *at = strstr(line, " at "); /* "READ of size 4 at 0x... thread T0" */
+            current.detail = format_string("a %.*s", (int)(at ? at - line : (long)strlen(line)), line);
+        } else if (open && frame) {
+            frames_seen = 1;
+            char *function, *location;
+            if (parse_sanitizer_frame(line, &function, &location)) {
+                if (learner_part(result, location) && !current.in_learner_code) {
+                    char *where = short_location(result, location);
+                    free(current.where);
+                    current.where = format_string("%s in %s()", where, function);
+                    current.in_learner_code = 1;
+                    free(where);
+                } else if (current.in_learner_code && current.where && !strstr(current.where, " in ") &&
+                           learner_part(result, location)) {
+                    char *where = format_string("%s in %s()", current.where, function); /* UBSan's own line */
+                    free(current.where);
+                    current.where = where;
+                }
+                free(function);
+                free(location);
+            }
+        }
+    }
+    free(text);
+}
+
+void read_sanitizer_logs(const char *dir, ChapterResult *result)
+{
+    MemoryError *errors = NULL;
+    int count = 0;
+    const Fixture *fixture = result->fixture;
+    for (int i = 0; i < fixture->check_count; i++) {
+        if (fixture->checks[i].hidden)
+            continue;
+        char *path = format_string("%s/%s.log", dir, fixture->checks[i].id);
+        read_sanitizer_log(path, i, result, &errors, &count);
+        free(path);
+    }
+    if (count == 0)
+        return;
+    int distinct = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        distinct += !seen;
+    }
+    char *message = format_string("AddressSanitizer and UBSan found %d problem%s in your code:", distinct,
+                                  distinct == 1 ? "" : "s");
+    int shown = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        if (seen)
+            continue;
+        if (shown++ == 5) {
+            char *more = format_string("%s\n  and %d more", message, distinct - 5);
+            free(message);
+            message = more;
+            break;
+        }
+        char *checks = format_string("%s", "");
+        for (int k = i; k < count; k++) {
+            const char *check = fixture->checks[errors[k].pid].id;
+            if (same_error(&errors[k], &errors[i]) && !strstr(checks, check)) {
+                char *longer = format_string("%s%s%s", checks, checks[0] ? ", " : "", check);
+                free(checks);
+                checks = longer;
+            }
+        }
+        const MemoryError *e = &errors[i];
+        char *more = format_string("%s\n  %s%s%s at %s\n    during check %s", message, e->what, e->detail ? ", " : "",
+                                   e->detail ? e->detail : "", e->where, checks);
+        free(checks);
+        free(message);
+        message = more;
+    }
+    /* the memory check fails: its message gets these, after Valgrind's when Valgrind found something too */
+    CheckResult *memory = &result->memory;
+    char *joined = memory->verdict == VERDICT_FAIL && memory->message
+                       ? format_string("%s\n%s", memory->message, message)
+                       : format_string("%s", message);
+    free(memory->message);
+    free(message);
+    memory->message = joined;
+    memory->verdict = VERDICT_FAIL;
+    memory->points = 0;
+    for (int i = 0; i < count; i++) {
+        free(errors[i].what);
+        free(errors[i].where);
+        free(errors[i].detail);
+    }
+    free(errors);
+}

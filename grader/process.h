@@ -29,6 +29,8 @@
 #define CPU_GRACE_SECONDS 2              /* a capped check's CPU limit: its wall-clock budget and this */
 /* Valgrind memcheck runs a check some 10 to 30 times slower: its time budget is this many times the check's. */
 #define MEMCHECK_SLOWDOWN 30.0
+/* Built with AddressSanitizer and UBSan, a check runs some 2 to 3 times slower: its budget is this many times. */
+#define SANITIZER_SLOWDOWN 5.0
 /* A check whose time limit is this long or longer trains on the data set: a long check. */
 #define LONG_CHECK_SECONDS 30
 /* Once a check of a chapter has timed out (an endless loop, most likely), the supervisor runs the chapter's other

@@ -14,8 +14,9 @@
  *                                      run one check in this very process (the grade tool's supervisor
  *                                      starts it, sets its limits and writes its .status: sandbox.c); with
  *                                      the time limit given, it records its stack in <id>.stack at 0.8 of it
- *   check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]
- *                                      run the checks, each in a child (under Valgrind: two at a time, on 2 cores)
+ *   check --run DIR [--memcheck | --sanitized] [--seed S] [--only ID] [--skip ID,ID...]
+ *                                      run the checks, each in a child (under Valgrind, or built with the
+ *                                      sanitizers: two at a time on 2 cores, the training checks left out)
  *   check --record FIXTURE [--seed S]  run the reference and write the chapter's fixture
  *
  * The learner's code is linked into this program, so nothing it writes is trusted: the grade tool
@@ -277,7 +278,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: check --list\n"
                     "       check --run DIR --one ID [--seed S] [--limit SECONDS]\n"
-                    "       check --run DIR [--memcheck] [--seed S] [--only ID] [--skip ID,ID...]\n"
+                    "       check --run DIR [--memcheck | --sanitized] [--seed S] [--only ID] [--skip ID,ID...]\n"
                     "       check --record FIXTURE [--seed S]\n");
     exit(2);
 }
@@ -364,6 +365,10 @@ static _Noreturn void run_here(const KitCheck *check, const char *dir, uint64_t 
     exit(0);
 }
 
+/* The checks run in a build with AddressSanitizer and UBSan (--sanitized): slower, and with a shadow memory far
+ * beyond the memory cap, like a run under Valgrind; their reports go to each check's log. */
+static int sanitized;
+
 /* In the child: redirect output, set limits, run the check, exit. */
 static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t seed, int under_memcheck)
 {
@@ -381,7 +386,7 @@ static _Noreturn void run_child(const KitCheck *check, const char *dir, uint64_t
     free(log_path);
 
     ProcessLimits limits = {.no_core = 1, .file_bytes = OUTPUT_CAP_BYTES};
-    if (!under_memcheck) { /* Valgrind needs more of both */
+    if (!under_memcheck && !sanitized) { /* Valgrind needs more of both, and AddressSanitizer more memory */
         limits.memory_bytes = MEMORY_CAP_BYTES;
         limits.cpu_seconds = (long)check->timeout_seconds + CPU_GRACE_SECONDS;
     }
@@ -406,7 +411,7 @@ static Running start_one(const KitCheck *check, const char *dir, uint64_t seed, 
     if (pid == 0)
         run_child(check, dir, seed, under_memcheck);
     return (Running){check, pid, kit_seconds(),
-                     check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : 1.0)};
+                     check->timeout_seconds * (under_memcheck ? MEMCHECK_SLOWDOWN : sanitized ? SANITIZER_SLOWDOWN : 1.0)};
 }
 
 /* Has the check ended (or run out of time, and been killed)? Then 1, with how it ended in *status. */
@@ -487,9 +492,10 @@ static int collect_ended(Running *running, int count, const char *dir)
 
 static void run_all(const char *dir, uint64_t seed, int under_memcheck, const char *only, const char *skip)
 {
-    /* Under Valgrind each check is some ten times slower, so two run at once where there are two cores */
+    /* Under Valgrind each check is some ten times slower, with the sanitizers some two times: two run at once where
+     * there are two cores */
     enum { MOST_AT_ONCE = 2 };
-    int at_once = under_memcheck && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? MOST_AT_ONCE : 1;
+    int at_once = (under_memcheck || sanitized) && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? MOST_AT_ONCE : 1;
     Running running[MOST_AT_ONCE];
     int count = 0, found = 0;
     for (int i = 0; i < kit_suite_check_count; i++) {
@@ -497,7 +503,7 @@ static void run_all(const char *dir, uint64_t seed, int under_memcheck, const ch
         if (only != NULL && strcmp(only, check->id) != 0)
             continue;
         found = 1;
-        if ((under_memcheck && check->skip_memcheck) || listed(skip, check->id))
+        if (((under_memcheck || sanitized) && check->skip_memcheck) || listed(skip, check->id))
             continue;
         while (count == at_once)
             count = collect_ended(running, count, dir);
@@ -600,6 +606,8 @@ int main(int argc, char **argv)
             limit_seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--memcheck") == 0)
             under_memcheck = 1;
+        else if (strcmp(argv[i], "--sanitized") == 0)
+            sanitized = 1;
         else
             usage();
     }
