@@ -249,3 +249,69 @@ Test(only, a_check_is_selected_by_its_whole_id_only)
     cr_assert_not(list_names("a,,b", ""), "an empty id is selected");
     cr_assert_not(list_names("", "a"));
 }
+
+/* ---- the sanitizers' reports ------------------------------------------------- */
+
+static void write_check_log(const char *dir, const char *id, const char *text)
+{
+    char *path = format_string("%s/%s.log", dir, id);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(sanitizers, reports_name_the_learners_line_kind_and_checks)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    r->memory.verdict = VERDICT_PASS; /* Valgrind found nothing */
+    r->memory.points = 2;
+    write_check_log(dir, "add-lesson",
+                    "some output of the learner's\n"
+                    "=================================================================\n"
+                    "==4==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd378b8420 at pc 0x5563 bp 0x1\n"
+                    "WRITE of size 4 at 0x7ffd378b8420 thread T0\n"
+                    "    #0 0x5563aa5ce475 in add_row_vector /work/kit/lessons/1.1-arrays/exercise.c:31\n"
+                    "    #1 0x5563aa5ce476 in check_add_lesson /work/kit/grader/suites/1.1.c:80\n"
+                    "\n"
+                    "Address 0x7ffd378b8420 is located in stack of thread T0 at offset 80 in frame\n");
+    write_check_log(dir, "add-random",
+                    "/work/kit/lessons/1.1-arrays/exercise.c:44:13: runtime error: signed integer overflow: "
+                    "2147483647 + 1 cannot be represented in type 'int'\n"
+                    "    #0 0x55c2f17e54c8 in slice /work/kit/lessons/1.1-arrays/exercise.c:44\n"
+                    "    #1 0x55c2f17e513f in main /work/kit/grader/runner.c:5\n"
+                    "/work/kit/lessons/1.1-arrays/exercise.c:44:13: runtime error: signed integer overflow: "
+                    "2147483646 + 2 cannot be represented in type 'int'\n"
+                    "    #0 0x55c2f17e54c8 in slice /work/kit/lessons/1.1-arrays/exercise.c:44\n");
+    read_sanitizer_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
+    cr_assert_eq(r->memory.points, 0);
+    const char *m = r->memory.message;
+    cr_assert_not_null(strstr(m, "found 2 problems"), "the same overflow at the same line twice is one problem: %s", m);
+    cr_assert_not_null(strstr(m, "AddressSanitizer: stack-buffer-overflow, a WRITE of size 4 at "
+                                 "lessons/1.1-arrays/exercise.c:31 in add_row_vector()\n    during check add-lesson"),
+                       "%s", m);
+    cr_assert_not_null(strstr(m, "UBSan: signed integer overflow, 2147483647 + 1 cannot be represented in type 'int' "
+                                 "at lessons/1.1-arrays/exercise.c:44 in slice()\n    during check add-random"),
+                       "%s", m);
+}
+
+Test(sanitizers, clean_logs_leave_the_verdict_and_a_report_elsewhere_is_outside_the_code)
+{
+    char *dir;
+    ChapterResult *r = graded_chapter(&dir);
+    r->memory.verdict = VERDICT_PASS;
+    r->memory.points = 2;
+    write_check_log(dir, "add-lesson", "nothing but the learner's own output\n");
+    read_sanitizer_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_PASS);
+    cr_assert_null(r->memory.message);
+    write_check_log(dir, "add-random",
+                    "==9==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602 at pc 0x1 bp 0x2 sp 0x3\n"
+                    "READ of size 8 at 0x602 thread T0\n"
+                    "    #0 0x1 in kit_matrix_copy /work/kit/harness/matrix.c:40\n");
+    read_sanitizer_logs(dir, r);
+    cr_assert_eq(r->memory.verdict, VERDICT_FAIL);
+    cr_assert_not_null(strstr(r->memory.message, "heap-buffer-overflow, a READ of size 8 at a place outside your code"),
+                       "%s", r->memory.message);
+}
