@@ -210,6 +210,9 @@ static void print_chapter_detail(const ChapterResult *r, const char *from)
         printf("  %d/%d\n", r->points, r->max_points);
         return;
     }
+    if (r->reused)
+        printf("  %sunchanged%s since it passed (its code, the kit and the settings): not graded again; "
+               "build/grader/grade --fresh %s grades it anyway\n", DIM, RESET, ch->id);
     if (r->compile_warnings) {
         printf("  %sthe compiler warns%s about your code (%d warning%s; a warning is often the bug):\n", YELLOW, RESET,
                r->warning_count, r->warning_count == 1 ? "" : "s");

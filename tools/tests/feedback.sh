@@ -75,8 +75,9 @@ if [[ $first_run == "$graded_line"*passed* && $second_run == "$reused_line"* && 
     $changed_run == "$graded_line"* && $stub_run == "$graded_line"*"not started"* &&
     $stub_again == "$graded_line"*"not started"* ]] &&
     [ "$(verdict "$reuse/second.tsv" "$second_chapter" memory)" = pass ] &&
+    grep -q "unchanged since it passed" "$reuse/second.log" && ! grep -q "unchanged since it passed" "$reuse/first.log" &&
     cmp -s <(cut -f1-5 "$reuse/first.tsv") <(cut -f1-5 "$reuse/second.tsv"); then
-    pass "make grade CH=$second_chapter does not grade $first_chapter again while it is unchanged since it passed; a change, --fresh or a failing $first_chapter grades it (its report is the same either way)"
+    pass "make grade CH=$second_chapter does not grade $first_chapter (nor $second_chapter itself) again while it is unchanged since it passed; a change, --fresh or a failing $first_chapter grades it (its report is the same either way)"
 else
     fail "reusing linked chapter $first_chapter: first '$first_run', second '$second_run', fresh '$fresh_run', changed '$changed_run', stub '$stub_run', stub again '$stub_again'" "$reuse/second.log"
 fi
