@@ -19,7 +19,9 @@ typedef struct {
     int count;
     int is_leak;       /* a loss record: what is "memory leak: definitely lost", and these say how much */
     long leak_bytes, leak_blocks;
+    const char *check; /* the id of the check it happened in, or NULL when that is not known */
 } MemoryError;
+
 
 /* Is this a line that opens a summary rather than an error? */
 static int is_summary(const char *text)
@@ -112,6 +114,72 @@ static void add_error(MemoryError **errors, int *count, MemoryError *e)
 static int same_error(const MemoryError *a, const MemoryError *b)
 {
     return strcmp(a->what, b->what) == 0 && strcmp(a->where, b->where) == 0;
+}
+
+/* The message of the errors a tool found: its heading (a format with the count and a plural "s"), then each distinct
+ * error once (the first five): what (a leak's total over all its records), where, the checks it happened in, and its
+ * detail, under it (Valgrind's: where the memory came from) or beside it (the sanitizers': the access). */
+static char *list_errors(const char *heading, const MemoryError *errors, int count, int detail_beside)
+{
+    int distinct = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        distinct += !seen;
+    }
+    char *message = format_string(heading, distinct, distinct == 1 ? "" : "s");
+    int shown = 0;
+    for (int i = 0; i < count; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = same_error(&errors[k], &errors[i]);
+        if (seen)
+            continue;
+        if (shown++ == 5) {
+            char *more = format_string("%s\n  and %d more", message, distinct - 5);
+            free(message);
+            message = more;
+            break;
+        }
+        char *checks = format_string("%s", "");
+        long bytes = 0, blocks = 0;
+        for (int k = i; k < count; k++) {
+            if (!same_error(&errors[k], &errors[i]))
+                continue;
+            bytes += errors[k].leak_bytes, blocks += errors[k].leak_blocks;
+            const char *check = errors[k].check;
+            if (check && !strstr(checks, check)) {
+                char *longer = format_string("%s%s%s", checks, checks[0] ? ", " : "", check);
+                free(checks);
+                checks = longer;
+            }
+        }
+        const MemoryError *e = &errors[i];
+        char *what = e->is_leak ? format_string("%s: %ld byte%s in %ld block%s (%ld allocation%s never freed), "
+                                                "allocated", e->what, bytes, bytes == 1 ? "" : "s", blocks,
+                                                blocks == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s")
+                                : format_string("%s", e->what);
+        const char *detail = e->detail ? e->detail : "";
+        char *more = format_string("%s\n  %s%s%s at %s%s%s%s%s", message, what, detail_beside && e->detail ? ", " : "",
+                                   detail_beside ? detail : "", e->where, checks[0] ? "\n    during check " : "",
+                                   checks, !detail_beside && e->detail ? "\n    " : "", detail_beside ? "" : detail);
+        free(what);
+        free(checks);
+        free(message);
+        message = more;
+    }
+    return message;
+}
+
+static void free_errors(MemoryError *errors, int count)
+{
+    for (int i = 0; i < count; i++) {
+        free(errors[i].what);
+        free(errors[i].where);
+        free(errors[i].detail);
+    }
+    free(errors);
 }
 
 /* Reads one log: every error block becomes a MemoryError. */
@@ -247,12 +315,13 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
         }
         return;
     }
+    for (int i = 0; i < count; i++)
+        errors[i].check = check_of_pid(dir, result->fixture, errors[i].pid, NULL);
     /* a check that crashed natively gets the place Valgrind saw during it */
     for (int i = 0; i < count; i++) {
-        const char *check = check_of_pid(dir, result->fixture, errors[i].pid, NULL);
-        for (int c = 0; check && c < result->check_count; c++) {
+        for (int c = 0; errors[i].check && c < result->check_count; c++) {
             CheckResult *r = &result->checks[c];
-            if (strcmp(r->id, check) == 0 && r->verdict == VERDICT_CRASH && !strstr(r->message, "Valgrind")) {
+            if (strcmp(r->id, errors[i].check) == 0 && r->verdict == VERDICT_CRASH && !strstr(r->message, "Valgrind")) {
                 char *located = format_string("%s\n  Valgrind saw: %s at %s", r->message, errors[i].what,
                                               errors[i].where);
                 free(r->message);
@@ -262,69 +331,8 @@ void read_memcheck_logs(const char *dir, ChapterResult *result)
     }
     /* each distinct error once, with the checks it happened in */
     memory->verdict = VERDICT_FAIL;
-    int distinct = 0;
-    for (int i = 0; i < count; i++) {
-        int seen = 0;
-        for (int k = 0; k < i && !seen; k++)
-            seen = same_error(&errors[k], &errors[i]);
-        distinct += !seen;
-    }
-    char *message = format_string("Valgrind found %d problem%s with memory in your code:", distinct,
-                                  distinct == 1 ? "" : "s");
-    int shown = 0;
-    for (int i = 0; i < count; i++) {
-        int seen = 0;
-        for (int k = 0; k < i && !seen; k++)
-            seen = same_error(&errors[k], &errors[i]);
-        if (seen)
-            continue;
-        if (shown++ == 5) {
-            char *more = format_string("%s\n  and %d more", message, distinct - 5);
-            free(message);
-            message = more;
-            break;
-        }
-        char *checks = format_string("%s", "");
-        int occurrences = 0;
-        for (int k = i; k < count; k++) {
-            if (!same_error(&errors[k], &errors[i]))
-                continue;
-            occurrences++;
-            const char *check = check_of_pid(dir, result->fixture, errors[k].pid, NULL);
-            if (check && !strstr(checks, check)) {
-                char *longer = format_string("%s%s%s", checks, checks[0] ? ", " : "", check);
-                free(checks);
-                checks = longer;
-            }
-        }
-        const MemoryError *e = &errors[i];
-        char *what = format_string("%s", e->what);
-        if (e->is_leak) { /* the total of every record of this allocation site, in every check's run */
-            long bytes = 0, blocks = 0;
-            for (int k = i; k < count; k++)
-                if (same_error(&errors[k], &errors[i]))
-                    bytes += errors[k].leak_bytes, blocks += errors[k].leak_blocks;
-            free(what);
-            what = format_string("%s: %ld byte%s in %ld block%s (%ld allocation%s never freed), allocated", e->what,
-                                 bytes, bytes == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", blocks,
-                                 blocks == 1 ? "" : "s");
-        }
-        char *more = format_string("%s\n  %s at %s%s%s%s%s", message, what, e->where,
-                                   checks[0] ? "\n    during check " : "", checks, e->detail ? "\n    " : "",
-                                   e->detail ? e->detail : "");
-        free(what);
-        (void)occurrences;
-        free(checks);
-        free(message);
-        message = more;
-    }
-    memory->message = message;
-    for (int i = 0; i < count; i++) {
-        free(errors[i].what);
-        free(errors[i].where);
-        free(errors[i].detail);
-    }
-    free(errors);
+    memory->message = list_errors("Valgrind found %d problem%s with memory in your code:", errors, count, 0);
+    free_errors(errors, count);
 }
 
 /* ---- AddressSanitizer and UBSan ---------------------------------------------- */
@@ -388,7 +396,7 @@ static void read_sanitizer_log(const char *path, int check, const ChapterResult 
         if (open && (line == NULL || asan || ubsan || (!frame && frames_seen))) {
             if (current.where == NULL)
                 current.where = format_string("%s", "a place outside your code");
-            current.pid = check;
+            current.check = result->fixture->checks[check].id;
             add_error(errors, count, &current);
             memset(&current, 0, sizeof current);
             open = frames_seen = 0;
@@ -459,44 +467,7 @@ void read_sanitizer_logs(const char *dir, ChapterResult *result)
     }
     if (count == 0)
         return;
-    int distinct = 0;
-    for (int i = 0; i < count; i++) {
-        int seen = 0;
-        for (int k = 0; k < i && !seen; k++)
-            seen = same_error(&errors[k], &errors[i]);
-        distinct += !seen;
-    }
-    char *message = format_string("AddressSanitizer and UBSan found %d problem%s in your code:", distinct,
-                                  distinct == 1 ? "" : "s");
-    int shown = 0;
-    for (int i = 0; i < count; i++) {
-        int seen = 0;
-        for (int k = 0; k < i && !seen; k++)
-            seen = same_error(&errors[k], &errors[i]);
-        if (seen)
-            continue;
-        if (shown++ == 5) {
-            char *more = format_string("%s\n  and %d more", message, distinct - 5);
-            free(message);
-            message = more;
-            break;
-        }
-        char *checks = format_string("%s", "");
-        for (int k = i; k < count; k++) {
-            const char *check = fixture->checks[errors[k].pid].id;
-            if (same_error(&errors[k], &errors[i]) && !strstr(checks, check)) {
-                char *longer = format_string("%s%s%s", checks, checks[0] ? ", " : "", check);
-                free(checks);
-                checks = longer;
-            }
-        }
-        const MemoryError *e = &errors[i];
-        char *more = format_string("%s\n  %s%s%s at %s\n    during check %s", message, e->what, e->detail ? ", " : "",
-                                   e->detail ? e->detail : "", e->where, checks);
-        free(checks);
-        free(message);
-        message = more;
-    }
+    char *message = list_errors("AddressSanitizer and UBSan found %d problem%s in your code:", errors, count, 1);
     /* the memory check fails: its message gets these, after Valgrind's when Valgrind found something too */
     CheckResult *memory = &result->memory;
     char *joined = memory->verdict == VERDICT_FAIL && memory->message
@@ -507,10 +478,5 @@ void read_sanitizer_logs(const char *dir, ChapterResult *result)
     memory->message = joined;
     memory->verdict = VERDICT_FAIL;
     memory->points = 0;
-    for (int i = 0; i < count; i++) {
-        free(errors[i].what);
-        free(errors[i].where);
-        free(errors[i].detail);
-    }
-    free(errors);
+    free_errors(errors, count);
 }
