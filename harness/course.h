@@ -83,7 +83,8 @@ void gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, con
 
 /* ---- 2.3 Mini-Batch Gradient Descent (lessons/2.3-mini-batches) ---- */
 
-/* order = a random permutation of 0..n-1 (overwritten): Fisher-Yates, for i = n-1 down to 1, j = kit_rng_below(rng, i + 1), swap order[i] and order[j]. */
+/* order = a random permutation of 0..n-1 (overwritten): order[i] = i, then Fisher-Yates, for i = n-1 down to 1,
+ * j = kit_rng_below(rng, i + 1), swap order[i] and order[j]. */
 void shuffle_indices(int *order, int n, KitRng *rng);
 
 /* out (m x D, m = out->rows) = the rows X[order[start]], ..., X[order[start + m - 1]] of X (N x D): a mini-batch. */

@@ -55,6 +55,7 @@ cat >"solutions/$folder/exercise.c" <<EOC
  *   out[i][j] = factor * X[i][j]
  * X and out are R x C; out may be X.
  * Example: X = [[1, 2], [3, 4]], factor = 0.5:  out = [[0.5, 1], [1.5, 2]].
+ * In harness/course.h: out = factor * X element by element (the scaffold's example: replace it).
  */
 void $function(Matrix *out, const Matrix *X, float factor)
 {

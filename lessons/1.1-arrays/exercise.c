@@ -25,6 +25,7 @@
  * Example: X = [[1, 2, 3], [4, 5, 6]], row = [10, 20, 30]
  *          out = [[11, 22, 33], [14, 25, 36]]
  * This is how a layer adds its bias to every example: Z = XW + b.
+ * In harness/course.h: out = X + row, the 1 x C row added to every row of the R x C matrix X.
  */
 void add_row_vector(Matrix *out, const Matrix *X, const Matrix *row)
 {
@@ -39,6 +40,7 @@ void add_row_vector(Matrix *out, const Matrix *X, const Matrix *row)
  * In NumPy this is X[row0:row0+r, col0:col0+c].
  * Example: the 8 x 4 data set's first three columns are slice(features 8 x 3, data, 0, 0);
  *          its last column is slice(labels 8 x 1, data, 0, 3).
+ * In harness/course.h: out = the out->rows x out->cols block of X whose top-left corner is (row0, col0).
  */
 void slice(Matrix *out, const Matrix *X, int row0, int col0)
 {
@@ -55,6 +57,7 @@ void slice(Matrix *out, const Matrix *X, int row0, int col0)
  * mean and std before you write anything. Accumulate the sums in double.
  * Example: X = [[1, 2], [3, 4]] has mean 2.5 and std 1.1180;
  *          out = [[-1.3416, -0.4472], [0.4472, 1.3416]].
+ * In harness/course.h: out = (X - mean) / std over all elements (out = X - mean when std is 0); out may be X.
  */
 void normalize(Matrix *out, const Matrix *X)
 {
@@ -70,6 +73,7 @@ void normalize(Matrix *out, const Matrix *X)
  * X is N x D; mean, std, min and max are each 1 x D.
  * Example: the ages 23, 35, 28, 45, 31, 52, 26, 38 have mean 34.75,
  *          std 9.2702, min 23 and max 52.
+ * In harness/course.h: The mean, population std, min and max of every column of the N x D matrix X (each 1 x D).
  */
 void column_stats(Matrix *mean, Matrix *std, Matrix *min, Matrix *max, const Matrix *X)
 {
@@ -83,6 +87,7 @@ void column_stats(Matrix *mean, Matrix *std, Matrix *min, Matrix *max, const Mat
  * X and out are N x D. This puts features of very different scales (age in years,
  * salary in dollars) on the same footing. You may call your column_stats.
  * Example: the ages above become -1.2675, 0.0270, -0.7281, ... (age 23 is 1.27 std below the mean).
+ * In harness/course.h: Every column of X scaled to mean 0 and std 1 on its own (only centred when its std is 0).
  */
 void normalize_columns(Matrix *out, const Matrix *X)
 {

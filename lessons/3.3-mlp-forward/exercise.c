@@ -35,6 +35,8 @@
  *          Y = [[0, 0, 0, 1],
  *               [1, 0, 0, 0],
  *               [0, 0, 1, 0]]
+ * In harness/course.h: Y (N x C) = the one-hot rows of labels (N x 1, classes 0..C-1 as floats):
+ *     Y[i][labels[i]] = 1, else 0; overwrites Y.
  */
 void one_hot(Matrix *Y, const Matrix *labels)
 {
@@ -62,6 +64,8 @@ void one_hot(Matrix *Y, const Matrix *labels)
  *          A1 = [[0.5, 1.5, 0.5, 0], [0, 1, 0.5, 0]]        (the 4th hidden unit is off for both)
  *          Z2 = [[1.25, 1.5, -0.5], [0.5, 1, 0]]
  *          A2 = [[0.4069, 0.5224, 0.0707], [0.3072, 0.5065, 0.1863]]
+ * In harness/course.h: Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x C), A2 = softmax(Z2); X is N x
+ *     D, W1 D x H, b1 1 x H, W2 H x C, b2 1 x C; the caller allocates the four outputs.
  */
 void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
                  const Matrix *b1, const Matrix *W2, const Matrix *b2)
@@ -84,6 +88,8 @@ void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X
  * probability given to the right answer). A perfect prediction costs 0, a uniform one log C.
  * Example: A = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]], Y = [[1, 0, 0], [0, 1, 0]]
  *          L = -(log 0.7 + log 0.8) / 2 = (0.3567 + 0.2231) / 2 = 0.2899.
+ * In harness/course.h: -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities
+ *     A against targets Y (both N x C), in double; never NaN or inf.
  */
 float cross_entropy(const Matrix *A, const Matrix *Y)
 {

@@ -49,6 +49,9 @@
  *          Z2 = [[2.5, -1.75], [-1.5, 1]]             A2 = [[2.5, 0], [0, 1]]
  *          Z3 = [[2.5, 0, -2], [0.5, 1, 0.5]]
  *          A3 = [[0.9148, 0.0751, 0.0102], [0.2741, 0.4519, 0.2741]]
+ * In harness/course.h: Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3
+ *     + b3, A3 = softmax(Z3) (N x C); W1 D x H1, W2 H1 x H2, W3 H2 x C, biases 1 x their layer's width; the caller
+ *     allocates the six outputs.
  */
 void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
                   const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
@@ -82,6 +85,9 @@ void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Ma
  *          dW2 = [[-0.0954, 0], [-0.0716, 0], [0, 0.4417]], db2 = [-0.0477, 0.2944]
  *          dZ1 = [[-0.0239, -0.0477, 0], [0, 0, 0.2944]]
  *          dW1 = [[-0.0239, -0.0477, 0], [-0.0477, -0.0954, -0.2944]], db1 = [-0.0239, -0.0477, 0.2944]
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp3's output: dZ3 = (A3 - Y) / N,
+ *     dW3 = A2^T dZ3, db3 = column sums, dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) *
+ *     relu'(Z1), dW1 = X^T dZ1, db1; all nine outputs overwritten.
  */
 void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dW3, Matrix *db3, Matrix *dZ3,
                    Matrix *dZ2, Matrix *dZ1, const Matrix *X, const Matrix *Y, const Matrix *Z1, const Matrix *A1,

@@ -39,6 +39,8 @@
  * Example: image = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel = [[1, 2], [3, 4]]:
  *          out[0][0] = 1*4 + 2*3 + 4*2 + 5*1 = 23;  out = [[23, 33], [53, 63]].
  *          (Without the flip, out[0][0] would be 1*1 + 2*2 + 4*3 + 5*4 = 37: that is cross-correlation.)
+ * In harness/course.h: out = the true 2D convolution of image (H x W) with kernel (k x k), valid mode: the kernel
+ *     flipped in both axes, as in scipy.signal.convolve2d(image, kernel, mode='valid'); out is (H-k+1) x (W-k+1).
  */
 void convolve2d(Matrix *out, const Matrix *image, const Matrix *kernel)
 {
@@ -62,6 +64,8 @@ void convolve2d(Matrix *out, const Matrix *image, const Matrix *kernel)
  *          out[0][0][0][0] = 0 + 2*1 + 5*2 = 12;  out[0][1][0][0] = 1 - 1*1 + 6*1 = 6;
  *          out = [[12, 15, 18, 24, 27, 30,   6, 6, 6, 6, 6, 6]]  (filter 0's 2 x 3 map, then filter 1's).
  *          With stride 2: OH = 1, OW = 2, out = [[12, 18, 6, 6]]; the image's last column is never used.
+ * In harness/course.h: out[n][f][y][x] = b[f] + sum_{c,i,j} X[n][c][y*s+i][x*s+j] W[f][c][i][j] (cross-correlation)
+ *     with direct loops; X is N x (C*H*W), W is F x (C*k*k), b is 1 x F, out is N x (F*OH*OW), overwritten.
  */
 void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s)
 {
@@ -79,6 +83,8 @@ void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, Conv
  * A pixel appears in as many rows as patches cover it (up to k*k times with stride 1).
  * Example: one 1-channel 3 x 3 image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 2, stride 1:
  *          columns (4 x 4) = [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8], [5, 6, 8, 9]].
+ * In harness/course.h: columns ((N*OH*OW) x (C*k*k), overwritten): row n*OH*OW + y*OW + x holds the patch of image
+ *     n under output position (y, x), in W's order.
  */
 void im2col(Matrix *columns, const Matrix *X, ConvShape s)
 {
@@ -97,6 +103,8 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape s)
  * columns is allocated by the caller with im2col's shape and keeps im2col(X) for conv2d_backward;
  * out is N x (F*OH*OW), overwritten, equal to conv2d's output up to float rounding (the grader compares them).
  * Example: the same as conv2d's.
+ * In harness/course.h: The same out as conv2d, by im2col into columns (caller-allocated, im2col's shape) and
+ *     cblas_sgemm; columns keeps im2col(X) for conv2d_backward.
  */
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s)
 {
@@ -123,6 +131,9 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
  *          W = [[1, 2], [3, 4]], stride 1, dout = [[1, 0], [0, 0]] (only out[0][0] matters):
  *          db = [1], dW = [[1, 2], [4, 5]] (the patch under out[0][0]),
  *          dX = [[1, 2, 0], [3, 4, 0], [0, 0, 0]] (the filter, placed where that patch was).
+ * In harness/course.h: Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x
+ *     C*H*W) overwritten unless it is NULL; columns holds im2col(X), as conv2d_im2col left it, and may be
+ *     overwritten for dX.
  */
 void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
                      Matrix *columns, ConvShape s)

@@ -33,6 +33,8 @@
  * dW has W's shape; dW may be NULL, and then only the penalty is returned. W does not change.
  * Example: W = [[1, -2], [0.5, 0]], dW = [[0.1, 0.2], [0.3, 0.4]], lambda = 0.01:
  *          returns 0.01 * (1 + 4 + 0.25 + 0) = 0.0525, and dW becomes [[0.12, 0.16], [0.31, 0.40]].
+ * In harness/course.h: Returns lambda * sum W^2 (summed in double) and adds its gradient 2 lambda W to dW
+ *     (accumulates; dW may be NULL: penalty only).
  */
 float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
 {
@@ -57,6 +59,9 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
  *          the draws are 0.0459, 0.1302, 0.9726, 0.6197, 0.2935, 0.5081, 0.5448, 0.6130, so
  *          mask = [[0, 0, 2, 2], [0, 2, 2, 2]] and out = [[0, 0, 6, 8], [0, 12, 14, 16]];
  *          in evaluation mode out = A and mask = [[1, 1, 1, 1], [1, 1, 1, 1]].
+ * In harness/course.h: Inverted dropout: in training, one kit_rng_uniform draw u per element in row-major order,
+ *     mask = (u >= rate ? 1 / (1 - rate) : 0), out = A * mask; in evaluation (training 0) out = A and mask = 1, rng
+ *     unused; out and mask overwritten, out may be A; rate in [0, 1).
  */
 void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int training, KitRng *rng)
 {
@@ -91,6 +96,9 @@ void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int trainin
  *          with lambda 0.1, rate 0.5 and rng seeded with 7: mask = [[0, 0, 2, 2], [0, 2, 2, 2]], and the step
  *          returns 4.0053: cross-entropy 1.6803, plus 0.1 * sum W1^2 = 0.6000, plus 0.1 * sum W2^2 = 1.7250
  *          (see the demo).
+ * In harness/course.h: train_mlp_step with dropout (rate) on the hidden activations and L2 (lambda) on W1 and W2,
+ *     the step's mask in the first m rows of mask (at least m x H); returns the batch's cross-entropy plus the
+ *     penalty, before the update.
  */
 float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, Matrix *mask,
                                  float lr, float lambda, float rate, KitRng *rng)

@@ -28,6 +28,7 @@
  * Example: Z = [-2, -1, 0, 1, 2]  gives  out = [0.1353, 0.3679, 1.0000, 2.7183, 7.3891].
  * In float, e^z overflows to inf for z above about 88.72 (FLT_MAX is e^88.72) and
  * underflows to 0 below about -103.97: expf(1000) is inf and expf(-1000) is 0, which is correct.
+ * In harness/course.h: out = e^Z element by element; out may be Z.
  */
 void elementwise_exp(Matrix *out, const Matrix *Z)
 {
@@ -45,6 +46,7 @@ void elementwise_exp(Matrix *out, const Matrix *Z)
  * activation of most hidden layers: negative values become 0, the others pass unchanged.
  * Example: Z = [[-1.5, 2.0], [0.5, -0.25]], floor 0    gives  out = [[0, 2.0], [0.5, 0]];
  *          the same Z with floor -1                   gives  out = [[-1, 2.0], [0.5, -0.25]].
+ * In harness/course.h: out = max(Z, floor) element by element (max(Z, 0) is ReLU); out may be Z.
  */
 void elementwise_maximum(Matrix *out, const Matrix *Z, float floor)
 {
@@ -67,6 +69,8 @@ void elementwise_maximum(Matrix *out, const Matrix *Z, float floor)
  * form gives exactly 1 there and exactly 0 at z = -1000.
  * Example: Z = [-2, 0, 2]  gives  out = [0.1192, 0.5000, 0.8808];
  *          sigmoid(-z) = 1 - sigmoid(z) for every z.
+ * In harness/course.h: out = 1 / (1 + e^-Z) element by element, computed so that no exponential overflows; out may
+ *     be Z.
  */
 void sigmoid(Matrix *out, const Matrix *Z)
 {

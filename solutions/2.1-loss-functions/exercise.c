@@ -28,6 +28,8 @@
  * an error of 2 costs four times as much as an error of 1.
  * Example: y_pred = [2.5, 0.0, 2.1, 7.8], y = [3.0, -0.5, 2.0, 7.0]
  *          errors -0.5, 0.5, 0.1, 0.8; L = (0.25 + 0.25 + 0.01 + 0.64) / 4 = 0.2875.
+ * In harness/course.h: (1/n) sum (y_pred - y)^2 over all n elements, summed in double; y_pred and y have the same
+ *     shape.
  */
 float mse_loss(const Matrix *y_pred, const Matrix *y)
 {
@@ -58,6 +60,8 @@ float mse_loss(const Matrix *y_pred, const Matrix *y)
  * a certain right one -log(1 - 1e-7) = 1.0e-7.
  * Example: A = [0.9, 0.1, 0.8, 0.3], y = [1, 0, 1, 0]
  *          L = -(log 0.9 + log 0.9 + log 0.8 + log 0.7) / 4 = 0.1976.
+ * In harness/course.h: -(1/n) sum [y log a + (1 - y) log(1 - a)] with each a clipped to [1e-7, 1 - 1e-7] first, in
+ *     double; never NaN or inf.
  */
 float binary_cross_entropy(const Matrix *A, const Matrix *y)
 {
@@ -89,6 +93,7 @@ float binary_cross_entropy(const Matrix *A, const Matrix *y)
  * Example: z = [-2.5, -1, -0.3, 0, 0.8, 1, 1.7, 2]
  *          share_within(z, 1) = 5/8 = 0.625   (-1, -0.3, 0, 0.8 and 1)
  *          share_within(z, 2) = 7/8 = 0.875   (all but -2.5)
+ * In harness/course.h: The fraction of the elements of z with |z| <= k (0 to 1).
  */
 float share_within(const Matrix *z, float k)
 {

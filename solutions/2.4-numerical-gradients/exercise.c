@@ -45,6 +45,8 @@
  *          the forward difference (e^0.1 - e^0) / 0.1 = 1.05171 is 30 times further off).
  * Example: a loss that returns W[0]^2 + 3 W[1] (W is 1 x 2) at W = [[1, 2]], h = 0.01:
  *          grad = [[2, 3]] up to float rounding (within 3e-5).
+ * In harness/course.h: grad[k] = (loss with W[k] + h - loss with W[k] - h) / 2h for every element k of W (central
+ *     differences); grad has W's shape and is overwritten, W is restored exactly.
  */
 void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *context, float h)
 {
@@ -77,6 +79,8 @@ void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *contex
  * a NaN error: test with isfinite from math.h).
  * Example: a = [2, 0.001, -3], b = [2.2, 0.003, -3]
  *          errors 0.2 / 2.2 = 0.0909, 0.002 / 1 = 0.002, 0 / 3 = 0  ->  0.0909.
+ * In harness/course.h: max over k of |a_k - b_k| / max(|a_k|, |b_k|, 1), the floored relative error of two
+ *     gradients of the same shape; NaN if either holds a NaN or an inf.
  */
 float relative_error(const Matrix *a, const Matrix *b)
 {

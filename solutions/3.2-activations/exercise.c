@@ -30,6 +30,7 @@
  * Z and out are R x C; out may be Z. Negative values become 0, the others pass unchanged.
  * Whether relu(-0.0) gives -0.0 or 0.0 does not matter: the two compare equal.
  * Example: Z = [[-1.5, 2.0], [0.0, -0.25], [0.5, -3.0]]  gives  out = [[0, 2.0], [0, 0], [0.5, 0]].
+ * In harness/course.h: out = max(0, Z) element by element; out may be Z.
  */
 void relu(Matrix *out, const Matrix *Z)
 {
@@ -49,6 +50,8 @@ void relu(Matrix *out, const Matrix *Z)
  * At exactly 0 ReLU has no derivative; the convention here is relu'(0) = 0, for 0.0 and -0.0
  * alike (the test is z > 0, not z >= 0). The smallest positive float still counts as positive.
  * Example: Z = [[-1.5, 2.0], [0.0, -0.25], [0.5, -3.0]]  gives  out = [[0, 1], [0, 0], [1, 0]].
+ * In harness/course.h: out = 1 where Z > 0, else 0 (the derivative of ReLU, with relu'(0) = 0 by convention); out
+ *     may be Z.
  */
 void relu_derivative(Matrix *out, const Matrix *Z)
 {
@@ -67,6 +70,8 @@ void relu_derivative(Matrix *out, const Matrix *Z)
  * and a layer keeps A from its forward pass, so no exponential is needed here.
  * The largest value is 0.25, at A = 0.5 (z = 0); it falls towards 0 as A nears 0 or 1.
  * Example: A = [0.5, 0.9, 0.1, 1.0]  gives  out = [0.25, 0.09, 0.09, 0].
+ * In harness/course.h: out = A (1 - A) element by element, the derivative of sigmoid from its output
+ *     A = sigmoid(Z); out may be A.
  */
 void sigmoid_derivative(Matrix *out, const Matrix *A)
 {
@@ -92,6 +97,9 @@ void sigmoid_derivative(Matrix *out, const Matrix *A)
  * first pass is done before anything is written, and each element is read before it is replaced.
  * Example: the rows [1, 2, 3] and [1000, 1001, 1002] both give [0.0900, 0.2447, 0.6652];
  *          a row of equal scores gives equal probabilities, and an N x 1 matrix gives all ones.
+ * In harness/course.h: Row by row: out[i][j] = e^(Z[i][j] - m_i) / sum_k e^(Z[i][k] - m_i), with m_i the largest
+ *     Z[i][k] (the max shift, so that large logits such as 1000 give no inf or NaN); each row sums to 1; out may be
+ *     Z.
  */
 void softmax(Matrix *out, const Matrix *Z)
 {

@@ -42,6 +42,9 @@
  *          dZ2 = [[0.2034, -0.2388, 0.0353], [0.1536, 0.2533, -0.4069]],
  *          db2 = [0.3570, 0.0145, -0.3715], db1 = [0.2034, 0.3617, -0.4419, 0]
  *          (the fourth hidden unit was off for both examples, so nothing flows back through it).
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N,
+ *     dW2 = A1^T dZ2, db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of
+ *     dZ1; all six outputs overwritten (dZ2 N x C, dZ1 N x H).
  */
 void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
                   const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2)
@@ -102,6 +105,8 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * before the update: train_mlp_epoch reports its A2 to the progress bar.
  * Example: in the demo, the first step on 64 images of the data set from He-initialised weights
  *          has a loss near log 10 = 2.30 (ten classes, nothing learned yet).
+ * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp,
+ *     cross_entropy, backward_mlp, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step.
  */
 float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr)
 {
@@ -135,6 +140,9 @@ float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork 
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this network's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
+ * In harness/course.h: One epoch: shuffle_indices(work->order), then train_mlp_step on each batch of batch_size
+ *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
+ *     losses weighted by their rows.
  */
 float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
                       KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress)

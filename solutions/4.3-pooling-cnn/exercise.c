@@ -56,6 +56,9 @@
  *          out = [[4, 5], [0, 7]] (1 x 4: [4, 5, 0, 7]), argmax = [4, 7, 8, 10]
  *          (4 is at row 1, column 0: index 1*4 + 0; the bottom-left window is all zeros: its first, 8).
  *          A 5 x 5 image gives the same 2 x 2 out: its last row and column are dropped.
+ * In harness/course.h: out (N x C*(H/2)*(W/2)) = the largest value of every 2x2 window (stride 2) of every channel
+ *     of X (N x C*H*W), an odd last row or column dropped; argmax[n*out->cols + o] = that value's index in row n of
+ *     X (the first one on ties).
  */
 void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width)
 {
@@ -96,6 +99,9 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  * dropped odd row or column) gets 0. The size of X's rows is dX->cols.
  * Example: the 4 x 4 example of max_pool, dout = [0.1, 0.2, 0.3, 0.4], argmax = [4, 7, 8, 10]:
  *          dX = [[0, 0, 0, 0], [0.1, 0, 0, 0.2], [0.3, 0, 0.4, 0], [0, 0, 0, 0]].
+ * In harness/course.h: dX (N x C*H*W) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes
+ *     to the element that was its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is
+ *     max_pool's.
  */
 void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 {
@@ -137,6 +143,10 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
  * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
  *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
  *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
+ * In harness/course.h: The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with
+ *     columns1), pooled1 = max_pool(Z1) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
+ *     cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
+ *     Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -188,6 +198,10 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  * Example: with every parameter at 0, every probability is 1/K; for one image of class 0 (m = 1, K = 10),
  *          dZ4 = db4 = [-0.9, 0.1, ..., 0.1], and every other gradient is 0 (A3 = 0, and nothing flows back
  *          through W4 = 0).
+ * In harness/course.h: From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4
+ *     W4^T) * relu'(Z3), dW3 = A2^T dZ3, db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2),
+ *     dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward; dpooled1 = dA1 * relu'(pooled1),
+ *     dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten.
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -248,6 +262,9 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
  * before the update: train_cnn_epoch reports its A4 to the progress bar.
  * Example: in the demo, the first step on 64 images from He-initialised weights has a loss near
  *          log 10 = 2.30 (ten classes, nothing learned yet).
+ * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_cnn,
+ *     cross_entropy, backward_cnn, then W -= lr dW for W1, b1, ..., W4, b4; returns the batch's loss before the
+ *     step.
  */
 float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
 {
@@ -282,6 +299,9 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this CNN's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
+ * In harness/course.h: One epoch: shuffle_indices(work->order), then train_cnn_step on each batch of batch_size
+ *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
+ *     losses weighted by their rows.
  */
 float train_cnn_epoch(Cnn *cnn, const Matrix *X, const Matrix *labels, KitCnnWork *work, float lr, KitRng *rng,
                       KitProgress *progress)
