@@ -11,8 +11,8 @@
  * runs the final exam: one program that uses a piece of every module of the course.
  * The lesson is lessons/4.5-momentum-capstone/README.md.
  *
- * Letters used in the shape comments:
- *   R, C  rows and columns of a parameter     N or m  examples (rows of a batch)     K  classes
+ * Letters used in the shape comments (the course's, listed in course.h):
+ *   rows x cols  the shape of a parameter     N or m  examples (rows of a batch)     K  classes
  * The CNN is chapter 4.3's Cnn (see course.h): two convolution stages (W1, b1 and W2, b2, each followed by 2x2 max
  * pooling and ReLU), a hidden dense layer W3, b3 with ReLU and the output layer W4, b4 with softmax. Its velocities
  * are a second Cnn whose eight matrices have the parameters' shapes.
@@ -30,7 +30,7 @@
  * momentum_update: one step of gradient descent with (classical) momentum on one parameter.
  *   V = beta * V - lr * dW        the velocity: a running, decaying sum of past steps
  *   W = W + V                     the parameter moves by the new velocity
- * element by element. W, V and dW have the same shape (R x C); W and V are updated in place
+ * element by element. W, V and dW have the same shape (rows x cols); W and V are updated in place
  * (V is the caller's: it must survive from one step to the next, and starts at 0), dW does not change.
  * With beta = 0 this is plain gradient descent, W -= lr dW.
  * Example: W = [1, 2], V = [0, 0], dW = [0.5, -1], lr = 0.1, beta = 0.9:
@@ -85,7 +85,7 @@ void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix 
 
 /*
  * train_cnn_step_momentum: train_cnn_step of chapter 4.3 with momentum_update in place of W -= lr dW.
- * The batch is in work->X (m x C*H*W) and work->labels (m x 1), m = work->X.rows. In order:
+ * The batch is in work->X (m x C*IH*IW) and work->labels (m x 1), m = work->X.rows. In order:
  *   1. work->Y = one_hot(work->labels)
  *   2. forward_cnn(work, cnn)
  *   3. loss = cross_entropy(work->A4, work->Y)                (before the step)
