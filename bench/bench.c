@@ -72,7 +72,7 @@ static void print_rest(double epoch_seconds, double products_seconds)
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3
 /* The matrix work of an MLP's epoch alone: the same cblas_sgemm calls, with the same shapes and transposes, that the
  * reference makes for every batch of B rows of N examples, and nothing else (no bias, activation, softmax, batch
- * copying or update). sizes holds the layers' widths, sizes[0] = D to sizes[layers] = C. The median of runs epochs. */
+ * copying or update). sizes holds the layers' widths, sizes[0] = D to sizes[layers] = K. The median of runs epochs. */
 static double bench_products(long N, int B, const int *sizes, int layers, int runs)
 {
     Matrix A[4], W[4], dZ[4], dW[4];
@@ -133,14 +133,14 @@ static void report_products(double seconds, double epoch_seconds, double flops, 
 static double bench_mlp(const KitDataset *data, int H, int runs)
 {
     const Matrix *X = &data->train_images, *y = &data->train_labels;
-    int D = X->cols, C = 10;
-    Matrix W1 = kit_matrix_create(D, H), b1 = kit_matrix_create(1, H), W2 = kit_matrix_create(H, C);
-    Matrix b2 = kit_matrix_create(1, C);
+    int D = X->cols, K = 10;
+    Matrix W1 = kit_matrix_create(D, H), b1 = kit_matrix_create(1, H), W2 = kit_matrix_create(H, K);
+    Matrix b2 = kit_matrix_create(1, K);
     KitRng rng;
     kit_rng_seed(&rng, 34);
     kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / D));
     kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / H));
-    KitMlpWork work = kit_mlp_work_create(X->rows, 64, D, H, C);
+    KitMlpWork work = kit_mlp_work_create(X->rows, 64, D, H, K);
     double *times = malloc((size_t)runs * sizeof *times);
     for (int r = 0; r < runs; r++) {
         double started = kit_seconds();
@@ -160,21 +160,21 @@ static double bench_mlp(const KitDataset *data, int H, int runs)
  * chapter 2.3's batches: the median time of runs epochs. All scratch is allocated before the first epoch. */
 static double bench_mlp3(const KitDataset *data, int runs)
 {
-    enum { B = 64, H1 = 256, H2 = 128, C = 10 };
+    enum { B = 64, H1 = 256, H2 = 128, K = 10 };
     const Matrix *X = &data->train_images, *y = &data->train_labels;
     int N = X->rows, D = X->cols;
-    Matrix W[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, C)};
-    Matrix b[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, C)};
-    Matrix dW[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, C)};
-    Matrix db[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, C)};
+    Matrix W[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, K)};
+    Matrix b[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, K)};
+    Matrix dW[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, K)};
+    Matrix db[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, K)};
     KitRng rng;
     kit_rng_seed(&rng, 41);
     for (int l = 0; l < 3; l++)
         kit_matrix_fill_normal(&W[l], &rng, 0.0f, sqrtf(2.0f / W[l].rows));
-    Matrix Xb = kit_matrix_create(B, D), yb = kit_matrix_create(B, 1), Y = kit_matrix_create(B, C);
+    Matrix Xb = kit_matrix_create(B, D), yb = kit_matrix_create(B, 1), Y = kit_matrix_create(B, K);
     Matrix Z1 = kit_matrix_create(B, H1), A1 = kit_matrix_create(B, H1), Z2 = kit_matrix_create(B, H2);
-    Matrix A2 = kit_matrix_create(B, H2), Z3 = kit_matrix_create(B, C), A3 = kit_matrix_create(B, C);
-    Matrix dZ1 = kit_matrix_create(B, H1), dZ2 = kit_matrix_create(B, H2), dZ3 = kit_matrix_create(B, C);
+    Matrix A2 = kit_matrix_create(B, H2), Z3 = kit_matrix_create(B, K), A3 = kit_matrix_create(B, K);
+    Matrix dZ1 = kit_matrix_create(B, H1), dZ2 = kit_matrix_create(B, H2), dZ3 = kit_matrix_create(B, K);
     Matrix *batch[] = {&Xb, &yb, &Y, &Z1, &A1, &Z2, &A2, &Z3, &A3, &dZ1, &dZ2, &dZ3};
     int *order = malloc((size_t)N * sizeof *order);
     double *times = malloc((size_t)runs * sizeof *times);
@@ -282,12 +282,12 @@ int main(int argc, char **argv)
     {
         /* floating-point operations of the matrix products of one epoch: forward X W1 and A1 W2, backward
          * A1^T dZ2, dZ2 W2^T and X^T dZ1 */
-        int H = 256, C = 10;
-        double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * C);
+        int H = 256, K = 10;
+        double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_mlp(&data, H, runs);
         report("MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
-        int sizes[] = {(int)D, H, C};
+        int sizes[] = {(int)D, H, K};
         report_products(bench_products(N, 64, sizes, 2, runs), seconds, flops, peak);
     }
 #else
@@ -296,12 +296,12 @@ int main(int argc, char **argv)
 #ifdef KIT_BENCH_MLP3
     {
         /* forward: X W1, A1 W2, A2 W3; backward: dW3, dA2, dW2, dA1, dW1 (no dX) */
-        int H1 = 256, H2 = 128, C = 10;
-        double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * C);
+        int H1 = 256, H2 = 128, K = 10;
+        double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_mlp3(&data, runs);
         report("MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
-        int sizes[] = {(int)D, H1, H2, C};
+        int sizes[] = {(int)D, H1, H2, K};
         report_products(bench_products(N, 64, sizes, 3, runs), seconds, flops, peak);
     }
 #else

@@ -4,7 +4,25 @@
  * Each chapter's exercise.c defines that chapter's functions; later chapters
  * call the ones you wrote before (a layer uses your matrix_multiply and your
  * add_row_vector). The comment above each function in exercise.c says exactly
- * what it computes, with its shapes and an example.
+ * what it computes, with its shapes and an example, and ends with the one-line
+ * contract written above the function here, word for word (make test T=contracts).
+ *
+ * The letters of the course: each has one meaning in every chapter (lessons, stubs,
+ * solutions, hints and the contracts below). A Matrix is rows x cols.
+ *   N       examples: the rows of a data set (m: the rows of one mini-batch, B: the batch size)
+ *   D       input features: the columns of X (X is N x D; a product XW is (N x D)(D x M))
+ *   M       the outputs of one layer of neurons (W is D x M, b is 1 x M)
+ *   H       hidden units (H1 and H2: the two hidden layers of chapter 4.1)
+ *   K       classes: the columns of the one-hot targets Y and of the probabilities (labels 0..K-1)
+ *   C       channels of an image (1 for MNIST's gray pixels)
+ *   IH, IW  an input image's height and width (ConvShape's height and width)
+ *   k       a square filter's side (ConvShape's kernel); shape.stride is its step
+ *   F       filters of a convolution (F1 and F2: the two convolutions of chapter 4.3)
+ *   OH, OW  a convolution's output height and width; PH, PW those of a pooled map
+ *   P1, P2  the values of one image after pooling stage 1 and 2 of the CNN (F1*PH1*PW1, F2*PH2*PW2)
+ * A matrix of no particular meaning (an activation of any shape) is rows x cols. Lowercase
+ * i, j, c, f, y, x are indices (of a row, a column, a channel, a filter, an output position); outside
+ * the convolutions, k also indexes the elements of a matrix (sum_k, grad[k]).
  */
 #ifndef COURSE_H
 #define COURSE_H
@@ -13,7 +31,7 @@
 
 /* ---- 1.1 Getting Started with Arrays (lessons/1.1-arrays) --------------- */
 
-/* out = X + row, the 1 x C row added to every row of the R x C matrix X. */
+/* out = X + row, the row (1 x cols) added to every row of X (rows x cols). */
 void add_row_vector(Matrix *out, const Matrix *X, const Matrix *row);
 
 /* out = the out->rows x out->cols block of X whose top-left corner is (row0, col0). */
@@ -39,16 +57,16 @@ float vector_norm(const Matrix *a);
 /* a . b / (|a| |b|), the cosine of the angle between a and b; 0 when either is a zero vector. */
 float cosine_similarity(const Matrix *a, const Matrix *b);
 
-/* Z = XW with three loops; X is N x K, W is K x M, Z is N x M. */
+/* Z = XW with three loops; X is N x D, W is D x M, Z is N x M. */
 void matrix_multiply_loops(Matrix *Z, const Matrix *X, const Matrix *W);
 
 /* The same product Z = XW with one call to OpenBLAS cblas_sgemm. */
 void matrix_multiply(Matrix *Z, const Matrix *X, const Matrix *W);
 
-/* out = X^T; X is R x C, out is C x R. */
+/* out = X^T; X is rows x cols, out is cols x rows. */
 void transpose(Matrix *out, const Matrix *X);
 
-/* Z = XW + b with your matrix_multiply and add_row_vector (1.1); X is N x K, W is K x M, b is 1 x M, Z is N x M. */
+/* Z = XW + b with your matrix_multiply and add_row_vector (1.1); X is N x D, W is D x M, b is 1 x M, Z is N x M. */
 void linear_layer(Matrix *Z, const Matrix *X, const Matrix *W, const Matrix *b);
 
 /* ---- 1.3 Mathematical Functions and Activation Basics (lessons/1.3-math-functions) ---- */
@@ -83,7 +101,8 @@ void gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, con
 
 /* ---- 2.3 Mini-Batch Gradient Descent (lessons/2.3-mini-batches) ---- */
 
-/* order = a random permutation of 0..n-1 (overwritten): Fisher-Yates, for i = n-1 down to 1, j = kit_rng_below(rng, i + 1), swap order[i] and order[j]. */
+/* order = a random permutation of 0..n-1 (overwritten): order[i] = i, then Fisher-Yates, for i = n-1 down to 1,
+ * j = kit_rng_below(rng, i + 1), swap order[i] and order[j]. */
 void shuffle_indices(int *order, int n, KitRng *rng);
 
 /* out (m x D, m = out->rows) = the rows X[order[start]], ..., X[order[start + m - 1]] of X (N x D): a mini-batch. */
@@ -136,20 +155,20 @@ void softmax(Matrix *out, const Matrix *Z);
 
 /* ---- 3.3 Multi-Layer Perceptrons and Forward Propagation (lessons/3.3-mlp-forward) ---- */
 
-/* Y (N x C) = the one-hot rows of labels (N x 1, classes 0..C-1 as floats): Y[i][labels[i]] = 1, else 0; overwrites Y. */
+/* Y (N x K) = the one-hot rows of labels (N x 1, classes 0..K-1 as floats): Y[i][labels[i]] = 1, else 0; overwrites Y. */
 void one_hot(Matrix *Y, const Matrix *labels);
 
-/* Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x C), A2 = softmax(Z2); X is N x D, W1 D x H, b1 1 x H, W2 H x C, b2 1 x C; the caller allocates the four outputs. */
+/* Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x D, W1 D x H, b1 1 x H, W2 H x K, b2 1 x K; the caller allocates the four outputs. */
 void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
                  const Matrix *b1, const Matrix *W2, const Matrix *b2);
 
-/* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x C), in double; never NaN or inf. */
+/* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x K), in double; never NaN or inf. */
 float cross_entropy(const Matrix *A, const Matrix *Y);
 
 /* ---- 3.4 Backpropagation for Training MLPs (lessons/3.4-backpropagation) ---- */
 
 /* The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N, dW2 = A1^T dZ2, db2 = column sums of dZ2,
- * dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of dZ1; all six outputs overwritten (dZ2 N x C, dZ1 N x H). */
+ * dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of dZ1; all six outputs overwritten (dZ2 N x K, dZ1 N x H). */
 void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
                   const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2);
 
@@ -164,8 +183,8 @@ float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matr
 
 /* ---- 4.1 Deeper MLPs and Vanishing Gradients (lessons/4.1-deeper-mlp) ---- */
 
-/* Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3 + b3, A3 = softmax(Z3) (N x C);
- * W1 D x H1, W2 H1 x H2, W3 H2 x C, biases 1 x their layer's width; the caller allocates the six outputs. */
+/* Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3 + b3, A3 = softmax(Z3) (N x K);
+ * W1 D x H1, W2 H1 x H2, W3 H2 x K, biases 1 x their layer's width; the caller allocates the six outputs. */
 void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
                   const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
                   const Matrix *b3);
@@ -178,47 +197,47 @@ void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *d
 
 /* ---- 4.2 Convolutional Layers for CNNs (lessons/4.2-convolution) ---- */
 
-/* The shape of a convolution: images are rows of a Matrix, channel by channel (index c*H*W + y*W + x); filters W are
- * F x (C*k*k) in the same order; the output is N x (F*OH*OW), filter by filter (index f*OH*OW + y*OW + x). */
+/* The shape of a convolution: images are rows of a Matrix, channel by channel (index c*IH*IW + y*IW + x); filters W
+ * are F x (C*k*k) in the same order; the output is N x (F*OH*OW), filter by filter (index f*OH*OW + y*OW + x). */
 typedef struct {
-    int channels, height, width; /* of each input image: C, H and W */
+    int channels, height, width; /* of each input image: C, IH and IW */
     int kernel, stride;          /* square k x k filters, moved by the same stride along both axes */
 } ConvShape;
 
 /* (size - kernel) / stride + 1: the output's height (from the input's height) or width ("valid": no padding). */
 static inline int conv_output_size(int size, int kernel, int stride) { return (size - kernel) / stride + 1; }
 
-/* out = the true 2D convolution of image (H x W) with kernel (k x k), valid mode: the kernel flipped in both axes, as in scipy.signal.convolve2d(image, kernel, mode='valid'); out is (H-k+1) x (W-k+1). */
+/* out = the true 2D convolution of image (IH x IW) with kernel (k x k), valid mode: the kernel flipped in both axes, as in scipy.signal.convolve2d(image, kernel, mode='valid'); out is (IH-k+1) x (IW-k+1). */
 void convolve2d(Matrix *out, const Matrix *image, const Matrix *kernel);
 
-/* out[n][f][y][x] = b[f] + sum_{c,i,j} X[n][c][y*s+i][x*s+j] W[f][c][i][j] (cross-correlation) with direct loops; X is N x (C*H*W), W is F x (C*k*k), b is 1 x F, out is N x (F*OH*OW), overwritten. */
-void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s);
+/* out[n][f][y][x] = b[f] + sum_{c,i,j} X[n][c][y*shape.stride + i][x*shape.stride + j] W[f][c][i][j] (cross-correlation) with direct loops; X is N x (C*IH*IW), W is F x (C*k*k), b is 1 x F, out is N x (F*OH*OW), overwritten. */
+void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape);
 
 /* columns ((N*OH*OW) x (C*k*k), overwritten): row n*OH*OW + y*OW + x holds the patch of image n under output position (y, x), in W's order. */
-void im2col(Matrix *columns, const Matrix *X, ConvShape s);
+void im2col(Matrix *columns, const Matrix *X, ConvShape shape);
 
 /* The same out as conv2d, by im2col into columns (caller-allocated, im2col's shape) and cblas_sgemm; columns keeps
  * im2col(X) for conv2d_backward. */
-void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape s);
+void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape);
 
-/* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*H*W) overwritten unless it
+/* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*IH*IW) overwritten unless it
  * is NULL; columns holds im2col(X), as conv2d_im2col left it, and may be overwritten for dX. */
 void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
-                     Matrix *columns, ConvShape s);
+                     Matrix *columns, ConvShape shape);
 
 /* ---- 4.3 Pooling and CNN Architecture (lessons/4.3-pooling-cnn) ---- */
 
 /* A CNN of two convolution stages and two dense layers (the sizes and letters of KitCnnSizes and KitCnnLayout, kit.h):
- *   convolution 1 (F1 filters of k x k, stride 1) -> 2x2 max pooling -> ReLU        C x H x W  ->  F1 x PH1 x PW1
- *   convolution 2 (F2 filters of k x k over the F1 maps) -> 2x2 max pooling -> ReLU  ->  F2 x PH2 x PW2 (pooled2 values)
- *   dense hidden layer -> ReLU  ->  dense output layer -> softmax over K classes
+ *   convolution 1 (F1 filters of k x k, stride 1) -> 2x2 max pooling -> ReLU        C x IH x IW ->  F1 x PH1 x PW1
+ *   convolution 2 (F2 filters of k x k over the F1 maps) -> 2x2 max pooling -> ReLU  ->  F2 x PH2 x PW2 (P2 values)
+ *   dense hidden layer of H units -> ReLU  ->  dense output layer -> softmax over K classes
  * (pooling before ReLU gives the same numbers as ReLU before pooling: ReLU and max commute). */
 struct Cnn {
-    ConvShape shape; /* the input images, C x H x W, and the filters' side k; shape.stride must be 1 */
+    ConvShape shape; /* the input images, C x IH x IW, and the filters' side k; shape.stride must be 1 */
     Matrix W1, b1;   /* convolution 1: F1 x (C*k*k) in conv2d's order, and 1 x F1 */
     Matrix W2, b2;   /* convolution 2: F2 x (F1*k*k), and 1 x F2 */
-    Matrix W3, b3;   /* the hidden layer: pooled2 x hidden, and 1 x hidden */
-    Matrix W4, b4;   /* the output layer: hidden x K, and 1 x K */
+    Matrix W3, b3;   /* the hidden layer: P2 x H, and 1 x H */
+    Matrix W4, b4;   /* the output layer: H x K, and 1 x K */
 };
 
 /* The shape of convolution 2's input: the F1 pooled maps of PH1 x PW1 that convolution 1 and pooling make. */
@@ -229,11 +248,11 @@ static inline ConvShape cnn_second_shape(const Cnn *cnn)
     return (ConvShape){cnn->W1.rows, OH / 2, OW / 2, cnn->shape.kernel, 1};
 }
 
-/* out (N x C*(H/2)*(W/2)) = the largest value of every 2x2 window (stride 2) of every channel of X (N x C*H*W), an odd
+/* out (N x C*(IH/2)*(IW/2)) = the largest value of every 2x2 window (stride 2) of every channel of X (N x C*IH*IW), an odd
  * last row or column dropped; argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties). */
 void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width);
 
-/* dX (N x C*H*W) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes to the element that was
+/* dX (N x C*IH*IW) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes to the element that was
  * its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is max_pool's. */
 void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax);
 

@@ -5,15 +5,12 @@
  * provides starts with kit_ (or KIT_), so you can always tell the kit's code
  * from the functions you write yourself (normalize, matrix_multiply, ...).
  *
- * Legend of dimension letters used in the shape comments across the course:
- *   N  number of examples (rows of a data matrix)
- *   D  number of features per example (columns)
- *   R, C  rows and columns of a general matrix
- *   K  the shared inner dimension of a product (X is N x K, W is K x M)
- *   M  number of outputs of a layer
+ * The letters of the shapes in these comments (N examples, D features, H hidden
+ * units, K classes, C channels, ...) are the course's, listed once at the top of
+ * course.h.
  *
  * Matrices are flat, row-major arrays of float: element (i, j) of a matrix
- * with C columns lives at data[i * C + j].
+ * with cols columns lives at data[i * cols + j].
  */
 #ifndef KIT_H
 #define KIT_H
@@ -45,7 +42,7 @@ void kit_matrix_fill(Matrix *m, float value);
 /* Copies src into dst; both must have the same shape. */
 void kit_matrix_copy(Matrix *dst, const Matrix *src);
 
-/* Prints "name (R x C):" and the rows of m with the given number of decimals. */
+/* Prints "name (rows x cols):" and the rows of m with the given number of decimals. */
 void kit_matrix_print(const char *name, const Matrix *m, int decimals);
 
 /* Stops the program with a message naming what, its shape and the expected shape when m is not rows x cols. */
@@ -178,7 +175,7 @@ const char *kit_picture_path(const char *file_name);
 /* The scratch of two-layer network training (chapter 3.4), allocated once before the first epoch so that
  * no training step allocates. The batch matrices (X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1) have batch_size
  * rows; kit_mlp_work_rows sets how many of them the current batch uses. The gradients have the shapes of
- * the parameters: dW1 D x H, db1 1 x H, dW2 H x C, db2 1 x C. order holds the examples' order (N ints). */
+ * the parameters: dW1 D x H, db1 1 x H, dW2 H x K, db2 1 x K. order holds the examples' order (N ints). */
 typedef struct {
     int batch_size;
     Matrix X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1;
@@ -187,7 +184,7 @@ typedef struct {
     int examples;
 } KitMlpWork;
 
-/* Allocates the scratch for N examples of D inputs, H hidden units and C classes, in batches of batch_size. */
+/* Allocates the scratch for N examples of D inputs, H hidden units and K classes, in batches of batch_size. */
 KitMlpWork kit_mlp_work_create(int examples, int batch_size, int inputs, int hidden, int classes);
 
 /* Makes the batch matrices of work m rows tall (1 <= m <= batch_size), for a batch of m examples; no allocation. */
@@ -216,14 +213,14 @@ KitCnnLayout kit_cnn_layout(KitCnnSizes sizes);
 
 /* The scratch of training chapter 4.3's CNN, allocated once before the first epoch so that no training step
  * allocates. With m the rows of the current batch (kit_cnn_work_rows) and the letters of KitCnnLayout:
- *   X m x (C*H*W), labels m x 1, Y m x K               the batch, its classes and their one-hot rows
+ *   X m x (C*IH*IW), labels m x 1, Y m x K              the batch, its classes and their one-hot rows
  *   columns1 (m*OH1*OW1) x (C*k*k)                     im2col(X): forward_cnn makes it, backward_cnn reads it (4.2)
  *   Z1, dZ1 m x maps1                                  convolution 1's output and its gradient
  *   pooled1, A1, dA1, dpooled1 m x pooled1             its pooled maps, after ReLU, and their gradients
  *   argmax1 m*pooled1 ints                             where in Z1 each pooled value came from
  *   columns2 (m*OH2*OW2) x (F1*k*k)                    im2col(A1), for convolution 2
  *   Z2, dZ2 m x maps2; pooled2, A2, dpooled2 m x pooled2; argmax2 m*pooled2 ints   the same for convolution 2
- *   Z3, A3, dZ3 m x hidden                             the hidden layer's sums, after ReLU, and dL/dZ3
+ *   Z3, A3, dZ3 m x H                                  the hidden layer's sums, after ReLU, and dL/dZ3
  *   Z4, A4, dZ4 m x K                                  the output layer's scores, the probabilities, dL/dZ4
  *   dW1 .. db4                                         the gradients, each of its parameter's shape (see Cnn)
  * order holds the examples' order (N ints). */
@@ -272,13 +269,13 @@ typedef struct {
 /* Starts epoch (1-based) of epochs, made of steps batches. */
 void kit_progress_begin(KitProgress *p, int epoch, int epochs, int steps);
 
-/* Records one training step: its mean loss and the batch's probabilities (m x C) and labels (m x 1). p may be NULL. */
+/* Records one training step: its mean loss and the batch's probabilities (m x K) and labels (m x 1). p may be NULL. */
 void kit_progress_step(KitProgress *p, float loss, const Matrix *probabilities, const Matrix *labels);
 
 /* Ends the epoch: prints "epoch e/E  S steps  loss L  train accuracy A%  T s" on a line of its own. */
 void kit_progress_end(KitProgress *p);
 
-/* The fraction of rows of probabilities (N x C) whose largest element is at the column labels (N x 1) names. */
+/* The fraction of rows of probabilities (N x K) whose largest element is at the column labels (N x 1) names. */
 double kit_argmax_accuracy(const Matrix *probabilities, const Matrix *labels);
 
 /* ---- the course's small data set --------------------------------------- */

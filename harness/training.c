@@ -193,13 +193,13 @@ KitCnnSizes kit_cnn_sizes(const Cnn *c)
 
 double kit_argmax_accuracy(const Matrix *probabilities, const Matrix *labels)
 {
-    int N = probabilities->rows, C = probabilities->cols;
+    int N = probabilities->rows, K = probabilities->cols;
     kit_require_shape(labels, N, 1, "kit_argmax_accuracy: labels");
     long right = 0;
     for (int i = 0; i < N; i++) {
-        const float *row = probabilities->data + (size_t)i * C;
+        const float *row = probabilities->data + (size_t)i * K;
         int best = 0;
-        for (int c = 1; c < C; c++)
+        for (int c = 1; c < K; c++)
             if (row[c] > row[best])
                 best = c;
         right += best == (int)labels->data[i];

@@ -53,8 +53,9 @@ cat >"solutions/$folder/exercise.c" <<EOC
 /*
  * $function: (replace this example with the chapter's first function)
  *   out[i][j] = factor * X[i][j]
- * X and out are R x C; out may be X.
+ * X and out are rows x cols; out may be X.
  * Example: X = [[1, 2], [3, 4]], factor = 0.5:  out = [[0.5, 1], [1.5, 2]].
+ * In harness/course.h: out = factor * X element by element (the scaffold's example: replace it).
  */
 void $function(Matrix *out, const Matrix *X, float factor)
 {

@@ -22,8 +22,8 @@ fi
 chapter_tests="lessons mutants"
 exclusive_tests="hostile sandbox"
 # (in the order they start when no earlier run has timed them: the longest first)
-preferred="bars-mnist bars-fashion mutants lessons submission solutions feedback hang edition scaffold gradescope
-    report coverage fixtures stubs unit fetch map hostile sandbox sanitizers"
+preferred="bars-mnist bars-fashion mutants lessons submission solutions feedback hang sanitizers edition scaffold
+    gradescope report coverage fixtures stubs unit fetch map contracts hostile sandbox"
 all_tests=$(for name in $preferred; do [ -f "tools/tests/$name.sh" ] && echo "$name"; done
     for file in tools/tests/*.sh; do
         name=$(basename "$file" .sh)

@@ -7,8 +7,8 @@
  *     make run CH=1.2
  * to run the chapter's demo with your code. The lesson is lessons/1.2-matrix-operations/README.md.
  *
- * Shapes: a vector is a 1 x n matrix. A product Z = XW multiplies an N x K matrix X
- * by a K x M matrix W and gives an N x M matrix Z (K is the shared inner dimension).
+ * Shapes: a vector is a 1 x n matrix. A product Z = XW multiplies an N x D matrix X (N examples
+ * of D features) by a D x M matrix W and gives an N x M matrix Z (D is the shared inner dimension).
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output with the right shape; your functions only fill it.
  * You may use the C library (math.h: sqrt, fabs, ...), OpenBLAS (cblas.h: cblas_sgemm),
@@ -28,6 +28,8 @@
  * Accumulate the sum in double and return it as a float.
  * Example: a = [1, 2, 3], b = [4, -5, 6]:  a . b = 4 - 10 + 18 = 12.
  *          The taste vectors A = [9, 2, 8, 1, 7] and B = [8, 1, 9, 2, 6] give A . B = 190.
+ * In harness/course.h: a . b = sum_k a_k b_k over all elements; a and b have the same number of elements (vectors
+ *     are 1 x n).
  */
 float dot_product(const Matrix *a, const Matrix *b)
 {
@@ -40,6 +42,7 @@ float dot_product(const Matrix *a, const Matrix *b)
  *   |a| = sqrt(a . a) = sqrt(sum_k a_k^2)
  * a has any shape; every element counts. Accumulate the sum of squares in double.
  * Example: |[3, 4]| = 5.  The taste vector A = [9, 2, 8, 1, 7] has |A| = sqrt(199) = 14.1067.
+ * In harness/course.h: |a| = sqrt(a . a), the Euclidean length of a.
  */
 float vector_norm(const Matrix *a)
 {
@@ -55,6 +58,7 @@ float vector_norm(const Matrix *a)
  * a and b have the same number of elements. You may call dot_product and vector_norm.
  * Example: cos([1, 0], [1, 1]) = 1 / sqrt(2) = 0.7071;
  *          the taste vectors A and B above: cos(A, B) = 190 / (14.1067 * 13.6382) = 0.9876.
+ * In harness/course.h: a . b / (|a| |b|), the cosine of the angle between a and b; 0 when either is a zero vector.
  */
 float cosine_similarity(const Matrix *a, const Matrix *b)
 {
@@ -64,12 +68,13 @@ float cosine_similarity(const Matrix *a, const Matrix *b)
 
 /*
  * matrix_multiply_loops: the matrix product, written out with three loops.
- *   Z[i][j] = sum_k X[i][k] * W[k][j]      for i < N, j < M, k < K
- * X is N x K, W is K x M, Z is N x M. Element (i, j) of Z is the dot product of
+ *   Z[i][j] = sum_k X[i][k] * W[k][j]      for i < N, j < M, k < D
+ * X is N x D, W is D x M, Z is N x M. Element (i, j) of Z is the dot product of
  * row i of X with column j of W. Accumulate each sum in double.
  * Do not call cblas_sgemm here: this is the slow reference the fast one is tested against.
  * Example: X = [[1, 2, 3], [4, 5, 6]] (2 x 3), W = [[7, 8], [9, 10], [11, 12]] (3 x 2)
  *          Z = [[58, 64], [139, 154]] (2 x 2); Z[0][0] = 1*7 + 2*9 + 3*11 = 58.
+ * In harness/course.h: Z = XW with three loops; X is N x D, W is D x M, Z is N x M.
  */
 void matrix_multiply_loops(Matrix *Z, const Matrix *X, const Matrix *W)
 {
@@ -79,10 +84,12 @@ void matrix_multiply_loops(Matrix *Z, const Matrix *X, const Matrix *W)
 
 /*
  * matrix_multiply: the same product Z = XW, computed by OpenBLAS with one call to cblas_sgemm.
- *   cblas_sgemm computes C = alpha * A B + beta * C; here A = X, B = W, C = Z, alpha = 1, beta = 0.
- * X is N x K, W is K x M, Z is N x M, all row-major (CblasRowMajor, CblasNoTrans for both).
- * The leading dimension of a row-major matrix is its number of columns: K for X, M for W and Z.
+ *   cblas_sgemm computes C = alpha * A B + beta * C (the names of its arguments, not the course's
+ *   letters); here A = X, B = W, C = Z, alpha = 1, beta = 0.
+ * X is N x D, W is D x M, Z is N x M, all row-major (CblasRowMajor, CblasNoTrans for both).
+ * The leading dimension of a row-major matrix is its number of columns: D for X, M for W and Z.
  * Example: the same as matrix_multiply_loops, up to the last bits of each float.
+ * In harness/course.h: The same product Z = XW with one call to OpenBLAS cblas_sgemm.
  */
 void matrix_multiply(Matrix *Z, const Matrix *X, const Matrix *W)
 {
@@ -92,9 +99,10 @@ void matrix_multiply(Matrix *Z, const Matrix *X, const Matrix *W)
 
 /*
  * transpose: swap the rows and columns of a matrix.
- *   out[j][i] = X[i][j]        for i < R, j < C
- * X is R x C, out is C x R (out is a different matrix from X).
+ *   out[j][i] = X[i][j]        for i < rows, j < cols
+ * X is rows x cols, out is cols x rows (out is a different matrix from X).
  * Example: X = [[1, 2, 3], [4, 5, 6]] (2 x 3), out = [[1, 4], [2, 5], [3, 6]] (3 x 2).
+ * In harness/course.h: out = X^T; X is rows x cols, out is cols x rows.
  */
 void transpose(Matrix *out, const Matrix *X)
 {
@@ -105,11 +113,13 @@ void transpose(Matrix *out, const Matrix *X)
 /*
  * linear_layer: the forward pass of a fully connected layer.
  *   Z = XW + b,   Z[i][j] = sum_k X[i][k] * W[k][j] + b[j]
- * X is N x K (N examples with K features), W is K x M (the weights of M neurons,
+ * X is N x D (N examples with D features), W is D x M (the weights of M neurons,
  * one column each), b is 1 x M (one bias per neuron), Z is N x M.
  * Use your matrix_multiply, then your add_row_vector of chapter 1.1 to add b to
  * every row (add_row_vector(Z, Z, b) works in place: each element is read before it is written).
  * Example: X = [[1, 2]], W = [[1, 0, -1], [2, 1, 0]], b = [0.5, 0, 1]:  Z = [[5.5, 2, 0]].
+ * In harness/course.h: Z = XW + b with your matrix_multiply and add_row_vector (1.1); X is N x D, W is D x M, b is
+ *     1 x M, Z is N x M.
  */
 void linear_layer(Matrix *Z, const Matrix *X, const Matrix *W, const Matrix *b)
 {

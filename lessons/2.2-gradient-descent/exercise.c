@@ -36,6 +36,8 @@
  * Example: X = [[1], [2], [3]], y = [[3], [5], [7]] (the line y = 2x + 1), W = [[0]], b = [[0]]:
  *          r = [-3, -5, -7], dW = (2/3)(-3 - 10 - 21) = -22.6667, db = (2/3)(-15) = -10.
  *          Both are negative: the loss falls when W and b grow, towards 2 and 1.
+ * In harness/course.h: dW = (2/N) X^T (XW + b - y) and db = (2/N) sum_i (x_i W + b - y_i), the gradient of
+ *     mse_loss(XW + b, y); overwrites dW (D x 1) and db (1 x 1).
  */
 void mse_gradient(Matrix *dW, Matrix *db, const Matrix *X, const Matrix *W, const Matrix *b, const Matrix *y)
 {
@@ -58,6 +60,8 @@ void mse_gradient(Matrix *dW, Matrix *db, const Matrix *X, const Matrix *W, cons
  * Example: X = [[1], [2], [3]], y = [[3], [5], [7]], W = [[0]], b = [[0]], lr = 0.05, steps = 2:
  *          losses = [27.6667, 5.4885], W = [[1.6378]], b = [[0.7233]]
  *          (after the first step W = 1.1333 and b = 0.5).
+ * In harness/course.h: steps of full-batch gradient descent on W (D x 1) and b (1 x 1), W -= lr dW and b -= lr db;
+ *     losses (1 x steps) gets the loss before each step.
  */
 void gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr, int steps)
 {

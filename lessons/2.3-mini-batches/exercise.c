@@ -35,6 +35,8 @@
  * Example: n = 6 after kit_rng_seed(&rng, 1): the draws are j = 1, 3, 3, 2, 0 (for i = 5, 4, 3, 2, 1), so
  *          [0, 1, 2, 3, 4, 5] -> [0, 5, 2, 3, 4, 1] -> [0, 5, 2, 4, 3, 1] -> (i = 3 and i = 2 swap an
  *          entry with itself) -> [5, 0, 2, 4, 3, 1].
+ * In harness/course.h: order = a random permutation of 0..n-1 (overwritten): order[i] = i, then Fisher-Yates, for
+ *     i = n-1 down to 1, j = kit_rng_below(rng, i + 1), swap order[i] and order[j].
  */
 void shuffle_indices(int *order, int n, KitRng *rng)
 {
@@ -50,6 +52,8 @@ void shuffle_indices(int *order, int n, KitRng *rng)
  * the last batch of an epoch is often shorter, and the caller makes out that short.
  * Example: X = [[0, 1], [10, 11], [20, 21], [30, 31]], order = [3, 0, 2, 1], start = 2, m = 2
  *          out = [[20, 21], [10, 11]].
+ * In harness/course.h: out (m x D, m = out->rows) = the rows X[order[start]], ..., X[order[start + m - 1]] of X (N
+ *     x D): a mini-batch.
  */
 void gather_rows(Matrix *out, const Matrix *X, const int *order, int start)
 {
@@ -71,6 +75,8 @@ void gather_rows(Matrix *out, const Matrix *X, const int *order, int start)
  *          X W + b = [-0.5, -0.5, -0.5], A = [0.3775, 0.3775, 0.3775], A - y = [-0.6225, 0.3775, -0.6225]
  *          dW = [(-0.6225 - 0.3775 + 0) / 3, (-1.2449 + 0 - 0.6225) / 3] = [-0.3333, -0.6225],
  *          db = (-0.6225 + 0.3775 - 0.6225) / 3 = -0.2891.
+ * In harness/course.h: A = sigmoid(XW + b) (m x 1), dW = X^T (A - y) / m (D x 1), db = sum(A - y) / m (1 x 1), all
+ *     overwritten; X is m x D, y is m x 1.
  */
 void logistic_gradient(Matrix *dW, Matrix *db, Matrix *A, const Matrix *X, const Matrix *W, const Matrix *b,
                        const Matrix *y)
@@ -100,6 +106,8 @@ void logistic_gradient(Matrix *dW, Matrix *db, Matrix *A, const Matrix *X, const
  * gradient descent (one step per epoch); one below 1 is a mistake of the caller (with 0 the walk
  * never moves): stop with kit_fatal naming the value.
  * Example: N = 10, batch_size = 4: each epoch takes batches of 4, 4 and 2 rows (3 steps).
+ * In harness/course.h: epochs of mini-batch gradient descent for logistic regression (shuffle, then batches of
+ *     batch_size rows, the last one shorter); losses (1 x epochs) gets each epoch's mean loss.
  */
 void minibatch_gradient_descent(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr,
                                 int epochs, int batch_size, KitRng *rng)

@@ -15,9 +15,9 @@
  * choice, for example  struct { const Matrix *X, *y; Matrix *W, *b; Matrix *scratch; }.
  * The W you pass to numerical_gradient must be the very matrix the loss reads (the same
  * data), or moving its elements changes nothing.
- * Shapes: W is any R x C matrix of parameters (a D x 1 weight vector, a 1 x 1 bias, a K x M
+ * Shapes: W is any rows x cols matrix of parameters (a D x 1 weight vector, a 1 x 1 bias, a D x M
  * weight matrix); grad has the same shape. A Matrix is rows, cols and a row-major float
- * array, so the R * C elements can be walked with one index k: W->data[k].
+ * array, so the rows * cols elements can be walked with one index k: W->data[k].
  * The caller allocates every argument; your functions only fill grad or read.
  * You may use the C library (math.h: fabsf, fmaxf, isnan, ...) and the kit's helpers (harness/kit.h).
  */
@@ -37,7 +37,7 @@
  *   grad[k] = (up - down) / (2 h)
  * grad has W's shape and is overwritten (whatever it held before is ignored); grad must not be W.
  * On return W holds exactly the values it held on entry: write saved back, do not add h and
- * subtract it again (in float, (w + h) - h is not always w). The loss is called 2 R C times.
+ * subtract it again (in float, (w + h) - h is not always w). The loss is called 2 * rows * cols times.
  * The error of the estimate is about h^2 |L'''| / 6 from the curvature of the loss plus about
  * eps |L| / h from rounding (eps = 1.2e-7 in float): h = 1e-2 is a good step for float losses.
  * Example: a loss that returns e^W[0] (W is 1 x 1), at W = [[0]] with h = 0.1:
@@ -45,6 +45,8 @@
  *          the forward difference (e^0.1 - e^0) / 0.1 = 1.05171 is 30 times further off).
  * Example: a loss that returns W[0]^2 + 3 W[1] (W is 1 x 2) at W = [[1, 2]], h = 0.01:
  *          grad = [[2, 3]] up to float rounding (within 3e-5).
+ * In harness/course.h: grad[k] = (loss with W[k] + h - loss with W[k] - h) / 2h for every element k of W (central
+ *     differences); grad has W's shape and is overwritten, W is restored exactly.
  */
 void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *context, float h)
 {
@@ -66,6 +68,8 @@ void numerical_gradient(Matrix *grad, Matrix *W, LossFunction loss, void *contex
  * a NaN error: test with isfinite from math.h).
  * Example: a = [2, 0.001, -3], b = [2.2, 0.003, -3]
  *          errors 0.2 / 2.2 = 0.0909, 0.002 / 1 = 0.002, 0 / 3 = 0  ->  0.0909.
+ * In harness/course.h: max over k of |a_k - b_k| / max(|a_k|, |b_k|, 1), the floored relative error of two
+ *     gradients of the same shape; NaN if either holds a NaN or an inf.
  */
 float relative_error(const Matrix *a, const Matrix *b)
 {

@@ -99,7 +99,7 @@ int main(void)
     const float class_values[] = {3, 0, 2};
     Matrix labels_small = kit_matrix_from(3, 1, class_values), Y_small = kit_matrix_create(3, 4);
     one_hot(&Y_small, &labels_small);
-    printf("labels = [3, 0, 2], C = 4 classes\n");
+    printf("labels = [3, 0, 2], K = 4 classes\n");
     kit_matrix_print("Y = one_hot(labels)", &Y_small, 0);
 
     kit_section("Cross-entropy: cross_entropy");
@@ -123,14 +123,14 @@ int main(void)
     }
     const int class_counts[] = {2, 4, 10};
     for (int k = 0; k < 3; k++) {
-        int C = class_counts[k];
-        Matrix A_uniform = kit_matrix_create(5, C), labels = kit_matrix_create(5, 1), Y_uniform = kit_matrix_create(5, C);
-        kit_matrix_fill(&A_uniform, 1.0f / C);
+        int K = class_counts[k];
+        Matrix A_uniform = kit_matrix_create(5, K), labels = kit_matrix_create(5, 1), Y_uniform = kit_matrix_create(5, K);
+        kit_matrix_fill(&A_uniform, 1.0f / K);
         for (int i = 0; i < 5; i++)
-            labels.data[i] = (float)(i % C);
+            labels.data[i] = (float)(i % K);
         one_hot(&Y_uniform, &labels);
-        printf("uniform guesses over C = %2d classes (5 rows): loss %.4f, log C = %.4f\n", C,
-               cross_entropy(&A_uniform, &Y_uniform), log(C));
+        printf("uniform guesses over K = %2d classes (5 rows): loss %.4f, log K = %.4f\n", K,
+               cross_entropy(&A_uniform, &Y_uniform), log(K));
         kit_matrix_free(&A_uniform), kit_matrix_free(&labels), kit_matrix_free(&Y_uniform);
     }
 

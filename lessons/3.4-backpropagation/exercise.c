@@ -8,8 +8,8 @@
  * to train your network on the image data set with a progress bar. The lesson is
  * lessons/3.4-backpropagation/README.md.
  *
- * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (C classes).
- *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C, Y (one-hot targets) is N x C.
+ * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (K classes).
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K, Y (one-hot targets) is N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and a training step allocates
  * nothing: its scratch is a KitMlpWork (harness/kit.h), made once before training.
@@ -27,9 +27,9 @@
  * backward_mlp: the gradients of the mean cross-entropy L of forward_mlp's output with respect to
  * every parameter, from the forward pass's cache (Z1, A1, A2), by the chain rule, layer by layer
  * from the output back:
- *   dZ2 = (A2 - Y) / N          (N x C)  softmax and cross-entropy together: dL/dZ2
- *   dW2 = A1^T dZ2              (H x C)
- *   db2 = sum over rows of dZ2  (1 x C)
+ *   dZ2 = (A2 - Y) / N          (N x K)  softmax and cross-entropy together: dL/dZ2
+ *   dW2 = A1^T dZ2              (H x K)
+ *   db2 = sum over rows of dZ2  (1 x K)
  *   dZ1 = (dZ2 W2^T) * relu'(Z1) (N x H) the error sent back through W2, kept where the unit was on
  *   dW1 = X^T dZ1               (D x H)
  *   db1 = sum over rows of dZ1  (1 x H)
@@ -42,6 +42,9 @@
  *          dZ2 = [[0.2034, -0.2388, 0.0353], [0.1536, 0.2533, -0.4069]],
  *          db2 = [0.3570, 0.0145, -0.3715], db1 = [0.2034, 0.3617, -0.4419, 0]
  *          (the fourth hidden unit was off for both examples, so nothing flows back through it).
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N,
+ *     dW2 = A1^T dZ2, db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of
+ *     dZ1; all six outputs overwritten (dZ2 N x K, dZ1 N x H).
  */
 void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
                   const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2)
@@ -54,7 +57,7 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * train_mlp_step: one step of gradient descent on one batch.
  * The batch is in work->X (m x D) and work->labels (m x 1, class numbers), where m = work->X.rows
  * (the caller has set it with kit_mlp_work_rows). In order:
- *   1. work->Y = one_hot(work->labels)                            (m x C)
+ *   1. work->Y = one_hot(work->labels)                            (m x K)
  *   2. forward_mlp into work->Z1, A1, Z2, A2
  *   3. loss = cross_entropy(work->A2, work->Y)                    (before the step)
  *   4. backward_mlp into work->dW1, db1, dW2, db2 (with work->dZ2, dZ1 as its scratch)
@@ -63,6 +66,8 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * before the update: train_mlp_epoch reports its A2 to the progress bar.
  * Example: in the demo, the first step on 64 images of the data set from He-initialised weights
  *          has a loss near log 10 = 2.30 (ten classes, nothing learned yet).
+ * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp,
+ *     cross_entropy, backward_mlp, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step.
  */
 float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr)
 {
@@ -82,6 +87,9 @@ float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork 
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this network's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
+ * In harness/course.h: One epoch: shuffle_indices(work->order), then train_mlp_step on each batch of batch_size
+ *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
+ *     losses weighted by their rows.
  */
 float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
                       KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress)

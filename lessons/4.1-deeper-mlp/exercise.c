@@ -9,13 +9,13 @@
  * data set. The lesson is lessons/4.1-deeper-mlp/README.md.
  *
  * The network has three layers: two hidden ReLU layers and a softmax output layer.
- *   X (N x D) -> W1, b1 -> ReLU (H1 units) -> W2, b2 -> ReLU (H2 units) -> W3, b3 -> softmax (C classes)
+ *   X (N x D) -> W1, b1 -> ReLU (H1 units) -> W2, b2 -> ReLU (H2 units) -> W3, b3 -> softmax (K classes)
  * Shapes:
  *   N  examples in the batch (rows)       D  input features per example (784 pixels for MNIST)
  *   H1 units of the first hidden layer    H2 units of the second hidden layer
- *   C  classes (10 for MNIST)
- *   X is N x D, W1 is D x H1, b1 is 1 x H1, W2 is H1 x H2, b2 is 1 x H2, W3 is H2 x C, b3 is 1 x C,
- *   Y (one-hot targets) is N x C. The course's network is 784 -> 256 -> 128 -> 10.
+ *   K  classes (10 for MNIST)
+ *   X is N x D, W1 is D x H1, b1 is 1 x H1, W2 is H1 x H2, b2 is 1 x H2, W3 is H2 x K, b3 is 1 x K,
+ *   Y (one-hot targets) is N x K. The course's network is 784 -> 256 -> 128 -> 10.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and allocate nothing.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm with CblasTrans, as in chapter 1.2),
@@ -34,8 +34,8 @@
  *   A1 = relu(Z1)         (N x H1)
  *   Z2 = A1 W2 + b2       (N x H2)  the second hidden layer's scores
  *   A2 = relu(Z2)         (N x H2)
- *   Z3 = A2 W3 + b3       (N x C)   the output scores (logits)
- *   A3 = softmax(Z3)      (N x C)   the probabilities: each row is >= 0 and sums to 1
+ *   Z3 = A2 W3 + b3       (N x K)   the output scores (logits)
+ *   A3 = softmax(Z3)      (N x K)   the probabilities: each row is >= 0 and sums to 1
  * The caller allocates the six outputs; all six are overwritten. They are the cache that
  * backward_mlp3 reads, so write each one (do not compute A1 in Z1's place). X and the parameters
  * do not change. Use your linear_layer (1.2) for the three scores and your relu and softmax (3.2).
@@ -49,6 +49,9 @@
  *          Z2 = [[2.5, -1.75], [-1.5, 1]]             A2 = [[2.5, 0], [0, 1]]
  *          Z3 = [[2.5, 0, -2], [0.5, 1, 0.5]]
  *          A3 = [[0.9148, 0.0751, 0.0102], [0.2741, 0.4519, 0.2741]]
+ * In harness/course.h: Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3
+ *     + b3, A3 = softmax(Z3) (N x K); W1 D x H1, W2 H1 x H2, W3 H2 x K, biases 1 x their layer's width; the caller
+ *     allocates the six outputs.
  */
 void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
                   const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
@@ -61,9 +64,9 @@ void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Ma
 /*
  * backward_mlp3: the gradients of the mean cross-entropy L of forward_mlp3's output with respect to
  * every parameter, from the forward pass's cache, by the chain rule from the output back:
- *   dZ3 = (A3 - Y) / N             (N x C)   softmax and cross-entropy together: dL/dZ3
- *   dW3 = A2^T dZ3                 (H2 x C)
- *   db3 = sum over rows of dZ3     (1 x C)
+ *   dZ3 = (A3 - Y) / N             (N x K)   softmax and cross-entropy together: dL/dZ3
+ *   dW3 = A2^T dZ3                 (H2 x K)
+ *   db3 = sum over rows of dZ3     (1 x K)
  *   dZ2 = (dZ3 W3^T) * relu'(Z2)   (N x H2)  the error sent back through W3, kept where a unit was on
  *   dW2 = A1^T dZ2                 (H1 x H2)
  *   db2 = sum over rows of dZ2     (1 x H2)
@@ -82,6 +85,9 @@ void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Ma
  *          dW2 = [[-0.0954, 0], [-0.0716, 0], [0, 0.4417]], db2 = [-0.0477, 0.2944]
  *          dZ1 = [[-0.0239, -0.0477, 0], [0, 0, 0.2944]]
  *          dW1 = [[-0.0239, -0.0477, 0], [-0.0477, -0.0954, -0.2944]], db1 = [-0.0239, -0.0477, 0.2944]
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp3's output: dZ3 = (A3 - Y) / N,
+ *     dW3 = A2^T dZ3, db3 = column sums, dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) *
+ *     relu'(Z1), dW1 = X^T dZ1, db1; all nine outputs overwritten.
  */
 void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dW3, Matrix *db3, Matrix *dZ3,
                    Matrix *dZ2, Matrix *dZ1, const Matrix *X, const Matrix *Y, const Matrix *Z1, const Matrix *A1,

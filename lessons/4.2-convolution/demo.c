@@ -23,12 +23,12 @@ static const char *const fashion_classes[10] = {"T-shirt/top", "trouser", "pullo
 /* A one-image, one-channel, one-filter convolution with your conv2d: out = image (x) kernel, cross-correlation. */
 static void cross_correlate(Matrix *out, const Matrix *image, const Matrix *kernel)
 {
-    ConvShape s = {1, image->rows, image->cols, kernel->rows, 1};
+    ConvShape shape = {1, image->rows, image->cols, kernel->rows, 1};
     Matrix X = {1, image->rows * image->cols, image->data}, W = {1, kernel->rows * kernel->cols, kernel->data};
     Matrix result = {1, out->rows * out->cols, out->data};
     float zero = 0.0f;
     Matrix b = {1, 1, &zero};
-    conv2d(&result, &X, &W, &b, s);
+    conv2d(&result, &X, &W, &b, shape);
 }
 
 /* The kernel rotated by 180 degrees (flipped in both axes). */
@@ -107,16 +107,16 @@ static double product_loss(const Matrix *out, const Matrix *R)
 /* The largest |analytic - numeric| / max(|analytic|, |numeric|, 1) over the elements of params, with central
  * differences (h = 0.01) of sum(conv2d(X, W, b) * R). */
 static double gradient_error(const Matrix *analytic, Matrix *params, Matrix *out, const Matrix *X, const Matrix *W,
-                             const Matrix *b, const Matrix *R, ConvShape s)
+                             const Matrix *b, const Matrix *R, ConvShape shape)
 {
     double worst = 0.0;
     for (int k = 0; k < params->rows * params->cols; k++) {
         float saved = params->data[k];
         params->data[k] = saved + 0.01f;
-        conv2d(out, X, W, b, s);
+        conv2d(out, X, W, b, shape);
         double up = product_loss(out, R);
         params->data[k] = saved - 0.01f;
-        conv2d(out, X, W, b, s);
+        conv2d(out, X, W, b, shape);
         double down = product_loss(out, R);
         params->data[k] = saved;
         double numeric = (up - down) / ((double)(saved + 0.01f) - (double)(saved - 0.01f));
@@ -159,12 +159,13 @@ int main(void)
     const int sizes[][4] = {{28, 28, 3, 1}, {28, 28, 3, 2}, {28, 28, 5, 1}, {28, 28, 3, 3}, {5, 7, 3, 2}, {5, 7, 2, 3}};
     printf("%8s %8s %8s %10s   %s\n", "input", "kernel", "stride", "output", "input rows and columns never read");
     for (int t = 0; t < 6; t++) {
-        int H = sizes[t][0], W = sizes[t][1], k = sizes[t][2], s = sizes[t][3];
-        int OH = conv_output_size(H, k, s), OW = conv_output_size(W, k, s);
+        int IH = sizes[t][0], IW = sizes[t][1], k = sizes[t][2], stride = sizes[t][3];
+        int OH = conv_output_size(IH, k, stride), OW = conv_output_size(IW, k, stride);
         char input[32], output[32];
-        snprintf(input, sizeof input, "%dx%d", H, W);
+        snprintf(input, sizeof input, "%dx%d", IH, IW);
         snprintf(output, sizeof output, "%dx%d", OH, OW);
-        printf("%8s %8d %8d %10s   %d and %d\n", input, k, s, output, H - ((OH - 1) * s + k), W - ((OW - 1) * s + k));
+        printf("%8s %8d %8d %10s   %d and %d\n", input, k, stride, output, IH - ((OH - 1) * stride + k),
+               IW - ((OW - 1) * stride + k));
     }
 
     kit_section("The layout of a layer's output: two filters on one image");

@@ -12,17 +12,17 @@
  *   X -> convolution W1, b1 -> 2x2 max pooling -> ReLU         (stage 1)
  *     -> convolution W2, b2 -> 2x2 max pooling -> ReLU         (stage 2)
  *     -> dense W3, b3 -> ReLU -> dense W4, b4 -> softmax
- * Letters used in the shape comments:
+ * Letters used in the shape comments (the course's, listed in course.h):
  *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
- *   H, W    height and width of an image     k  the side of the square filters (stride 1)
+ *   IH, IW  height and width of an image     k  the side of the square filters (stride 1)
  *   F1, F2  the filters of convolutions 1 and 2 (W1->rows, W2->rows)
- *   Hd      hidden units (W3->cols)          K  classes (W4->cols)
- *   OH1 = H - k + 1, OW1 = W - k + 1: convolution 1's feature maps;  PH1 = OH1 / 2, PW1 = OW1 / 2 (rounded down)
+ *   H       hidden units (W3->cols)          K  classes (W4->cols)
+ *   OH1 = IH - k + 1, OW1 = IW - k + 1: convolution 1's feature maps;  PH1 = OH1 / 2, PW1 = OW1 / 2 (rounded down)
  *   OH2 = PH1 - k + 1, OW2 = PW1 - k + 1: convolution 2's maps;     PH2 = OH2 / 2, PW2 = OW2 / 2
  *   P1 = F1*PH1*PW1 and P2 = F2*PH2*PW2: the values of an image after each stage
  *   For the course's 28 x 28 digits and 3 x 3 filters: 26 x 26 -> 13 x 13 -> 11 x 11 -> 5 x 5.
- * Layouts, all row-major floats, as in chapter 4.2: an image is a row of C*H*W values, channel by channel
- * (value (c, y, x) at c*H*W + y*W + x); the F feature maps of an image are a row of F*OH*OW values, map by map;
+ * Layouts, all row-major floats, as in chapter 4.2: an image is a row of C*IH*IW values, channel by channel
+ * (value (c, y, x) at c*IH*IW + y*IW + x); the F feature maps of an image are a row of F*OH*OW values, map by map;
  * pooling keeps that order, so a row of pooled maps holds F*PH*PW values, map by map, and is itself an image of
  * F channels that convolution 2 reads as it is.
  * The caller allocates every output; your functions only fill it, and a training step allocates nothing:
@@ -41,11 +41,11 @@
 /*
  * max_pool: 2x2 max pooling with stride 2, for every image and every channel.
  *   out[n][c][py][px] = max of X[n][c][2py + i][2px + j] over i, j in {0, 1}
- * X is N x (C*H*W), out is N x (C*PH*PW) with PH = H / 2 and PW = W / 2 rounded down: when H
- * (or W) is odd, the last row (or column) of every channel is in no window and is ignored.
+ * X is N x (C*IH*IW), out is N x (C*PH*PW) with PH = IH / 2 and PW = IW / 2 rounded down: when IH
+ * (or IW) is odd, the last row (or column) of every channel is in no window and is ignored.
  * argmax (N * C*PH*PW ints, like out) records where each maximum came from:
  *   argmax[n*out->cols + o] = the index in row n of X of the value written to out[n][o],
- * that is c*H*W + (2py + i)*W + (2px + j). Visit each window in the order (0,0), (0,1), (1,0),
+ * that is c*IH*IW + (2py + i)*IW + (2px + j). Visit each window in the order (0,0), (0,1), (1,0),
  * (1,1) and replace the best only by a strictly larger value, so that a tie keeps the first
  * (a window of four zeros, common after ReLU, points at its top-left corner).
  * out and argmax are overwritten; X does not change.
@@ -56,6 +56,9 @@
  *          out = [[4, 5], [0, 7]] (1 x 4: [4, 5, 0, 7]), argmax = [4, 7, 8, 10]
  *          (4 is at row 1, column 0: index 1*4 + 0; the bottom-left window is all zeros: its first, 8).
  *          A 5 x 5 image gives the same 2 x 2 out: its last row and column are dropped.
+ * In harness/course.h: out (N x C*(IH/2)*(IW/2)) = the largest value of every 2x2 window (stride 2) of every
+ *     channel of X (N x C*IH*IW), an odd last row or column dropped; argmax[n*out->cols + o] = that value's index
+ *     in row n of X (the first one on ties).
  */
 void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width)
 {
@@ -68,11 +71,14 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  * Each output is a copy of one element of its window, the one argmax names; the other three
  * elements do not affect it at all. So:
  *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
- * dout is N x (C*PH*PW) like max_pool's out, argmax is what max_pool recorded, dX is N x (C*H*W)
+ * dout is N x (C*PH*PW) like max_pool's out, argmax is what max_pool recorded, dX is N x (C*IH*IW)
  * like its X, overwritten: every element that was not a window's maximum (and every element of a
  * dropped odd row or column) gets 0. The size of X's rows is dX->cols.
  * Example: the 4 x 4 example of max_pool, dout = [0.1, 0.2, 0.3, 0.4], argmax = [4, 7, 8, 10]:
  *          dX = [[0, 0, 0, 0], [0.1, 0, 0, 0.2], [0.3, 0, 0.4, 0], [0, 0, 0, 0]].
+ * In harness/course.h: dX (N x C*IH*IW) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes
+ *     to the element that was its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is
+ *     max_pool's.
  */
 void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 {
@@ -81,18 +87,18 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
 }
 
 /*
- * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*H*W, m = work->X.rows):
+ * forward_cnn: the CNN's forward pass on the batch in work->X (m x C*IH*IW, m = work->X.rows):
  *   Z1      = conv2d_im2col(X, W1, b1, cnn->shape)     m x (F1*OH1*OW1)  with work->columns1, which keeps im2col(X)
  *   pooled1 = max_pool(Z1), argmax in work->argmax1    m x P1            F1 channels of OH1 x OW1
  *   A1      = relu(pooled1)                            m x P1            (3.2)
- *   Z2      = conv2d_im2col(A1, W2, b2, s2)            m x (F2*OH2*OW2)  with work->columns2; s2 = cnn_second_shape(cnn)
+ *   Z2      = conv2d_im2col(A1, W2, b2, shape2)        m x (F2*OH2*OW2)  with work->columns2 (shape2: below)
  *   pooled2 = max_pool(Z2), argmax in work->argmax2    m x P2            F2 channels of OH2 x OW2
  *   A2      = relu(pooled2)                            m x P2
- *   Z3      = linear_layer(A2, W3, b3)                 m x Hd            (1.2)
- *   A3      = relu(Z3)                                 m x Hd
+ *   Z3      = linear_layer(A2, W3, b3)                 m x H             (1.2)
+ *   A3      = relu(Z3)                                 m x H
  *   Z4      = linear_layer(A3, W4, b4)                 m x K
  *   A4      = softmax(Z4)                              m x K             (3.2)
- * s2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
+ * shape2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
  * Pooling before ReLU gives the same A1 as ReLU before pooling, since max(relu(a), relu(b)) = relu(max(a, b)),
  * and applies ReLU to 4 times fewer values.
  * Every result goes into the matrix of work with the same name (work->Z1, ->pooled1, ->argmax1, ->A1, ...,
@@ -100,6 +106,10 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
  * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
  *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
  *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
+ * In harness/course.h: The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with
+ *     columns1), pooled1 = max_pool(Z1) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
+ *     cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
+ *     Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -111,17 +121,17 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  * backward_cnn: the gradients of the mean cross-entropy L of forward_cnn's output against the one-hot
  * targets work->Y (m x K), from the cache that forward_cnn left in work, layer by layer from the output back:
  *   dZ4      = (A4 - Y) / m                           m x K     softmax and cross-entropy together (3.4)
- *   dW4      = A3^T dZ4, db4 = the column sums of dZ4           Hd x K, 1 x K
- *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x Hd    back through the output layer, then ReLU
- *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x Hd, 1 x Hd
+ *   dW4      = A3^T dZ4, db4 = the column sums of dZ4           H x K, 1 x K
+ *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x H     back through the output layer, then ReLU
+ *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x H, 1 x H
  *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
  *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
- *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, s2)   (4.2; dA1 m x P1 is dL/dA1,
+ *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
  *              the gradient at convolution 2's input, which stage 1 needs)
  *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
  *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
  *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
- * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. s2 = cnn_second_shape(cnn), as in forward_cnn.
+ * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. shape2 = cnn_second_shape(cnn), as in forward_cnn.
  * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
  * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
  * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
@@ -129,6 +139,10 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  * Example: with every parameter at 0, every probability is 1/K; for one image of class 0 (m = 1, K = 10),
  *          dZ4 = db4 = [-0.9, 0.1, ..., 0.1], and every other gradient is 0 (A3 = 0, and nothing flows back
  *          through W4 = 0).
+ * In harness/course.h: From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4
+ *     W4^T) * relu'(Z3), dW3 = A2^T dZ3, db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2),
+ *     dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward; dpooled1 = dA1 * relu'(pooled1),
+ *     dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten.
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -138,7 +152,7 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 
 /*
  * train_cnn_step: one step of gradient descent on one batch, as train_mlp_step of chapter 3.4.
- * The batch is in work->X (m x C*H*W) and work->labels (m x 1, class numbers), where m = work->X.rows
+ * The batch is in work->X (m x C*IH*IW) and work->labels (m x 1, class numbers), where m = work->X.rows
  * (the caller has set it with kit_cnn_work_rows). In order:
  *   1. work->Y = one_hot(work->labels)                       (m x K)
  *   2. forward_cnn(work, cnn)
@@ -149,6 +163,9 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
  * before the update: train_cnn_epoch reports its A4 to the progress bar.
  * Example: in the demo, the first step on 64 images from He-initialised weights has a loss near
  *          log 10 = 2.30 (ten classes, nothing learned yet).
+ * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_cnn,
+ *     cross_entropy, backward_cnn, then W -= lr dW for W1, b1, ..., W4, b4; returns the batch's loss before the
+ *     step.
  */
 float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
 {
@@ -157,7 +174,7 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
 }
 
 /*
- * train_cnn_epoch: one pass over the N examples of X (N x C*H*W) and labels (N x 1) in a new random
+ * train_cnn_epoch: one pass over the N examples of X (N x C*IH*IW) and labels (N x 1) in a new random
  * order, as train_mlp_epoch of chapter 3.4:
  *   shuffle_indices(work->order, N, rng)
  *   for start = 0, B, 2B, ... below N (B = work->batch_size):
@@ -169,6 +186,9 @@ float train_cnn_step(Cnn *cnn, KitCnnWork *work, float lr)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this CNN's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
+ * In harness/course.h: One epoch: shuffle_indices(work->order), then train_cnn_step on each batch of batch_size
+ *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
+ *     losses weighted by their rows.
  */
 float train_cnn_epoch(Cnn *cnn, const Matrix *X, const Matrix *labels, KitCnnWork *work, float lr, KitRng *rng,
                       KitProgress *progress)

@@ -9,8 +9,8 @@
  * regularization, and compare what it does on the training images and on the test images.
  * The lesson is lessons/4.4-regularization/README.md.
  *
- * The network is chapter 3.4's: X (N x D) -> W1, b1 -> ReLU (H units) -> dropout -> W2, b2 -> softmax (C classes).
- *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C, Y (one-hot targets) is N x C.
+ * The network is chapter 3.4's: X (N x D) -> W1, b1 -> ReLU (H units) -> dropout -> W2, b2 -> softmax (K classes).
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K, Y (one-hot targets) is N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and a training step allocates
  * nothing: its scratch is a KitMlpWork (harness/kit.h) and a mask matrix, made once before training.
@@ -33,6 +33,8 @@
  * dW has W's shape; dW may be NULL, and then only the penalty is returned. W does not change.
  * Example: W = [[1, -2], [0.5, 0]], dW = [[0.1, 0.2], [0.3, 0.4]], lambda = 0.01:
  *          returns 0.01 * (1 + 4 + 0.25 + 0) = 0.0525, and dW becomes [[0.12, 0.16], [0.31, 0.40]].
+ * In harness/course.h: Returns lambda * sum W^2 (summed in double) and adds its gradient 2 lambda W to dW
+ *     (accumulates; dW may be NULL: penalty only).
  */
 float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
 {
@@ -41,10 +43,10 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
 }
 
 /*
- * dropout: inverted dropout of the activations A (R x C), in training or in evaluation mode.
+ * dropout: inverted dropout of the activations A (rows x cols), in training or in evaluation mode.
  * Training (training != 0): every unit is dropped with probability rate and kept otherwise, and
  * the kept ones are scaled by 1 / (1 - rate) so that the expected value of each output is its input:
- *   for every element k of A, in row-major order (k = 0, 1, ..., R*C - 1):
+ *   for every element k of A, in row-major order (k = 0, 1, ..., rows*cols - 1):
  *       u = kit_rng_uniform(rng)                      exactly one draw per element
  *       mask[k] = u >= rate ? 1 / (1 - rate) : 0      kept with probability 1 - rate
  *       out[k]  = A[k] * mask[k]
@@ -57,6 +59,9 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
  *          the draws are 0.0459, 0.1302, 0.9726, 0.6197, 0.2935, 0.5081, 0.5448, 0.6130, so
  *          mask = [[0, 0, 2, 2], [0, 2, 2, 2]] and out = [[0, 0, 6, 8], [0, 12, 14, 16]];
  *          in evaluation mode out = A and mask = [[1, 1, 1, 1], [1, 1, 1, 1]].
+ * In harness/course.h: Inverted dropout: in training, one kit_rng_uniform draw u per element in row-major order,
+ *     mask = (u >= rate ? 1 / (1 - rate) : 0), out = A * mask; in evaluation (training 0) out = A and mask = 1, rng
+ *     unused; out and mask overwritten, out may be A; rate in [0, 1).
  */
 void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int training, KitRng *rng)
 {
@@ -70,12 +75,12 @@ void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int trainin
  * The batch is in work->X (m x D) and work->labels (m x 1), where m = work->X.rows (the caller has set
  * it with kit_mlp_work_rows). mask has H columns and at least m rows; its first m rows receive this
  * step's dropout mask. In order:
- *   1. work->Y = one_hot(work->labels)                              (m x C)
+ *   1. work->Y = one_hot(work->labels)                              (m x K)
  *   2. work->Z1 = X W1 + b1 (linear_layer), work->A1 = relu(Z1)      (m x H)
  *   3. dropout(&work->A1, &batch_mask, &work->A1, rate, 1, rng)     in place: A1 now holds the dropped
  *      where batch_mask = (Matrix){m, H, mask->data}, the first       activations relu(Z1) * mask; Z1
  *      m rows of mask (a header over the same memory, no copy)       keeps the scores for relu'(Z1)
- *   4. work->Z2 = A1 W2 + b2, work->A2 = softmax(Z2)                 (m x C)
+ *   4. work->Z2 = A1 W2 + b2, work->A2 = softmax(Z2)                 (m x K)
  *   5. loss = cross_entropy(work->A2, work->Y)
  *   6. the backward pass of chapter 3.4 through the dropped layer (cblas_sgemm for the products):
  *        dZ2 = (A2 - Y) / m,  dW2 = A1^T dZ2 (A1 the dropped activations),  db2 = column sums of dZ2
@@ -91,6 +96,9 @@ void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int trainin
  *          with lambda 0.1, rate 0.5 and rng seeded with 7: mask = [[0, 0, 2, 2], [0, 2, 2, 2]], and the step
  *          returns 4.0053: cross-entropy 1.6803, plus 0.1 * sum W1^2 = 0.6000, plus 0.1 * sum W2^2 = 1.7250
  *          (see the demo).
+ * In harness/course.h: train_mlp_step with dropout (rate) on the hidden activations and L2 (lambda) on W1 and W2,
+ *     the step's mask in the first m rows of mask (at least m x H); returns the batch's cross-entropy plus the
+ *     penalty, before the update.
  */
 float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, Matrix *mask,
                                  float lr, float lambda, float rate, KitRng *rng)

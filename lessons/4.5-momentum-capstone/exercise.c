@@ -11,8 +11,8 @@
  * runs the final exam: one program that uses a piece of every module of the course.
  * The lesson is lessons/4.5-momentum-capstone/README.md.
  *
- * Letters used in the shape comments:
- *   R, C  rows and columns of a parameter     N or m  examples (rows of a batch)     K  classes
+ * Letters used in the shape comments (the course's, listed in course.h):
+ *   rows x cols  the shape of a parameter     N or m  examples (rows of a batch)     K  classes
  * The CNN is chapter 4.3's Cnn (see course.h): two convolution stages (W1, b1 and W2, b2, each followed by 2x2 max
  * pooling and ReLU), a hidden dense layer W3, b3 with ReLU and the output layer W4, b4 with softmax. Its velocities
  * are a second Cnn whose eight matrices have the parameters' shapes.
@@ -30,12 +30,14 @@
  * momentum_update: one step of gradient descent with (classical) momentum on one parameter.
  *   V = beta * V - lr * dW        the velocity: a running, decaying sum of past steps
  *   W = W + V                     the parameter moves by the new velocity
- * element by element. W, V and dW have the same shape (R x C); W and V are updated in place
+ * element by element. W, V and dW have the same shape (rows x cols); W and V are updated in place
  * (V is the caller's: it must survive from one step to the next, and starts at 0), dW does not change.
  * With beta = 0 this is plain gradient descent, W -= lr dW.
  * Example: W = [1, 2], V = [0, 0], dW = [0.5, -1], lr = 0.1, beta = 0.9:
  *          step 1: V = [-0.05, 0.1],   W = [0.95, 2.1]
  *          step 2 (the same dW): V = 0.9 V - 0.1 dW = [-0.095, 0.19], W = [0.855, 2.29]
+ * In harness/course.h: One step of classical momentum, element by element: V = beta V - lr dW, then W += V; W, V
+ *     (the caller's velocity, kept between steps) and dW have one shape.
  */
 void momentum_update(Matrix *W, Matrix *V, const Matrix *dW, float lr, float beta)
 {
@@ -54,6 +56,8 @@ void momentum_update(Matrix *W, Matrix *V, const Matrix *dW, float lr, float bet
  *                           [0.3, 0.3, 0.4],                2,      row 2 predicts 2: right
  *                           [0.4, 0.2, 0.4]]                2]      row 3 ties 0 and 2: predicts 0, wrong
  *          accuracy = 2 / 4 = 0.5
+ * In harness/course.h: The fraction (0 to 1) of the N rows of probabilities (N x K) whose largest element (the
+ *     first on ties) is at the column labels (N x 1) names.
  */
 float accuracy(const Matrix *probabilities, const Matrix *labels)
 {
@@ -70,6 +74,8 @@ float accuracy(const Matrix *probabilities, const Matrix *labels)
  *          counts = [[0, 0, 0],
  *                    [0, 1, 0],
  *                    [2, 0, 1]]     (the two rows of class 2 predicted 0 are at row 2, column 0)
+ * In harness/course.h: counts (K x K, overwritten)[t][p] = the number of rows of label t predicted p (accuracy's
+ *     prediction); probabilities N x K, labels N x 1.
  */
 void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix *labels)
 {
@@ -79,7 +85,7 @@ void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix 
 
 /*
  * train_cnn_step_momentum: train_cnn_step of chapter 4.3 with momentum_update in place of W -= lr dW.
- * The batch is in work->X (m x C*H*W) and work->labels (m x 1), m = work->X.rows. In order:
+ * The batch is in work->X (m x C*IH*IW) and work->labels (m x 1), m = work->X.rows. In order:
  *   1. work->Y = one_hot(work->labels)
  *   2. forward_cnn(work, cnn)
  *   3. loss = cross_entropy(work->A4, work->Y)                (before the step)
@@ -88,6 +94,8 @@ void confusion_matrix(Matrix *counts, const Matrix *probabilities, const Matrix 
  * velocity holds the eight velocities, each with its parameter's shape (velocity->shape is not used);
  * they start at 0 and carry over from step to step. Returns the loss of step 3.
  * Example: with beta = 0 the step is exactly train_cnn_step's.
+ * In harness/course.h: train_cnn_step with momentum_update(lr, beta) for W1, b1, ..., W4, b4 and their velocities
+ *     in velocity (the same shapes); returns the loss before the step.
  */
 float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float lr, float beta)
 {
@@ -106,6 +114,8 @@ float train_cnn_step_momentum(Cnn *cnn, Cnn *velocity, KitCnnWork *work, float l
  *       kit_progress_step(progress, loss, &work->A4, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N. The velocities
  * carry over from epoch to epoch too: never reset them here.
+ * In harness/course.h: train_cnn_epoch with train_cnn_step_momentum: one shuffle, then the batches; returns the
+ *     mean of the batch losses weighted by their rows.
  */
 float train_cnn_epoch_momentum(Cnn *cnn, Cnn *velocity, const Matrix *X, const Matrix *labels, KitCnnWork *work,
                                float lr, float beta, KitRng *rng, KitProgress *progress)

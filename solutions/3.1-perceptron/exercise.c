@@ -30,6 +30,8 @@
  * Example: the four points X = [[0, 0], [0, 1], [1, 0], [1, 1]], W = [[1], [1]], b = [[-1.5]]:
  *          XW + b = [-1.5, -0.5, -0.5, 0.5], A = [0.1824, 0.3775, 0.3775, 0.6225]
  *          (only [1, 1] is above 0.5: this neuron computes AND).
+ * In harness/course.h: A = sigmoid(XW + b) with your linear_layer and sigmoid: M sigmoid neurons; X is N x D, W is
+ *     D x M, b is 1 x M, A is N x M (overwritten).
  */
 void forward_perceptron(Matrix *A, const Matrix *X, const Matrix *W, const Matrix *b)
 {
@@ -47,6 +49,8 @@ void forward_perceptron(Matrix *A, const Matrix *X, const Matrix *W, const Matri
  * y holds 0s and 1s. Returns a number from 0 to 1; A and y are not changed.
  * Example: A = [0.9, 0.2, 0.5, 0.4], y = [1, 0, 0, 1]: predictions [1, 0, 1, 0], right on the
  *          first two only: 2 / 4 = 0.5.
+ * In harness/course.h: The fraction (0 to 1) of the elements of A whose prediction (1 when a >= 0.5, else 0) equals
+ *     y, of the same shape.
  */
 float binary_accuracy(const Matrix *A, const Matrix *y)
 {
@@ -80,6 +84,8 @@ float binary_accuracy(const Matrix *A, const Matrix *y)
  *          epoch 1: A = [0.4378, 0.4378, 0.4378, 0.4378], loss 0.6384, A - y = [0.4378, 0.4378, 0.4378, -0.5622],
  *                   dW = [-0.0311, -0.0311], db = 0.1878, so W = [[0.0311], [0.0311]] and b = [[-0.4378]]
  *          losses = [0.6931, 0.6384].
+ * In harness/course.h: epochs of full-batch gradient descent on the binary cross-entropy of one neuron, W -= lr X^T
+ *     (A - y) / N, b -= lr mean(A - y); losses (1 x epochs) gets each epoch's loss before its step.
  */
 void train_perceptron(Matrix *W, Matrix *b, Matrix *losses, const Matrix *X, const Matrix *y, float lr, int epochs)
 {

@@ -7,13 +7,13 @@
  *     make run CH=3.3
  * to run the chapter's demo with your code. The lesson is lessons/3.3-mlp-forward/README.md.
  *
- * The network has two layers: a hidden layer of H ReLU units and an output layer of C
+ * The network has two layers: a hidden layer of H ReLU units and an output layer of K
  * softmax units, one per class. Shapes:
  *   N  examples in the batch (rows)       D  input features per example (784 pixels for MNIST)
- *   H  hidden units                       C  classes (10 for MNIST)
- *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C.
- * Labels are an N x 1 matrix of class numbers 0..C-1 stored as floats (the kit loads MNIST's
- * labels that way); one-hot targets Y are N x C.
+ *   H  hidden units                       K  classes (10 for MNIST)
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K.
+ * Labels are an N x 1 matrix of class numbers 0..K-1 stored as floats (the kit loads MNIST's
+ * labels that way); one-hot targets Y are N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it.
  * You may use the C library (math.h: log, ...), the kit's helpers (harness/kit.h) and your
@@ -28,26 +28,28 @@
 /*
  * one_hot: the targets of a classifier, one row per example.
  *   Y[i][c] = 1 when c == labels[i], else 0
- * labels is N x 1 (class numbers 0..C-1 as floats), Y is N x C; C is Y->cols. Every element
+ * labels is N x 1 (class numbers 0..K-1 as floats), Y is N x K; K is Y->cols. Every element
  * of Y is written (overwritten, whatever it held). A label that is not a whole number in
- * 0..C-1 is a mistake of the caller: stop with kit_fatal and a message naming the row and value.
- * Example: labels = [3, 0, 2], C = 4:
+ * 0..K-1 is a mistake of the caller: stop with kit_fatal and a message naming the row and value.
+ * Example: labels = [3, 0, 2], K = 4:
  *          Y = [[0, 0, 0, 1],
  *               [1, 0, 0, 0],
  *               [0, 0, 1, 0]]
+ * In harness/course.h: Y (N x K) = the one-hot rows of labels (N x 1, classes 0..K-1 as floats):
+ *     Y[i][labels[i]] = 1, else 0; overwrites Y.
  */
 void one_hot(Matrix *Y, const Matrix *labels)
 {
     /* SOLUTION BEGIN */
-    int N = labels->rows, C = Y->cols;
-    kit_require_shape(Y, N, C, "one_hot: Y");
+    int N = labels->rows, K = Y->cols;
+    kit_require_shape(Y, N, K, "one_hot: Y");
     kit_matrix_fill(Y, 0.0f);
     for (int i = 0; i < N; i++) {
         float value = labels->data[i];
         int label = (int)value;
-        if (!(value >= 0.0f && value < (float)C) || (float)label != value)
-            kit_fatal("one_hot: labels[%d] is %g, expected a class number from 0 to %d", i, (double)value, C - 1);
-        Y->data[(size_t)i * C + label] = 1.0f;
+        if (!(value >= 0.0f && value < (float)K) || (float)label != value)
+            kit_fatal("one_hot: labels[%d] is %g, expected a class number from 0 to %d", i, (double)value, K - 1);
+        Y->data[(size_t)i * K + label] = 1.0f;
     }
     /* SOLUTION END */
 }
@@ -56,10 +58,10 @@ void one_hot(Matrix *Y, const Matrix *labels)
  * forward_mlp: the forward pass of a two-layer network, keeping every intermediate result.
  *   Z1 = X W1 + b1        (N x H)   the hidden layer's scores
  *   A1 = relu(Z1)         (N x H)   the hidden layer's activations
- *   Z2 = A1 W2 + b2       (N x C)   the output scores (logits), one per class
- *   A2 = softmax(Z2)      (N x C)   the probabilities: each row is >= 0 and sums to 1
- * X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C. The caller allocates
- * Z1, A1 (N x H) and Z2, A2 (N x C); all four are overwritten. They are the cache that
+ *   Z2 = A1 W2 + b2       (N x K)   the output scores (logits), one per class
+ *   A2 = softmax(Z2)      (N x K)   the probabilities: each row is >= 0 and sums to 1
+ * X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K. The caller allocates
+ * Z1, A1 (N x H) and Z2, A2 (N x K); all four are overwritten. They are the cache that
  * backpropagation (chapter 3.4) reads, so write each one: do not compute A1 in Z1's place.
  * The inputs and parameters are not changed.
  * Use your linear_layer (1.2) for both scores and your relu and softmax (3.2).
@@ -72,20 +74,22 @@ void one_hot(Matrix *Y, const Matrix *labels)
  *          A1 = [[0.5, 1.5, 0.5, 0], [0, 1, 0.5, 0]]        (the 4th hidden unit is off for both)
  *          Z2 = [[1.25, 1.5, -0.5], [0.5, 1, 0]]
  *          A2 = [[0.4069, 0.5224, 0.0707], [0.3072, 0.5065, 0.1863]]
+ * In harness/course.h: Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x
+ *     D, W1 D x H, b1 1 x H, W2 H x K, b2 1 x K; the caller allocates the four outputs.
  */
 void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
                  const Matrix *b1, const Matrix *W2, const Matrix *b2)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, D = X->cols, H = W1->cols, C = W2->cols;
+    int N = X->rows, D = X->cols, H = W1->cols, K = W2->cols;
     kit_require_shape(W1, D, H, "forward_mlp: W1");
     kit_require_shape(b1, 1, H, "forward_mlp: b1");
-    kit_require_shape(W2, H, C, "forward_mlp: W2");
-    kit_require_shape(b2, 1, C, "forward_mlp: b2");
+    kit_require_shape(W2, H, K, "forward_mlp: W2");
+    kit_require_shape(b2, 1, K, "forward_mlp: b2");
     kit_require_shape(Z1, N, H, "forward_mlp: Z1");
     kit_require_shape(A1, N, H, "forward_mlp: A1");
-    kit_require_shape(Z2, N, C, "forward_mlp: Z2");
-    kit_require_shape(A2, N, C, "forward_mlp: A2");
+    kit_require_shape(Z2, N, K, "forward_mlp: Z2");
+    kit_require_shape(A2, N, K, "forward_mlp: A2");
     linear_layer(Z1, X, W1, b1);  /* Z1 = X W1 + b1 */
     relu(A1, Z1);                 /* A1 = max(0, Z1) */
     linear_layer(Z2, A1, W2, b2); /* Z2 = A1 W2 + b2 */
@@ -96,17 +100,19 @@ void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X
 /*
  * cross_entropy: the mean loss of a classifier's probabilities against one-hot targets.
  *   L = -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7))
- * A is N x C (each row a probability distribution, such as softmax's output), Y is N x C
+ * A is N x K (each row a probability distribution, such as softmax's output), Y is N x K
  * (one-hot rows from one_hot; rows of any weights that sum to 1 work with the same formula).
- * N is the number of rows: the loss is a mean over examples, not over the N * C elements.
+ * N is the number of rows: the loss is a mean over examples, not over the N * K elements.
  * log is the natural logarithm. Clip every probability at 1e-7 from below before its log, so
  * that a probability of 0 costs -log(1e-7) = 16.1181 instead of inf (and 0 * log 0 is never
  * NaN). Compute the logs and the sum in double; the result is never NaN or inf.
  * Nothing is written: A and Y must not change.
  * With one-hot rows only the true class's term is nonzero: L is the mean of -log(the
- * probability given to the right answer). A perfect prediction costs 0, a uniform one log C.
+ * probability given to the right answer). A perfect prediction costs 0, a uniform one log K.
  * Example: A = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]], Y = [[1, 0, 0], [0, 1, 0]]
  *          L = -(log 0.7 + log 0.8) / 2 = (0.3567 + 0.2231) / 2 = 0.2899.
+ * In harness/course.h: -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities
+ *     A against targets Y (both N x K), in double; never NaN or inf.
  */
 float cross_entropy(const Matrix *A, const Matrix *Y)
 {

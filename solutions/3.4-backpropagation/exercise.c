@@ -8,8 +8,8 @@
  * to train your network on the image data set with a progress bar. The lesson is
  * lessons/3.4-backpropagation/README.md.
  *
- * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (C classes).
- *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C, Y (one-hot targets) is N x C.
+ * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (K classes).
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K, Y (one-hot targets) is N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and a training step allocates
  * nothing: its scratch is a KitMlpWork (harness/kit.h), made once before training.
@@ -27,9 +27,9 @@
  * backward_mlp: the gradients of the mean cross-entropy L of forward_mlp's output with respect to
  * every parameter, from the forward pass's cache (Z1, A1, A2), by the chain rule, layer by layer
  * from the output back:
- *   dZ2 = (A2 - Y) / N          (N x C)  softmax and cross-entropy together: dL/dZ2
- *   dW2 = A1^T dZ2              (H x C)
- *   db2 = sum over rows of dZ2  (1 x C)
+ *   dZ2 = (A2 - Y) / N          (N x K)  softmax and cross-entropy together: dL/dZ2
+ *   dW2 = A1^T dZ2              (H x K)
+ *   db2 = sum over rows of dZ2  (1 x K)
  *   dZ1 = (dZ2 W2^T) * relu'(Z1) (N x H) the error sent back through W2, kept where the unit was on
  *   dW1 = X^T dZ1               (D x H)
  *   db1 = sum over rows of dZ1  (1 x H)
@@ -42,37 +42,40 @@
  *          dZ2 = [[0.2034, -0.2388, 0.0353], [0.1536, 0.2533, -0.4069]],
  *          db2 = [0.3570, 0.0145, -0.3715], db1 = [0.2034, 0.3617, -0.4419, 0]
  *          (the fourth hidden unit was off for both examples, so nothing flows back through it).
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N,
+ *     dW2 = A1^T dZ2, db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of
+ *     dZ1; all six outputs overwritten (dZ2 N x K, dZ1 N x H).
  */
 void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
                   const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, D = X->cols, H = W2->rows, C = W2->cols;
-    kit_require_shape(Y, N, C, "backward_mlp: Y");
+    int N = X->rows, D = X->cols, H = W2->rows, K = W2->cols;
+    kit_require_shape(Y, N, K, "backward_mlp: Y");
     kit_require_shape(Z1, N, H, "backward_mlp: Z1");
     kit_require_shape(A1, N, H, "backward_mlp: A1");
-    kit_require_shape(A2, N, C, "backward_mlp: A2");
+    kit_require_shape(A2, N, K, "backward_mlp: A2");
     kit_require_shape(dW1, D, H, "backward_mlp: dW1");
     kit_require_shape(db1, 1, H, "backward_mlp: db1");
-    kit_require_shape(dW2, H, C, "backward_mlp: dW2");
-    kit_require_shape(db2, 1, C, "backward_mlp: db2");
-    kit_require_shape(dZ2, N, C, "backward_mlp: dZ2");
+    kit_require_shape(dW2, H, K, "backward_mlp: dW2");
+    kit_require_shape(db2, 1, K, "backward_mlp: db2");
+    kit_require_shape(dZ2, N, K, "backward_mlp: dZ2");
     kit_require_shape(dZ1, N, H, "backward_mlp: dZ1");
     /* the output layer: softmax followed by cross-entropy differentiates to A2 - Y, per example */
     float inverse_n = 1.0f / (float)N;
-    for (size_t k = 0; k < (size_t)N * C; k++)
+    for (size_t k = 0; k < (size_t)N * K; k++)
         dZ2->data[k] = (A2->data[k] - Y->data[k]) * inverse_n;
-    /* dW2 = A1^T dZ2: (H x N)(N x C) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, C, N, 1.0f, A1->data, H, dZ2->data, C, 0.0f, dW2->data,
-                C);
-    for (int c = 0; c < C; c++) { /* db2 = the column sums of dZ2 */
+    /* dW2 = A1^T dZ2: (H x N)(N x K) */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, N, 1.0f, A1->data, H, dZ2->data, K, 0.0f, dW2->data,
+                K);
+    for (int c = 0; c < K; c++) { /* db2 = the column sums of dZ2 */
         float sum = 0.0f;
         for (int i = 0; i < N; i++)
-            sum += dZ2->data[(size_t)i * C + c];
+            sum += dZ2->data[(size_t)i * K + c];
         db2->data[c] = sum;
     }
-    /* back through W2: dA1 = dZ2 W2^T, (N x C)(C x H), then through ReLU: zero where Z1 <= 0 */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H, C, 1.0f, dZ2->data, C, W2->data, C, 0.0f, dZ1->data,
+    /* back through W2: dA1 = dZ2 W2^T, (N x K)(K x H), then through ReLU: zero where Z1 <= 0 */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H, K, 1.0f, dZ2->data, K, W2->data, K, 0.0f, dZ1->data,
                 H);
     for (size_t k = 0; k < (size_t)N * H; k++)
         if (!(Z1->data[k] > 0.0f))
@@ -93,7 +96,7 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * train_mlp_step: one step of gradient descent on one batch.
  * The batch is in work->X (m x D) and work->labels (m x 1, class numbers), where m = work->X.rows
  * (the caller has set it with kit_mlp_work_rows). In order:
- *   1. work->Y = one_hot(work->labels)                            (m x C)
+ *   1. work->Y = one_hot(work->labels)                            (m x K)
  *   2. forward_mlp into work->Z1, A1, Z2, A2
  *   3. loss = cross_entropy(work->A2, work->Y)                    (before the step)
  *   4. backward_mlp into work->dW1, db1, dW2, db2 (with work->dZ2, dZ1 as its scratch)
@@ -102,6 +105,8 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * before the update: train_mlp_epoch reports its A2 to the progress bar.
  * Example: in the demo, the first step on 64 images of the data set from He-initialised weights
  *          has a loss near log 10 = 2.30 (ten classes, nothing learned yet).
+ * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp,
+ *     cross_entropy, backward_mlp, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step.
  */
 float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr)
 {
@@ -135,6 +140,9 @@ float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork 
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this network's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
+ * In harness/course.h: One epoch: shuffle_indices(work->order), then train_mlp_step on each batch of batch_size
+ *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
+ *     losses weighted by their rows.
  */
 float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
                       KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress)

@@ -9,13 +9,13 @@
  * data set. The lesson is lessons/4.1-deeper-mlp/README.md.
  *
  * The network has three layers: two hidden ReLU layers and a softmax output layer.
- *   X (N x D) -> W1, b1 -> ReLU (H1 units) -> W2, b2 -> ReLU (H2 units) -> W3, b3 -> softmax (C classes)
+ *   X (N x D) -> W1, b1 -> ReLU (H1 units) -> W2, b2 -> ReLU (H2 units) -> W3, b3 -> softmax (K classes)
  * Shapes:
  *   N  examples in the batch (rows)       D  input features per example (784 pixels for MNIST)
  *   H1 units of the first hidden layer    H2 units of the second hidden layer
- *   C  classes (10 for MNIST)
- *   X is N x D, W1 is D x H1, b1 is 1 x H1, W2 is H1 x H2, b2 is 1 x H2, W3 is H2 x C, b3 is 1 x C,
- *   Y (one-hot targets) is N x C. The course's network is 784 -> 256 -> 128 -> 10.
+ *   K  classes (10 for MNIST)
+ *   X is N x D, W1 is D x H1, b1 is 1 x H1, W2 is H1 x H2, b2 is 1 x H2, W3 is H2 x K, b3 is 1 x K,
+ *   Y (one-hot targets) is N x K. The course's network is 784 -> 256 -> 128 -> 10.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and allocate nothing.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm with CblasTrans, as in chapter 1.2),
@@ -34,8 +34,8 @@
  *   A1 = relu(Z1)         (N x H1)
  *   Z2 = A1 W2 + b2       (N x H2)  the second hidden layer's scores
  *   A2 = relu(Z2)         (N x H2)
- *   Z3 = A2 W3 + b3       (N x C)   the output scores (logits)
- *   A3 = softmax(Z3)      (N x C)   the probabilities: each row is >= 0 and sums to 1
+ *   Z3 = A2 W3 + b3       (N x K)   the output scores (logits)
+ *   A3 = softmax(Z3)      (N x K)   the probabilities: each row is >= 0 and sums to 1
  * The caller allocates the six outputs; all six are overwritten. They are the cache that
  * backward_mlp3 reads, so write each one (do not compute A1 in Z1's place). X and the parameters
  * do not change. Use your linear_layer (1.2) for the three scores and your relu and softmax (3.2).
@@ -49,25 +49,28 @@
  *          Z2 = [[2.5, -1.75], [-1.5, 1]]             A2 = [[2.5, 0], [0, 1]]
  *          Z3 = [[2.5, 0, -2], [0.5, 1, 0.5]]
  *          A3 = [[0.9148, 0.0751, 0.0102], [0.2741, 0.4519, 0.2741]]
+ * In harness/course.h: Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3
+ *     + b3, A3 = softmax(Z3) (N x K); W1 D x H1, W2 H1 x H2, W3 H2 x K, biases 1 x their layer's width; the caller
+ *     allocates the six outputs.
  */
 void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
                   const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
                   const Matrix *b3)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, D = X->cols, H1 = W1->cols, H2 = W2->cols, C = W3->cols;
+    int N = X->rows, D = X->cols, H1 = W1->cols, H2 = W2->cols, K = W3->cols;
     kit_require_shape(W1, D, H1, "forward_mlp3: W1");
     kit_require_shape(b1, 1, H1, "forward_mlp3: b1");
     kit_require_shape(W2, H1, H2, "forward_mlp3: W2");
     kit_require_shape(b2, 1, H2, "forward_mlp3: b2");
-    kit_require_shape(W3, H2, C, "forward_mlp3: W3");
-    kit_require_shape(b3, 1, C, "forward_mlp3: b3");
+    kit_require_shape(W3, H2, K, "forward_mlp3: W3");
+    kit_require_shape(b3, 1, K, "forward_mlp3: b3");
     kit_require_shape(Z1, N, H1, "forward_mlp3: Z1");
     kit_require_shape(A1, N, H1, "forward_mlp3: A1");
     kit_require_shape(Z2, N, H2, "forward_mlp3: Z2");
     kit_require_shape(A2, N, H2, "forward_mlp3: A2");
-    kit_require_shape(Z3, N, C, "forward_mlp3: Z3");
-    kit_require_shape(A3, N, C, "forward_mlp3: A3");
+    kit_require_shape(Z3, N, K, "forward_mlp3: Z3");
+    kit_require_shape(A3, N, K, "forward_mlp3: A3");
     linear_layer(Z1, X, W1, b1);  /* Z1 = X W1 + b1 */
     relu(A1, Z1);                 /* A1 = max(0, Z1) */
     linear_layer(Z2, A1, W2, b2); /* Z2 = A1 W2 + b2 */
@@ -80,9 +83,9 @@ void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Ma
 /*
  * backward_mlp3: the gradients of the mean cross-entropy L of forward_mlp3's output with respect to
  * every parameter, from the forward pass's cache, by the chain rule from the output back:
- *   dZ3 = (A3 - Y) / N             (N x C)   softmax and cross-entropy together: dL/dZ3
- *   dW3 = A2^T dZ3                 (H2 x C)
- *   db3 = sum over rows of dZ3     (1 x C)
+ *   dZ3 = (A3 - Y) / N             (N x K)   softmax and cross-entropy together: dL/dZ3
+ *   dW3 = A2^T dZ3                 (H2 x K)
+ *   db3 = sum over rows of dZ3     (1 x K)
  *   dZ2 = (dZ3 W3^T) * relu'(Z2)   (N x H2)  the error sent back through W3, kept where a unit was on
  *   dW2 = A1^T dZ2                 (H1 x H2)
  *   db2 = sum over rows of dZ2     (1 x H2)
@@ -101,44 +104,47 @@ void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Ma
  *          dW2 = [[-0.0954, 0], [-0.0716, 0], [0, 0.4417]], db2 = [-0.0477, 0.2944]
  *          dZ1 = [[-0.0239, -0.0477, 0], [0, 0, 0.2944]]
  *          dW1 = [[-0.0239, -0.0477, 0], [-0.0477, -0.0954, -0.2944]], db1 = [-0.0239, -0.0477, 0.2944]
+ * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp3's output: dZ3 = (A3 - Y) / N,
+ *     dW3 = A2^T dZ3, db3 = column sums, dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) *
+ *     relu'(Z1), dW1 = X^T dZ1, db1; all nine outputs overwritten.
  */
 void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dW3, Matrix *db3, Matrix *dZ3,
                    Matrix *dZ2, Matrix *dZ1, const Matrix *X, const Matrix *Y, const Matrix *Z1, const Matrix *A1,
                    const Matrix *Z2, const Matrix *A2, const Matrix *A3, const Matrix *W2, const Matrix *W3)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, D = X->cols, H1 = W2->rows, H2 = W2->cols, C = W3->cols;
-    kit_require_shape(W3, H2, C, "backward_mlp3: W3");
-    kit_require_shape(Y, N, C, "backward_mlp3: Y");
+    int N = X->rows, D = X->cols, H1 = W2->rows, H2 = W2->cols, K = W3->cols;
+    kit_require_shape(W3, H2, K, "backward_mlp3: W3");
+    kit_require_shape(Y, N, K, "backward_mlp3: Y");
     kit_require_shape(Z1, N, H1, "backward_mlp3: Z1");
     kit_require_shape(A1, N, H1, "backward_mlp3: A1");
     kit_require_shape(Z2, N, H2, "backward_mlp3: Z2");
     kit_require_shape(A2, N, H2, "backward_mlp3: A2");
-    kit_require_shape(A3, N, C, "backward_mlp3: A3");
+    kit_require_shape(A3, N, K, "backward_mlp3: A3");
     kit_require_shape(dW1, D, H1, "backward_mlp3: dW1");
     kit_require_shape(db1, 1, H1, "backward_mlp3: db1");
     kit_require_shape(dW2, H1, H2, "backward_mlp3: dW2");
     kit_require_shape(db2, 1, H2, "backward_mlp3: db2");
-    kit_require_shape(dW3, H2, C, "backward_mlp3: dW3");
-    kit_require_shape(db3, 1, C, "backward_mlp3: db3");
-    kit_require_shape(dZ3, N, C, "backward_mlp3: dZ3");
+    kit_require_shape(dW3, H2, K, "backward_mlp3: dW3");
+    kit_require_shape(db3, 1, K, "backward_mlp3: db3");
+    kit_require_shape(dZ3, N, K, "backward_mlp3: dZ3");
     kit_require_shape(dZ2, N, H2, "backward_mlp3: dZ2");
     kit_require_shape(dZ1, N, H1, "backward_mlp3: dZ1");
     /* the output layer: softmax followed by cross-entropy differentiates to A3 - Y, per example */
     float inverse_n = 1.0f / (float)N;
-    for (size_t k = 0; k < (size_t)N * C; k++)
+    for (size_t k = 0; k < (size_t)N * K; k++)
         dZ3->data[k] = (A3->data[k] - Y->data[k]) * inverse_n;
-    /* dW3 = A2^T dZ3: (H2 x N)(N x C) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H2, C, N, 1.0f, A2->data, H2, dZ3->data, C, 0.0f,
-                dW3->data, C);
-    for (int c = 0; c < C; c++) { /* db3 = the column sums of dZ3 */
+    /* dW3 = A2^T dZ3: (H2 x N)(N x K) */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H2, K, N, 1.0f, A2->data, H2, dZ3->data, K, 0.0f,
+                dW3->data, K);
+    for (int c = 0; c < K; c++) { /* db3 = the column sums of dZ3 */
         float sum = 0.0f;
         for (int i = 0; i < N; i++)
-            sum += dZ3->data[(size_t)i * C + c];
+            sum += dZ3->data[(size_t)i * K + c];
         db3->data[c] = sum;
     }
-    /* back through W3: dA2 = dZ3 W3^T, (N x C)(C x H2), then through ReLU: zero where Z2 <= 0 */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H2, C, 1.0f, dZ3->data, C, W3->data, C, 0.0f,
+    /* back through W3: dA2 = dZ3 W3^T, (N x K)(K x H2), then through ReLU: zero where Z2 <= 0 */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H2, K, 1.0f, dZ3->data, K, W3->data, K, 0.0f,
                 dZ2->data, H2);
     for (size_t k = 0; k < (size_t)N * H2; k++)
         if (!(Z2->data[k] > 0.0f))

@@ -9,8 +9,8 @@
  * regularization, and compare what it does on the training images and on the test images.
  * The lesson is lessons/4.4-regularization/README.md.
  *
- * The network is chapter 3.4's: X (N x D) -> W1, b1 -> ReLU (H units) -> dropout -> W2, b2 -> softmax (C classes).
- *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x C, b2 is 1 x C, Y (one-hot targets) is N x C.
+ * The network is chapter 3.4's: X (N x D) -> W1, b1 -> ReLU (H units) -> dropout -> W2, b2 -> softmax (K classes).
+ *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K, Y (one-hot targets) is N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and a training step allocates
  * nothing: its scratch is a KitMlpWork (harness/kit.h) and a mask matrix, made once before training.
@@ -33,6 +33,8 @@
  * dW has W's shape; dW may be NULL, and then only the penalty is returned. W does not change.
  * Example: W = [[1, -2], [0.5, 0]], dW = [[0.1, 0.2], [0.3, 0.4]], lambda = 0.01:
  *          returns 0.01 * (1 + 4 + 0.25 + 0) = 0.0525, and dW becomes [[0.12, 0.16], [0.31, 0.40]].
+ * In harness/course.h: Returns lambda * sum W^2 (summed in double) and adds its gradient 2 lambda W to dW
+ *     (accumulates; dW may be NULL: penalty only).
  */
 float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
 {
@@ -53,10 +55,10 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
 }
 
 /*
- * dropout: inverted dropout of the activations A (R x C), in training or in evaluation mode.
+ * dropout: inverted dropout of the activations A (rows x cols), in training or in evaluation mode.
  * Training (training != 0): every unit is dropped with probability rate and kept otherwise, and
  * the kept ones are scaled by 1 / (1 - rate) so that the expected value of each output is its input:
- *   for every element k of A, in row-major order (k = 0, 1, ..., R*C - 1):
+ *   for every element k of A, in row-major order (k = 0, 1, ..., rows*cols - 1):
  *       u = kit_rng_uniform(rng)                      exactly one draw per element
  *       mask[k] = u >= rate ? 1 / (1 - rate) : 0      kept with probability 1 - rate
  *       out[k]  = A[k] * mask[k]
@@ -69,16 +71,19 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda)
  *          the draws are 0.0459, 0.1302, 0.9726, 0.6197, 0.2935, 0.5081, 0.5448, 0.6130, so
  *          mask = [[0, 0, 2, 2], [0, 2, 2, 2]] and out = [[0, 0, 6, 8], [0, 12, 14, 16]];
  *          in evaluation mode out = A and mask = [[1, 1, 1, 1], [1, 1, 1, 1]].
+ * In harness/course.h: Inverted dropout: in training, one kit_rng_uniform draw u per element in row-major order,
+ *     mask = (u >= rate ? 1 / (1 - rate) : 0), out = A * mask; in evaluation (training 0) out = A and mask = 1, rng
+ *     unused; out and mask overwritten, out may be A; rate in [0, 1).
  */
 void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int training, KitRng *rng)
 {
     /* SOLUTION BEGIN */
-    int R = A->rows, C = A->cols;
-    kit_require_shape(out, R, C, "dropout: out");
-    kit_require_shape(mask, R, C, "dropout: mask");
+    int rows = A->rows, cols = A->cols;
+    kit_require_shape(out, rows, cols, "dropout: out");
+    kit_require_shape(mask, rows, cols, "dropout: mask");
     if (!(rate >= 0.0f && rate < 1.0f))
         kit_fatal("dropout: rate %g; expected a probability in [0, 1)", rate);
-    size_t n = (size_t)R * C;
+    size_t n = (size_t)rows * cols;
     if (!training) { /* evaluation: the identity */
         for (size_t k = 0; k < n; k++) {
             mask->data[k] = 1.0f;
@@ -101,12 +106,12 @@ void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int trainin
  * The batch is in work->X (m x D) and work->labels (m x 1), where m = work->X.rows (the caller has set
  * it with kit_mlp_work_rows). mask has H columns and at least m rows; its first m rows receive this
  * step's dropout mask. In order:
- *   1. work->Y = one_hot(work->labels)                              (m x C)
+ *   1. work->Y = one_hot(work->labels)                              (m x K)
  *   2. work->Z1 = X W1 + b1 (linear_layer), work->A1 = relu(Z1)      (m x H)
  *   3. dropout(&work->A1, &batch_mask, &work->A1, rate, 1, rng)     in place: A1 now holds the dropped
  *      where batch_mask = (Matrix){m, H, mask->data}, the first       activations relu(Z1) * mask; Z1
  *      m rows of mask (a header over the same memory, no copy)       keeps the scores for relu'(Z1)
- *   4. work->Z2 = A1 W2 + b2, work->A2 = softmax(Z2)                 (m x C)
+ *   4. work->Z2 = A1 W2 + b2, work->A2 = softmax(Z2)                 (m x K)
  *   5. loss = cross_entropy(work->A2, work->Y)
  *   6. the backward pass of chapter 3.4 through the dropped layer (cblas_sgemm for the products):
  *        dZ2 = (A2 - Y) / m,  dW2 = A1^T dZ2 (A1 the dropped activations),  db2 = column sums of dZ2
@@ -122,13 +127,16 @@ void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int trainin
  *          with lambda 0.1, rate 0.5 and rng seeded with 7: mask = [[0, 0, 2, 2], [0, 2, 2, 2]], and the step
  *          returns 4.0053: cross-entropy 1.6803, plus 0.1 * sum W1^2 = 0.6000, plus 0.1 * sum W2^2 = 1.7250
  *          (see the demo).
+ * In harness/course.h: train_mlp_step with dropout (rate) on the hidden activations and L2 (lambda) on W1 and W2,
+ *     the step's mask in the first m rows of mask (at least m x H); returns the batch's cross-entropy plus the
+ *     penalty, before the update.
  */
 float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, Matrix *mask,
                                  float lr, float lambda, float rate, KitRng *rng)
 {
     /* SOLUTION BEGIN */
     KitMlpWork *w = work;
-    int m = w->X.rows, D = w->X.cols, H = W1->cols, C = W2->cols;
+    int m = w->X.rows, D = w->X.cols, H = W1->cols, K = W2->cols;
     if (mask->cols != H || mask->rows < m)
         kit_fatal("train_mlp_step_regularized: mask is %d x %d; expected %d columns and at least %d rows", mask->rows,
                   mask->cols, H, m);
@@ -143,19 +151,19 @@ float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2,
     float loss = cross_entropy(&w->A2, &w->Y);
     /* backward: dZ2 = (A2 - Y) / m */
     float inverse_m = 1.0f / (float)m;
-    for (size_t k = 0; k < (size_t)m * C; k++)
+    for (size_t k = 0; k < (size_t)m * K; k++)
         w->dZ2.data[k] = (w->A2.data[k] - w->Y.data[k]) * inverse_m;
-    /* dW2 = A1^T dZ2 with A1 the dropped activations: (H x m)(m x C) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, C, m, 1.0f, w->A1.data, H, w->dZ2.data, C, 0.0f,
-                w->dW2.data, C);
-    for (int c = 0; c < C; c++) {
+    /* dW2 = A1^T dZ2 with A1 the dropped activations: (H x m)(m x K) */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, m, 1.0f, w->A1.data, H, w->dZ2.data, K, 0.0f,
+                w->dW2.data, K);
+    for (int c = 0; c < K; c++) {
         float sum = 0.0f;
         for (int i = 0; i < m; i++)
-            sum += w->dZ2.data[(size_t)i * C + c];
+            sum += w->dZ2.data[(size_t)i * K + c];
         w->db2.data[c] = sum;
     }
-    /* dZ1 = (dZ2 W2^T) * mask * relu'(Z1): (m x C)(C x H), then dropout's backward and ReLU's */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, H, C, 1.0f, w->dZ2.data, C, W2->data, C, 0.0f,
+    /* dZ1 = (dZ2 W2^T) * mask * relu'(Z1): (m x K)(K x H), then dropout's backward and ReLU's */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, H, K, 1.0f, w->dZ2.data, K, W2->data, K, 0.0f,
                 w->dZ1.data, H);
     for (size_t k = 0; k < (size_t)m * H; k++)
         w->dZ1.data[k] = w->Z1.data[k] > 0.0f ? w->dZ1.data[k] * batch_mask.data[k] : 0.0f;
