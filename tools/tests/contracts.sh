@@ -26,7 +26,7 @@ comment_above() { # file function
 while read -r chapter folder; do
     [ -n "$chapter" ] || continue
     stub="lessons/$folder/exercise.c"
-    functions=$(awk -F' [|] ' -v ch="$chapter" '{gsub(/ /, "", $1)} $1 == ch {print $7}' grader/course.txt)
+    functions=$($GRADE chapters --functions | awk -v ch="$chapter" '$1 == ch {$1 = $2 = ""; print}')
     disagree=""
     : >"$SCRATCH/contracts-$chapter.log"
     for function in $functions; do
