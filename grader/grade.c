@@ -198,7 +198,9 @@ static int compile_program(const Run *run, const Chapter *chapter, const Args *a
         files[count++] = fixed[i];
     for (int i = 0; i < result->source_count; i++)
         files[count++] = result->sources[i];
-    char *key = options.coverage ? NULL : reuse_key(files, count, (const char *const *)args->items, args->count);
+    /* (--fresh makes it anew, as it computes everything else) */
+    char *key = options.coverage || options.fresh ? NULL
+                                                  : reuse_key(files, count, (const char *const *)args->items, args->count);
     char *key_path = format_string("%s.key", output);
     char *kept = read_file(key_path, 64);
     int status;

@@ -46,9 +46,37 @@ time_grade() { # runs, then the grade tool's arguments
         i=$((i + 1))
     done | median
 }
+# a learner's edit: chapter 1.2's exercise.c changed before each run (a comment added), chapter 1.1 unchanged
+time_edited() { # runs
+    mkdir -p "$out/edited"
+    j=0
+    while [ "$j" -lt "$1" ]; do
+        cp solutions/1.2-matrix-operations/exercise.c "$out/edited/exercise.c"
+        echo "/* edit $j at $(date +%s.%N) */" >>"$out/edited/exercise.c"
+        time_grade 1 --use "1.2=$out/edited/exercise.c" 1.2
+        j=$((j + 1))
+    done | median
+}
+# a new learner's first make grade: lessons/ as the kit ships it (every chapter its untouched stub), a build folder no
+# grading has used; it exits 1 (nothing passes yet)
+time_first() { # runs
+    k=0
+    while [ "$k" -lt "$1" ]; do
+        rm -rf "$out/first"
+        start=$(date +%s.%N)
+        status=0
+        $GRADE --build "$out/first" --color never >"$out/first.log" 2>&1 || status=$?
+        [ "$status" = 1 ] || { echo "the first make grade did not exit 1: see $out/first.log" >&2; exit 1; }
+        awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN {print a - b}'
+        k=$((k + 1))
+    done | median
+}
 full_runs=${KIT_BENCH_RUNS:-3}
 all=$(time_grade "$full_runs")
 one_fresh=$(time_grade 5 --fresh 1.2)
+one_edited=$(time_edited 5)
 one=$(time_grade 5 1.2)
+first=$(time_first 5)
 printf 'Grading every reference solution, memory checks included (median of %d): %.1f s (target: at most 120 s)\n' "$full_runs" "$all"
-printf 'Grading chapter 1.2 alone (no training; medians of 5): %.1f s while chapter 1.1, whose code it links, is unchanged since it passed; %.1f s grading 1.1 too (--fresh) (target: at most 3 s)\n' "$one" "$one_fresh"
+printf 'Grading chapter 1.2 alone (no training; medians of 5): %.2f s when nothing changed since it passed (target: at most 3 s); %.1f s after an edit of its exercise.c, chapter 1.1 unchanged (built again, run, under Valgrind and with the sanitizers); %.1f s computing everything, 1.1 too (--fresh)\n' "$one" "$one_edited" "$one_fresh"
+printf "A new learner's first make grade, every chapter its untouched stub (median of 5): %.2f s (target: at most 3 s)\n" "$first"
