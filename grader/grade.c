@@ -88,13 +88,6 @@ static void append_words(Args *args, const char *words)
     free(copy);
 }
 
-static void args_free(Args *args)
-{
-    for (int i = 0; i < args->count; i++)
-        free(args->items[i]);
-    free(args->items);
-    memset(args, 0, sizeof *args);
-}
 
 static int file_exists(const char *path)
 {
@@ -483,9 +476,7 @@ static char *locate_in_stack(const char *run_dir, const char *id, const ChapterR
         free(text);
         free(log_path);
     }
-    for (int i = 0; i < args.count; i++)
-        free(args.items[i]);
-    free(args.items);
+    args_free(&args);
     free(program);
     return found;
 }

@@ -210,6 +210,8 @@ void make_dirs(const char *path);
 void remove_tree(const char *path);
 char *read_file(const char *path, size_t cap);
 void args_add(Args *args, const char *word);
+/* Frees every word and the list, and empties it. */
+void args_free(Args *args);
 double now_seconds(void);
 char *find_program(const char *name);
 const char *describe_wait_status(int status);

@@ -144,7 +144,9 @@ int wait_until(pid_t pid, int *wstatus, double limit_seconds)
         if (done == pid)
             return 1;
         if (done < 0 && errno != EINTR) {
-            *wstatus = SPAWN_EXIT_NO_USER << 8; /* not our child any more: say it ended, as one that could not run */
+            /* not our child any more (reaped elsewhere): say it ended, with the status of a child that could not
+             * run (SPAWN_EXIT_NO_USER, 125) */
+            *wstatus = SPAWN_EXIT_NO_USER << 8;
             return 1;
         }
         if (seconds_now() - start > limit_seconds)

@@ -495,9 +495,7 @@ void sandbox_choose(const char *root, const char *build, int coverage)
         else
             reason = first_line_of(log_path);
         free(log_path);
-        for (int i = 0; i < args.count; i++)
-            free(args.items[i]);
-        free(args.items);
+        args_free(&args);
     }
     if (!sandbox.bubblewrap && strcmp(wanted, "bubblewrap") == 0)
         die("KIT_SANDBOX=bubblewrap, but bubblewrap cannot run here: %s", reason);
@@ -631,9 +629,7 @@ char *run_jobs(const char *dir, const Job *jobs, int count, const char *const *b
             done(i, problem, context);
         free(log_path);
         free(work_absolute);
-        for (int i = 0; i < args.count; i++)
-            free(args.items[i]);
-        free(args.items);
+        args_free(&args);
     }
     close(results_fd);
     remove_tree(work_root);
@@ -714,9 +710,7 @@ int run_isolated(char **argv, const char *log_path, double limit_seconds, const 
     if (!sandbox.bubblewrap && sandbox.drop)
         for (int i = 0; writes[i]; i++)
             give_tree(writes[i], getuid(), getgid());
-    for (int i = 0; i < args.count; i++)
-        free(args.items[i]);
-    free(args.items);
+    args_free(&args);
     return status;
 }
 

@@ -164,3 +164,11 @@ int list_names(const char *list, const char *word)
     }
     return 0;
 }
+
+void args_free(Args *args)
+{
+    for (int i = 0; i < args->count; i++)
+        free(args->items[i]);
+    free(args->items);
+    memset(args, 0, sizeof *args);
+}

@@ -8,10 +8,7 @@ while IFS=$'\t' read -r name expectation why; do
     dir="$SCRATCH/hostile/$name"
     sums_before=$(kit_sums)
     mkdir -p "$dir"
-    set -- $expectation
-    check=$1 want=$2
-    shift 2
-    text="$*"
+    case_expectation "$expectation"
     if ! $GRADE write-mutant --mutants-file grader/hostile/1.1.txt "$name" "$dir/exercise.c" 1.1 >"$dir/write.log" 2>&1; then
         fail "hostile code '$name' cannot be applied" "$dir/write.log"
         continue

@@ -72,3 +72,12 @@ expect_error() { # description, expected text, command...
         fail "$description: no '$want' in" "$SCRATCH/error.log"
     fi
 }
+
+# A case's expectation, from the first field of a mutants file's line ("caught-by" in grader/hostile/*.txt): the check,
+# the verdict it must get, then the text the report must show. Sets check, want and text.
+case_expectation() { # expectation
+    set -- $1
+    check=$1 want=$2
+    shift 2
+    text="$*"
+}

@@ -26,10 +26,7 @@ for mode in $modes; do
         ci_cases=$((ci_cases + 1))
         dir="$SCRATCH_PATH/hostile-ci/$mode/$name"
         mkdir -p "$dir/work/lessons/1.1-arrays" "$dir/work/lessons/$other_folder"
-        set -- $expectation
-        check=$1 want=$2
-        shift 2
-        text="$*"
+        case_expectation "$expectation"
         cp "solutions/$other_folder/exercise.c" "$dir/work/lessons/$other_folder/exercise.c"
         if ! $GRADE write-mutant --mutants-file grader/hostile/1.1-submission.txt "$name" \
             "$dir/work/lessons/1.1-arrays/exercise.c" 1.1 >"$dir/write.log" 2>&1; then

@@ -6,10 +6,7 @@ build="$SCRATCH/build"
 while IFS=$'\t' read -r name expectation why; do
     dir="$SCRATCH/$name"
     mkdir -p "$dir"
-    set -- $expectation
-    check=$1 want=$2
-    shift 2
-    text="$*"
+    case_expectation "$expectation"
     if ! $GRADE write-mutant --mutants-file grader/hostile/4.2.txt "$name" "$dir/exercise.c" 4.2 >"$dir/write.log" 2>&1; then
         fail "sanitizer case '$name' cannot be applied" "$dir/write.log"
         continue
