@@ -5,6 +5,9 @@ set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 GRADE=build/grader/grade
+# a make that a test runs is a new learner's or instructor's: it gets none of make test's own variables (T=, CH=),
+# which make passes down to every make below it through MAKEFLAGS
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 SCRATCH=${SCRATCH:?is set by tools/test.sh: the folder of this test}
 mkdir -p "$SCRATCH"
 SCRATCH_PATH=$(cd "$SCRATCH" && pwd) # the same, absolute
