@@ -157,6 +157,150 @@ static int match_block(const char *path, char **block, int block_line, int lengt
     return 0;
 }
 
+/* The mark of a paragraph whose figures come from somewhere other than the lesson's output blocks (a study over
+ * many seeds, a measurement of another program): "<!-- not from the output: where they come from -->". */
+#define NOT_FROM_OUTPUT "<!-- not from the output:"
+
+/* The length of the number that starts at s[i] (digits and dots, a dot not last), or 0 when s[i] does not start
+ * one: a digit not preceded by a letter, a digit, a dot or a minus sign in a word ("x2", "1e-3", "v1.2"). */
+static size_t number_at(const char *s, size_t i)
+{
+    if (!isdigit((unsigned char)s[i]) ||
+        (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '_' ||
+                   (s[i - 1] == '-' && i > 1 && isalnum((unsigned char)s[i - 2])))))
+        return 0;
+    size_t j = i;
+    while (isdigit((unsigned char)s[j]) || (s[j] == '.' && isdigit((unsigned char)s[j + 1])))
+        j++;
+    return j - i;
+}
+
+/* Is the number (length characters at s) a figure a run prints, that prose would quote from an output block:
+ * two or more decimals ("0.6931", "98.08"), a percentage with decimals ("97.5%"), or a ratio with one ("73.5x",
+ * "66.9 times")? Integers, "0.1" and chapter numbers ("4.3") are not. A version ("1.2.6") is not a number. */
+static int is_quoted_figure(const char *s, size_t length)
+{
+    const char *dot = memchr(s, '.', length);
+    if (dot == NULL || memchr(dot + 1, '.', length - (size_t)(dot + 1 - s)) != NULL)
+        return 0;
+    size_t decimals = length - (size_t)(dot + 1 - s);
+    const char *after = s + length;
+    if (decimals >= 2 || *after == '%')
+        return 1;
+    return (*after == 'x' && !isalnum((unsigned char)after[1])) || strncmp(after, " times", 6) == 0;
+}
+
+/* Does text print the figure (a number with decimals), itself or to more decimals that round to it (27.6667 for
+ * 27.67)? */
+static int text_prints_figure(const char *text, const char *figure)
+{
+    const char *dot = strchr(figure, '.');
+    int decimals = dot ? (int)strlen(dot + 1) : 0;
+    for (size_t i = 0; text[i]; i++) {
+        size_t length = number_at(text, i);
+        if (length == 0)
+            continue;
+        const char *its_dot = memchr(text + i, '.', length);
+        int its_decimals = its_dot ? (int)(length - (size_t)(its_dot + 1 - (text + i))) : 0;
+        if (its_decimals >= decimals) {
+            char *rounded = format_string("%.*f", decimals, strtod(text + i, NULL));
+            int same = strcmp(rounded, figure) == 0;
+            free(rounded);
+            if (same)
+                return 1;
+        }
+        i += length - 1;
+    }
+    return 0;
+}
+
+/* Removes from line (in place) what is not prose: `code` spans, $math$ and HTML comments. */
+static void blank_non_prose(char *line)
+{
+    const char *pairs[][2] = {{"`", "`"}, {"$", "$"}, {"<!--", "-->"}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        char *open;
+        while ((open = strstr(line, pairs[k][0])) != NULL) {
+            char *close = strstr(open + strlen(pairs[k][0]), pairs[k][1]);
+            char *end = close ? close + strlen(pairs[k][1]) : open + strlen(open);
+            memset(open, ' ', (size_t)(end - open));
+        }
+    }
+}
+
+/*
+ * Checks that every figure the prose quotes (is_quoted_figure) is printed in one of the lesson's output blocks,
+ * itself or to more decimals that round to it, so that the prose cannot say 82.44% where the output above it says
+ * 82.92%. The output blocks are checked against the demo, so the prose is too. A paragraph marked NOT_FROM_OUTPUT
+ * is exempt; code, math and HTML comments are not prose. Returns 1, or prints each figure not found (file:line)
+ * and returns 0.
+ */
+static int check_prose_figures(const char *path, char **lines, int count)
+{
+    /* every output block's lines, joined */
+    size_t size = 1;
+    for (int i = 0; i < count; i++)
+        size += strlen(lines[i]) + 1;
+    char *output = allocate(size);
+    output[0] = '\0';
+    for (int i = 0, in_output = 0, in_fence = 0; i < count; i++) {
+        if (strncmp(lines[i], "```", 3) == 0) {
+            in_output = !in_fence && strncmp(lines[i], "```output", 9) == 0;
+            in_fence = !in_fence;
+            continue;
+        }
+        if (in_output)
+            strcat(strcat(output, lines[i]), "\n");
+    }
+    int ok = 1;
+    for (int i = 0, in_fence = 0, in_math = 0; i < count; i++) {
+        if (strncmp(lines[i], "```", 3) == 0) {
+            in_fence = !in_fence;
+            continue;
+        }
+        if (strcmp(lines[i], "$$") == 0) {
+            in_math = !in_math;
+            continue;
+        }
+        if (in_fence || in_math || lines[i][0] == '\0')
+            continue;
+        /* the paragraph this line belongs to: exempt when marked */
+        int first = i, last = i;
+        while (first > 0 && lines[first - 1][0] != '\0' && strncmp(lines[first - 1], "```", 3) != 0)
+            first--;
+        while (last + 1 < count && lines[last + 1][0] != '\0' && strncmp(lines[last + 1], "```", 3) != 0)
+            last++;
+        int exempt = 0;
+        for (int k = first; k <= last && !exempt; k++)
+            exempt = strstr(lines[k], NOT_FROM_OUTPUT) != NULL;
+        if (exempt) {
+            i = last;
+            continue;
+        }
+        char *line = format_string("%s", lines[i]);
+        blank_non_prose(line);
+        for (size_t c = 0; line[c]; c++) {
+            size_t length = number_at(line, c);
+            if (length == 0)
+                continue;
+            if (is_quoted_figure(line + c, length)) {
+                char *number = format_string("%.*s", (int)length, line + c);
+                if (!text_prints_figure(output, number)) {
+                    printf("%s:%d: the prose quotes %s, which no output block of this lesson prints: quote what the "
+                           "output shows, or, for a figure from elsewhere, mark its paragraph %s WHERE -->\n",
+                           path, i + 1, number, NOT_FROM_OUTPUT);
+                    ok = 0;
+                }
+                free(number);
+            }
+            c += length - 1;
+        }
+        free(line);
+    }
+    free(output);
+    return ok;
+}
+
 /*
  * Checks one lesson: its front matter, and that every ```output block is, in order, a run of consecutive lines of
  * what the demo printed (demo_output; NULL for a lesson without a demo), and every ```output fashion-mnist block,
@@ -195,7 +339,10 @@ int check_lesson_text(const Chapter *chapter, const char *path, char *demo_outpu
         i = end;
     }
     if (ok)
-        printf("%s: front matter and %d output block%s match\n", path, blocks, blocks == 1 ? "" : "s");
+        ok = check_prose_figures(path, lines, count);
+    if (ok)
+        printf("%s: front matter, %d output block%s and the figures the prose quotes match\n", path, blocks,
+               blocks == 1 ? "" : "s");
     free(lines);
     free(demo.lines);
     free(fashion.lines);

