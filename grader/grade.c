@@ -1303,12 +1303,20 @@ static char *build_demo(const Run *run, const Chapter *chapter)
     return program;
 }
 
-/* Builds the chapter's demo and runs it in place of this process. */
+/* Builds the chapter's demo and runs it in place of this process, as the lesson checker runs it: with one OpenBLAS
+ * thread unless OPENBLAS_NUM_THREADS says otherwise (with two, sums split across threads round differently, and a
+ * training run drifts from the figures the lesson shows). */
 static int run_demo(const Run *run, const Chapter *chapter)
 {
     char *program = build_demo(run, chapter);
     if (program == NULL)
         return 1;
+    if (getenv("OPENBLAS_NUM_THREADS") == NULL) {
+        setenv("OPENBLAS_NUM_THREADS", "1", 1);
+        fprintf(stderr, "(the demo runs with one OpenBLAS thread, as the lesson's output was made; "
+                        "OPENBLAS_NUM_THREADS=2 make run CH=%s uses two: faster, with the last digits of "
+                        "some results different)\n", chapter->id);
+    }
     char *argv[] = {program, NULL};
     execv(program, argv);
     die("cannot run %s: %s", program, strerror(errno));
