@@ -84,3 +84,10 @@ case_expectation() { # expectation
     shift 2
     text="$*"
 }
+
+# Headless Chromium with a profile of its own in $SCRATCH and its log on stderr: chromium_headless ARGS...
+chromium_headless() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+        --user-data-dir="$SCRATCH/chromium-profile" --enable-logging=stderr --v=0 "$@"
+}

@@ -9,14 +9,9 @@ if command -v chromium >/dev/null 2>&1; then
     (cd "$copy" && build/grader/grade demo 2.2 --from solutions && # it draws build/pictures/2.2-learning-rates.png
         build/grader/grade --from solutions --no-memcheck --skip-training --html "$SCRATCH_PATH/report.html" \
             --color never) >"$SCRATCH/grade.log" 2>&1
-    chromium_flags="--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run
-        --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
-        --user-data-dir=$SCRATCH/chromium-profile --enable-logging=stderr --v=0"
-    # shellcheck disable=SC2086
-    timeout 120 chromium $chromium_flags --window-size=1280,2400 --screenshot="$SCRATCH/report.png" \
-        "file://$SCRATCH_PATH/report.html" >"$SCRATCH/chromium.log" 2>&1
-    # shellcheck disable=SC2086
-    timeout 120 chromium $chromium_flags --dump-dom "file://$SCRATCH_PATH/report.html" >"$SCRATCH/dom.html" 2>>"$SCRATCH/chromium.log"
+    chromium_headless --window-size=1280,2400 --screenshot="$SCRATCH/report.png" "file://$SCRATCH_PATH/report.html" \
+        >"$SCRATCH/chromium.log" 2>&1
+    chromium_headless --dump-dom "file://$SCRATCH_PATH/report.html" >"$SCRATCH/dom.html" 2>>"$SCRATCH/chromium.log"
     size=$(stat -c %s "$SCRATCH/report.png" 2>/dev/null || echo 0)
     console=$(grep -Ei 'CONSOLE|Uncaught|ERR_FILE' "$SCRATCH/chromium.log" | head -3)
     if [ "$size" -gt 30000 ] && [ -z "$console" ] && grep -q 'Getting Started with Arrays' "$SCRATCH/dom.html" &&
