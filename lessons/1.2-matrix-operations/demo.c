@@ -84,6 +84,38 @@ int main(void)
     printf("cos(A, zero vector) = %.4f (our convention: a zero vector has no direction)\n",
            cosine_similarity(&A, &zero));
 
+    kit_section("Two examples to check by hand");
+    const float three_four[] = {3, 4}, diagonal[] = {1, 1};
+    Matrix v34 = kit_matrix_from(1, 2, three_four), d11 = kit_matrix_from(1, 2, diagonal);
+    printf("|[3, 4]| = %.4f   (the square root of 3 * 3 + 4 * 4 = 25)\n", vector_norm(&v34));
+    printf("a = [1, 0], b = [1, 1]:   a . b = %.0f   |a| = %.4f   |b| = %.4f\n", dot_product(&u, &d11),
+           vector_norm(&u), vector_norm(&d11));
+    printf("cos(a, b) = %.4f   1 / sqrt(2) = %.4f   angle %.1f degrees\n", cosine_similarity(&u, &d11),
+           1.0 / sqrt(2.0), angle_degrees(&u, &d11));
+
+    kit_section("Dot products as scores: dividing by sqrt(d)");
+    const int pairs = 1000, sizes[] = {4, 64, 1024};
+    KitRng score_rng;
+    kit_rng_seed(&score_rng, 1);
+    printf("%d random pairs of vectors q, k of d elements each, every element normal with mean 0 and std 1\n", pairs);
+    printf("%6s %14s %24s\n", "d", "std of q . k", "std of q . k / sqrt(d)");
+    for (int size = 0; size < 3; size++) {
+        int d = sizes[size];
+        Matrix query = kit_matrix_create(1, d), key = kit_matrix_create(1, d);
+        double sum = 0.0, sum_squares = 0.0;
+        for (int p = 0; p < pairs; p++) {
+            kit_matrix_fill_normal(&query, &score_rng, 0, 1);
+            kit_matrix_fill_normal(&key, &score_rng, 0, 1);
+            double score = dot_product(&query, &key);
+            sum += score;
+            sum_squares += score * score;
+        }
+        double mean = sum / pairs, std = sqrt(sum_squares / pairs - mean * mean);
+        printf("%6d %14.2f %24.2f\n", d, std, std / sqrt((double)d));
+        kit_matrix_free(&query);
+        kit_matrix_free(&key);
+    }
+
     kit_section("Matrix multiplication with three loops: matrix_multiply_loops");
     const float x_values[] = {1, 2, 3, 4, 5, 6}, w_values[] = {7, 8, 9, 10, 11, 12};
     Matrix X = kit_matrix_from(2, 3, x_values), W = kit_matrix_from(3, 2, w_values);
@@ -157,7 +189,7 @@ int main(void)
     kit_matrix_print("Z = XW + b: one row per example, one column per neuron", &layer_Z, 2);
     printf("Z[0][0] = 1 * 0.50 + 2 * 1.50 + 0.10 = %.2f\n", layer_Z.data[0]);
 
-    Matrix *all_matrices[] = {&A, &B, &C, &u, &A2, &zero, &X, &W, &Z_loops, &Z_blas, &WT, &XT, &ZT, &WTXT,
+    Matrix *all_matrices[] = {&A, &B, &C, &u, &A2, &zero, &v34, &d11, &X, &W, &Z_loops, &Z_blas, &WT, &XT, &ZT, &WTXT,
                               &big_X, &big_W, &big_loops, &big_blas, &layer_X, &layer_W, &layer_b, &layer_Z};
     for (size_t i = 0; i < sizeof all_matrices / sizeof all_matrices[0]; i++)
         kit_matrix_free(all_matrices[i]);
