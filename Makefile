@@ -14,6 +14,7 @@
 #   make test               the kit's own tests (instructors and CI), two at a time on two cores
 #   make test T=mutants CH=3.4   some of them (make test T=list names them), for some chapters
 #   make bench              the speed of the reference solutions and of grading, measured on this machine
+#   make figures            draw the lessons' figures of ideas again (tools/figures.c -> lessons/*/pictures/*.svg)
 #
 # Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
 # make mutate CH=x.y (the mutants of a reference solution that every check passes),
@@ -38,9 +39,10 @@ HARNESS_TESTS := $(wildcard harness/tests/*.c)
 GRADER_TESTS := $(wildcard grader/tests/*.c)
 GRADE := $(BUILD)/grader/grade
 MUTATE := $(BUILD)/grader/mutate
+FIGURES := $(BUILD)/tools/figures
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE) $(MUTATE)
 
-.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench fixtures stubs student coverage mutate new-lesson clean
+.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench figures fixtures stubs student coverage mutate new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -87,6 +89,11 @@ test: all
 
 bench: all
 	@KIT_CFLAGS="$(BASE_CFLAGS)" sh tools/bench.sh
+
+# the figures of ideas in the lessons are drawn by a program (so that they can be changed): commit what it writes
+figures: all
+	@$(MAKE) --no-print-directory -s $(FIGURES)
+	@$(FIGURES) lessons
 
 fixtures: all
 	$(INSTRUCTORS_ONLY)
@@ -153,6 +160,10 @@ $(GRADE): $(GRADER_OBJECTS) $(BUILD)/kit/libkit.a
 $(MUTATE): $(BUILD)/grader/mutate.o $(BUILD)/grader/course.o $(BUILD)/grader/util.o
 	$(CC) $(CFLAGS) -o $@ $^
 
+$(FIGURES): tools/figures.c $(BUILD)/kit/libkit.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iharness -o $@ tools/figures.c $(BUILD)/kit/libkit.a $(LDLIBS)
+
 $(BUILD)/tests/harness: $(HARNESS_TESTS) $(BUILD)/kit/libkit.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -o $@ $(HARNESS_TESTS) $(BUILD)/kit/libkit.a $(LDLIBS) $(shell pkg-config --libs criterion)
@@ -163,4 +174,4 @@ $(BUILD)/tests/grader: $(GRADER_TESTS) $(BUILD)/grader/judge.o $(BUILD)/grader/u
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iharness -Igrader -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 
--include $(wildcard $(BUILD)/kit/*.d $(BUILD)/grader/*.d)
+-include $(wildcard $(BUILD)/kit/*.d $(BUILD)/grader/*.d $(BUILD)/tools/*.d)

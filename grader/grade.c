@@ -1375,7 +1375,8 @@ static char *demo_output(const Run *run, const Chapter *chapter, const char *pat
 
 /* Every picture the lesson embeds, ![...](pictures/NAME), is a committed file lessons/<folder>/pictures/NAME that is
  * byte for byte what the demo just drew into build/pictures/NAME. Returns 1 when they all are; else says which is
- * not and how to mend it, and returns 0. */
+ * not and how to mend it, and returns 0. Only the demos' pictures (.png) are checked here: the figures of ideas
+ * (.svg) are drawn by tools/figures.c, and make test T=figures checks them. */
 static int check_lesson_pictures(const Chapter *chapter, const char *path)
 {
     char *text = read_file(path, 0);
@@ -1383,6 +1384,8 @@ static int check_lesson_pictures(const Chapter *chapter, const char *path)
     for (const char *p = text ? strstr(text, "](pictures/") : NULL; p && ok; p = strstr(p + 1, "](pictures/")) {
         const char *name = p + strlen("](pictures/");
         int length = (int)strcspn(name, ")");
+        if (length < 4 || strncmp(name + length - 4, ".png", 4) != 0)
+            continue; /* not a picture the demo draws */
         char *committed = format_string("lessons/%s/pictures/%.*s", chapter->folder, length, name);
         char *drawn = format_string("build/pictures/%.*s", length, name);
         char *a = read_file(committed, 0), *b = read_file(drawn, 0);
