@@ -195,6 +195,7 @@ int main(void)
     int steps = 200;
     Matrix study[STUDY_RATES], plotted[STUDY_RATES];
     KitCurve curves[STUDY_RATES];
+    char names[STUDY_RATES][32];
     for (int r = 0; r < STUDY_RATES; r++) {
         study[r] = kit_matrix_create(1, steps);
         plotted[r] = kit_matrix_create(1, steps);
@@ -204,11 +205,14 @@ int main(void)
         /* the chart's top edge stands for every loss above 1000, inf and nan */
         for (int t = 0; t < steps; t++)
             plotted[r].data[t] = study[r].data[t] <= 1000.0f ? study[r].data[t] : INFINITY;
-        curves[r] = (KitCurve){plotted[r].data, steps};
+        snprintf(names[r], sizeof names[r], "lr %g", rates[r]);
+        curves[r] = (KitCurve){plotted[r].data, steps, names[r]};
     }
     char error[512];
     const char *path = kit_picture_path("2.2-learning-rates.png");
-    if (kit_plot_curves(path, curves, STUDY_RATES, 1, error, sizeof error) != 0)
+    const KitChart chart = {.title = "Gradient descent at four learning rates", .x_label = "step",
+                            .y_label = "loss before the step", .log_y = 1};
+    if (kit_plot_curves(path, &chart, curves, STUDY_RATES, error, sizeof error) != 0)
         printf("could not draw the chart: %s\n", error);
     else {
         /* the chart spans whole powers of ten around the finite values it shows */
