@@ -189,6 +189,17 @@ int main(void)
     printf("%-38s slope %.4f  intercept %.4f  loss %.4f\n", "the exact least-squares line (double)", slope2,
            intercept2, best_loss);
     printf("%-38s slope %.4f  intercept %.4f\n", "the true line", 2.0, 3.0);
+    char line_name[64], scatter_error[512];
+    snprintf(line_name, sizeof line_name, "gradient descent: y = %.2f x + %.2f", W.data[0], b.data[0]);
+    const KitScatter scatter = {U.data, v.data, N, "the 100 points", W.data[0], b.data[0], line_name};
+    const KitChart scatter_chart = {.title = "The second data set and the fitted line", .x_label = "x",
+                                    .y_label = "y"};
+    const char *scatter_path = kit_picture_path("2.2-fitted-line.png");
+    if (kit_plot_scatter(scatter_path, &scatter_chart, &scatter, scatter_error, sizeof scatter_error) != 0)
+        printf("could not draw the chart: %s\n", scatter_error);
+    else
+        printf("scatter plot: %s\n  %s: the 100 points\n  %s: the line gradient descent found\n", scatter_path,
+               kit_plot_color_names[0], kit_plot_color_names[1]);
 
     kit_section("The learning rate: four runs of 200 steps on the second data set");
     const float rates[STUDY_RATES] = {0.001f, 0.01f, 0.1f, 0.5f};
