@@ -40,6 +40,7 @@ typedef struct {
     int width, height;
     unsigned char *pixels;
     int clip_left, clip_top, clip_right, clip_bottom; /* the drawable pixels: left <= x < right, top <= y < bottom */
+    int below;                                        /* rows kept under a chart for its legend */
 } Canvas;
 
 static int canvas_create(Canvas *c, int width, int height)
@@ -50,6 +51,7 @@ static int canvas_create(Canvas *c, int width, int height)
         return -1;
     memset(c->pixels, 255, (size_t)width * (size_t)height * 3);
     c->clip_left = 0, c->clip_top = 0, c->clip_right = width, c->clip_bottom = height;
+    c->below = 0;
     return 0;
 }
 
@@ -262,7 +264,7 @@ static void frame_layout(Frame *f, const Canvas *c, const KitChart *chart)
     axis_ticks(&f->y, 6);
     int left = 12 + (chart->y_label && *chart->y_label ? GLYPH_TALL + 14 : 0) + widest_tick_label(&f->y) + TICK + 6;
     int top = chart->title && *chart->title ? 20 + GLYPH_TALL + 18 : 20;
-    int bottom = c->height - (TICK + 8 + GLYPH_TALL + 10 + (chart->x_label && *chart->x_label ? GLYPH_TALL + 14 : 0));
+    int bottom = c->height - c->below - (TICK + 8 + GLYPH_TALL + 10 + (chart->x_label && *chart->x_label ? GLYPH_TALL + 14 : 0));
     f->left = left, f->top = top, f->bottom = bottom;
     f->right = c->width - 30;
     f->y.from = bottom - 1, f->y.to = top;
@@ -311,15 +313,18 @@ static void frame_draw(Canvas *c, const Frame *f, const KitChart *chart)
         draw_text_centered(c, center, 20, chart->title, TEXT, black);
     }
     if (chart->x_label && *chart->x_label)
-        draw_text_centered(c, (f->left + f->right) / 2, c->height - 14 - GLYPH_TALL, chart->x_label, TEXT, ink);
+        draw_text_centered(c, (f->left + f->right) / 2, c->height - c->below - 14 - GLYPH_TALL, chart->x_label, TEXT,
+                           ink);
     if (chart->y_label && *chart->y_label)
         draw_text_up(c, 12, (f->top + f->bottom) / 2 + text_width(chart->y_label, TEXT) / 2, chart->y_label, TEXT, ink);
 }
 
 /* The legend: a box with a short line of each named entry's colour and its name, in the corner of the plot area
- * where the fewest drawn pixels lie under it. */
-static void draw_legend(Canvas *c, const Frame *f, const char *const *names, const unsigned char *const *colors,
-                        const int *as_dot, int count)
+ * where the fewest drawn pixels lie under it, or under the chart when the canvas keeps rows there (c->below).
+ * Returns 0 when it is drawn (or there is nothing to draw); when it would hide part of a curve in every corner and
+ * may_move is set, draws nothing and returns the rows it needs under the chart. */
+static int draw_legend(Canvas *c, const Frame *f, const char *const *names, const unsigned char *const *colors,
+                       const int *as_dot, int count, int may_move)
 {
     int widest = 0, shown = 0;
     for (int k = 0; k < count; k++)
@@ -329,7 +334,7 @@ static void draw_legend(Canvas *c, const Frame *f, const char *const *names, con
             shown++;
         }
     if (shown == 0)
-        return;
+        return 0;
     int row = GLYPH_TALL + 10, sample = 28;
     int width = 10 + sample + 8 + widest + 12, height = 8 + shown * row;
     int margin = 10;
@@ -349,7 +354,11 @@ static void draw_legend(Canvas *c, const Frame *f, const char *const *names, con
         if (best_covered < 0 || covered < best_covered)
             best = k, best_covered = covered;
     }
+    if (may_move && best_covered > 0)
+        return height + 12;
     int left = lefts[best], top = tops[best];
+    if (c->below > 0)
+        left = (f->left + f->right - width) / 2, top = c->height - c->below;
     fill_rect(c, left, top, width, height, white);
     rect_outline(c, left, top, width, height, legend_border);
     int y = top + 9;
@@ -364,6 +373,7 @@ static void draw_legend(Canvas *c, const Frame *f, const char *const *names, con
         draw_text(c, left + 10 + sample + 8, y, names[k], TEXT, ink);
         y += row;
     }
+    return 0;
 }
 
 /* ---- writing PNG files --------------------------------------------------------- */
@@ -520,37 +530,45 @@ int kit_plot_curves(const char *path, const KitChart *chart, const KitCurve *cur
     f.y = (Axis){.low = low, .high = high, .log = chart->log_y};
     f.x = (Axis){.low = chart->x_first, .high = chart->x_first + x_step * (longest > 1 ? longest - 1 : 1)};
 
-    Canvas c;
-    if (canvas_create(&c, CHART_WIDTH, CHART_HEIGHT) != 0)
-        return fail(error, error_size, "%s: out of memory", path);
-    frame_layout(&f, &c, chart);
-    frame_draw(&c, &f, chart);
-    clip(&c, f.left, f.top, f.right, f.bottom);
-    for (int k = 0; k < curve_count; k++) {
-        int previous_x = 0, previous_y = 0;
-        for (int i = 0; i < curves[k].count; i++) {
-            double v = curves[k].values[i];
-            if (chart->log_y)
-                v = v > 0 ? log10(v) : (v == 0 ? low : NAN);
-            /* a value above the range (or inf or NaN: a diverging run) is drawn at the top edge */
-            if (!isfinite(v))
-                v = high;
-            v = fmin(fmax(v, low), high);
-            int x = (int)lround(axis_pixel(&f.x, chart->x_first + x_step * i));
-            int y = (int)lround(axis_pixel(&f.y, v));
-            if (i > 0)
-                line(&c, previous_x, previous_y, x, y, palette[k], 2);
-            else
-                fill_rect(&c, x, y, 2, 2, palette[k]);
-            previous_x = x, previous_y = y;
-        }
-    }
-    unclip(&c);
     const char *names[KIT_PLOT_MAX_CURVES];
     const unsigned char *colors[KIT_PLOT_MAX_CURVES];
     for (int k = 0; k < curve_count; k++)
         names[k] = curves[k].name, colors[k] = palette[k];
-    draw_legend(&c, &f, names, colors, NULL, curve_count);
+    Canvas c;
+    /* drawn once with the legend inside; again, taller, with the legend under it when it would hide a curve */
+    for (int below = 0;;) {
+        if (canvas_create(&c, CHART_WIDTH, CHART_HEIGHT + below) != 0)
+            return fail(error, error_size, "%s: out of memory", path);
+        c.below = below;
+        frame_layout(&f, &c, chart);
+        frame_draw(&c, &f, chart);
+        clip(&c, f.left, f.top, f.right, f.bottom);
+        for (int k = 0; k < curve_count; k++) {
+            int previous_x = 0, previous_y = 0;
+            for (int i = 0; i < curves[k].count; i++) {
+                double v = curves[k].values[i];
+                if (chart->log_y)
+                    v = v > 0 ? log10(v) : (v == 0 ? low : NAN);
+                /* a value above the range (or inf or NaN: a diverging run) is drawn at the top edge */
+                if (!isfinite(v))
+                    v = high;
+                v = fmin(fmax(v, low), high);
+                int x = (int)lround(axis_pixel(&f.x, chart->x_first + x_step * i));
+                int y = (int)lround(axis_pixel(&f.y, v));
+                if (i > 0)
+                    line(&c, previous_x, previous_y, x, y, palette[k], 2);
+                else
+                    fill_rect(&c, x, y, 2, 2, palette[k]);
+                previous_x = x, previous_y = y;
+            }
+        }
+        unclip(&c);
+        int needed = draw_legend(&c, &f, names, colors, NULL, curve_count, below == 0);
+        if (needed == 0)
+            break;
+        free(c.pixels);
+        below = needed;
+    }
     return finish(path, &c, error, error_size);
 }
 
@@ -590,27 +608,34 @@ int kit_plot_scatter(const char *path, const KitChart *chart, const KitScatter *
     KitChart linear = *chart;
     linear.log_y = 0;
 
-    Canvas c;
-    if (canvas_create(&c, CHART_WIDTH, CHART_HEIGHT) != 0)
-        return fail(error, error_size, "%s: out of memory", path);
-    frame_layout(&f, &c, &linear);
-    frame_draw(&c, &f, &linear);
-    clip(&c, f.left, f.top, f.right, f.bottom);
-    for (int i = 0; i < scatter->count; i++)
-        if (isfinite(scatter->x[i]) && isfinite(scatter->y[i]))
-            dot(&c, (int)lround(axis_pixel(&f.x, scatter->x[i])), (int)lround(axis_pixel(&f.y, scatter->y[i])), 3,
-                palette[0]);
-    if (has_line) {
-        double x0 = f.x.low, x1 = f.x.high;
-        line(&c, (int)lround(axis_pixel(&f.x, x0)), (int)lround(axis_pixel(&f.y, scatter->slope * x0 + scatter->intercept)),
-             (int)lround(axis_pixel(&f.x, x1)), (int)lround(axis_pixel(&f.y, scatter->slope * x1 + scatter->intercept)),
-             palette[1], 3);
-    }
-    unclip(&c);
     const char *names[2] = {scatter->points_name, has_line ? scatter->line_name : NULL};
     const unsigned char *colors[2] = {palette[0], palette[1]};
     const int as_dot[2] = {1, 0};
-    draw_legend(&c, &f, names, colors, as_dot, 2);
+    Canvas c;
+    for (int below = 0;;) { /* as in kit_plot_curves: the legend under the chart when it would hide a point */
+        if (canvas_create(&c, CHART_WIDTH, CHART_HEIGHT + below) != 0)
+            return fail(error, error_size, "%s: out of memory", path);
+        c.below = below;
+        frame_layout(&f, &c, &linear);
+        frame_draw(&c, &f, &linear);
+        clip(&c, f.left, f.top, f.right, f.bottom);
+        for (int i = 0; i < scatter->count; i++)
+            if (isfinite(scatter->x[i]) && isfinite(scatter->y[i]))
+                dot(&c, (int)lround(axis_pixel(&f.x, scatter->x[i])), (int)lround(axis_pixel(&f.y, scatter->y[i])), 3,
+                    palette[0]);
+        if (has_line) {
+            double x0 = f.x.low, x1 = f.x.high;
+            line(&c, (int)lround(axis_pixel(&f.x, x0)), (int)lround(axis_pixel(&f.y, scatter->slope * x0 + scatter->intercept)),
+                 (int)lround(axis_pixel(&f.x, x1)), (int)lround(axis_pixel(&f.y, scatter->slope * x1 + scatter->intercept)),
+                 palette[1], 3);
+        }
+        unclip(&c);
+        int needed = draw_legend(&c, &f, names, colors, as_dot, 2, below == 0);
+        if (needed == 0)
+            break;
+        free(c.pixels);
+        below = needed;
+    }
     return finish(path, &c, error, error_size);
 }
 

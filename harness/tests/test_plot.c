@@ -168,6 +168,24 @@ Test(plot, a_chart_has_its_title_labels_numbers_and_legend, .init = make_scratch
     free(a.rgb), free(b.rgb);
 }
 
+Test(plot, a_legend_that_would_hide_a_curve_goes_under_the_chart, .init = make_scratch, .fini = remove_scratch)
+{
+    float zigzag[60];
+    for (int i = 0; i < 60; i++)
+        zigzag[i] = (float)(i % 2) * 100.0f; /* up and down across the whole chart: no corner is free */
+    KitCurve curve = {zigzag, 60, "zigzag"};
+    KitChart chart = {.x_label = "x"};
+    char error[256];
+    const char *path = scratch_path("zigzag.png");
+    cr_assert_eq(kit_plot_curves(path, &chart, &curve, 1, error, sizeof error), 0, "%s", error);
+    Picture p = read_picture(path);
+    cr_assert_gt(p.height, 500, "the chart grows to hold the legend under it");
+    cr_assert_gt(count_color(&p, 0, 500 - 28, p.width, 14, INK), 20, "the x label stays where it was");
+    cr_assert_gt(count_color(&p, 0, 500, p.width, p.height - 500, INK), 20, "the legend's name is under the chart");
+    cr_assert_geq(count_color(&p, 0, 500, p.width, p.height - 500, BLUE), 28 * 3, "with its line of the curve's colour");
+    free(p.rgb);
+}
+
 Test(plot, a_diverging_value_is_drawn_at_the_top_edge, .init = make_scratch, .fini = remove_scratch)
 {
     make_curves();
