@@ -166,8 +166,9 @@ typedef struct {
 /* The colour of curve k, to print in a legend: "blue", "orange", "green", "red", ... */
 extern const char *const kit_plot_color_names[KIT_PLOT_MAX_CURVES];
 
-/* Draws 1 to KIT_PLOT_MAX_CURVES curves on one chart, in the colours of kit_plot_color_names, with a legend box
- * naming each curve, placed in the corner where it hides the least of them. The y axis spans the finite values
+/* Draws 1 to KIT_PLOT_MAX_CURVES curves on one 800 x 500 chart, in the colours of kit_plot_color_names, with a
+ * legend box naming each curve in a corner where it hides none of them (else under the chart, which grows taller
+ * for it). The y axis spans the finite values
  * (their powers of ten on a log axis); a value that is inf or NaN (a diverging run), or not positive on a log
  * axis, is drawn at the chart's top edge (0 on a log axis: at the bottom edge). */
 int kit_plot_curves(const char *path, const KitChart *chart, const KitCurve *curves, int curve_count,

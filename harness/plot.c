@@ -264,7 +264,8 @@ static void frame_layout(Frame *f, const Canvas *c, const KitChart *chart)
     axis_ticks(&f->y, 6);
     int left = 12 + (chart->y_label && *chart->y_label ? GLYPH_TALL + 14 : 0) + widest_tick_label(&f->y) + TICK + 6;
     int top = chart->title && *chart->title ? 20 + GLYPH_TALL + 18 : 20;
-    int bottom = c->height - c->below - (TICK + 8 + GLYPH_TALL + 10 + (chart->x_label && *chart->x_label ? GLYPH_TALL + 14 : 0));
+    int x_label_height = chart->x_label && *chart->x_label ? GLYPH_TALL + 14 : 0;
+    int bottom = c->height - c->below - (TICK + 8 + GLYPH_TALL + 10 + x_label_height);
     f->left = left, f->top = top, f->bottom = bottom;
     f->right = c->width - 30;
     f->y.from = bottom - 1, f->y.to = top;
@@ -625,9 +626,9 @@ int kit_plot_scatter(const char *path, const KitChart *chart, const KitScatter *
                     palette[0]);
         if (has_line) {
             double x0 = f.x.low, x1 = f.x.high;
-            line(&c, (int)lround(axis_pixel(&f.x, x0)), (int)lround(axis_pixel(&f.y, scatter->slope * x0 + scatter->intercept)),
-                 (int)lround(axis_pixel(&f.x, x1)), (int)lround(axis_pixel(&f.y, scatter->slope * x1 + scatter->intercept)),
-                 palette[1], 3);
+            double y0 = scatter->slope * x0 + scatter->intercept, y1 = scatter->slope * x1 + scatter->intercept;
+            line(&c, (int)lround(axis_pixel(&f.x, x0)), (int)lround(axis_pixel(&f.y, y0)),
+                 (int)lround(axis_pixel(&f.x, x1)), (int)lround(axis_pixel(&f.y, y1)), palette[1], 3);
         }
         unclip(&c);
         int needed = draw_legend(&c, &f, names, colors, as_dot, 2, below == 0);

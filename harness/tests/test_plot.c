@@ -157,7 +157,8 @@ Test(plot, a_chart_has_its_title_labels_numbers_and_legend, .init = make_scratch
     /* the band of the y label, "loss" turned upright (46 pixels tall), where the chart without it has numbers */
     cr_assert_gt(count_color(&a, 12, 0, 14, a.height, INK), 50, "the y label is written along the left edge");
     int label_height = ink_height(&a, 12, 14);
-    cr_assert(label_height >= 40 && label_height <= 46, "only the y label is in its band: %d pixels tall", label_height);
+    cr_assert(label_height >= 40 && label_height <= 46, "only the y label is in its band: %d pixels tall",
+              label_height);
     cr_assert_lt(ink_height(&b, 12, 14), 46, "without it, only a number may reach into that band");
     cr_assert_gt(count_color(&b, 0, 0, 100, b.height, INK), 50, "the y axis has numbers");
     cr_assert_gt(count_color(&b, 0, b.height - 60, b.width, 60, INK), 50, "the x axis has numbers");
@@ -182,7 +183,8 @@ Test(plot, a_legend_that_would_hide_a_curve_goes_under_the_chart, .init = make_s
     cr_assert_gt(p.height, 500, "the chart grows to hold the legend under it");
     cr_assert_gt(count_color(&p, 0, 500 - 28, p.width, 14, INK), 20, "the x label stays where it was");
     cr_assert_gt(count_color(&p, 0, 500, p.width, p.height - 500, INK), 20, "the legend's name is under the chart");
-    cr_assert_geq(count_color(&p, 0, 500, p.width, p.height - 500, BLUE), 28 * 3, "with its line of the curve's colour");
+    cr_assert_geq(count_color(&p, 0, 500, p.width, p.height - 500, BLUE), 28 * 3,
+                  "with its line of the curve's colour");
     free(p.rgb);
 }
 

@@ -138,8 +138,10 @@ int main(void)
         highest = fmaxf(highest, fmaxf(curve_bce_1[i], curve_bce_0[i]));
         lowest = fminf(lowest, fminf(fminf(curve_bce_1[i], curve_bce_0[i]), fminf(curve_sq_1[i], curve_sq_0[i])));
     }
-    const KitCurve curves[] = {{curve_bce_1, STEPS, "cross-entropy, y = 1"}, {curve_bce_0, STEPS, "cross-entropy, y = 0"},
-                               {curve_sq_1, STEPS, "squared error, y = 1"}, {curve_sq_0, STEPS, "squared error, y = 0"}};
+    const KitCurve curves[] = {{curve_bce_1, STEPS, "cross-entropy, y = 1"},
+                               {curve_bce_0, STEPS, "cross-entropy, y = 0"},
+                               {curve_sq_1, STEPS, "squared error, y = 1"},
+                               {curve_sq_0, STEPS, "squared error, y = 0"}};
     const KitChart chart = {.title = "The loss of one example", .x_label = "the predicted probability a",
                             .y_label = "loss", .x_first = 0.005f, .x_step = 0.005f};
     const char *path = kit_picture_path("2.1-losses.png");
