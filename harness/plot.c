@@ -211,13 +211,13 @@ static void tick_text(const Axis *a, double value, char *text, size_t size)
     snprintf(text, size, "%.*f", decimals, value);
 }
 
-/* The width of the label of a tick, a power of ten on a log axis: "10" and a raised exponent at half size. */
+/* The width of the label of a tick, a power of ten on a log axis: "10" and its exponent, raised. */
 static int tick_label_width(const Axis *a, double value)
 {
     char text[64];
     if (a->log) {
         snprintf(text, sizeof text, "%d", (int)lround(value));
-        return text_width("10", TEXT) + 2 + text_width(text, TEXT / 2 > 0 ? TEXT / 2 : 1);
+        return text_width("10", TEXT) + 2 + text_width(text, TEXT);
     }
     tick_text(a, value, text, sizeof text);
     return text_width(text, TEXT);
@@ -228,10 +228,9 @@ static void draw_tick_label(Canvas *c, const Axis *a, double value, int x, int y
 {
     char text[64];
     if (a->log) {
-        int small = TEXT / 2 > 0 ? TEXT / 2 : 1;
-        draw_text(c, x, y, "10", TEXT, ink);
+        draw_text(c, x, y + 3 * TEXT / 2, "10", TEXT, ink);
         snprintf(text, sizeof text, "%d", (int)lround(value));
-        draw_text(c, x + text_width("10", TEXT) + 2, y - 3 * small, text, small, ink);
+        draw_text(c, x + text_width("10", TEXT) + 2, y - 3 * TEXT, text, TEXT, ink);
         return;
     }
     tick_text(a, value, text, sizeof text);
@@ -681,7 +680,7 @@ int kit_plot_images(const char *path, const KitImageGrid *grid, const Matrix *im
     int rows = (count + columns - 1) / columns;
     long long side_w = (long long)width * scale, side_h = (long long)height * scale;
     /* captions in the chart's text size when the widest fits under its picture, else in half that size */
-    int caption_scale = 0, caption_height = 0;
+    int caption_scale = 0, caption_height = 0, gap = GRID_GAP;
     char numbered[64];
     if (grid->captions || grid->numbered) {
         int widest = 0;
@@ -690,12 +689,16 @@ int kit_plot_images(const char *path, const KitImageGrid *grid, const Matrix *im
                 int w = text_width(caption(grid, t, numbered, sizeof numbered), 1);
                 widest = w > widest ? w : widest;
             }
-        caption_scale = (long long)widest * TEXT <= side_w + GRID_GAP ? TEXT : 1;
+        /* the chart's text size, the columns moved apart when a caption is wider than its picture (but half that
+         * size for captions over twice as wide), so that 8 pixels always part two captions */
+        caption_scale = (long long)widest * TEXT <= 2 * side_w ? TEXT : 1;
         caption_height = widest > 0 ? 6 + KIT_FONT_HEIGHT * caption_scale : 0;
+        if ((long long)widest * caption_scale + 8 > side_w + 2 + gap)
+            gap = (int)((long long)widest * caption_scale + 8 - side_w - 2);
     }
     int has_title = grid->title && *grid->title;
     long long title_height = has_title ? 12 + GLYPH_TALL + 10 : 0;
-    long long picture_width = GRID_GAP + columns * (side_w + 2 + GRID_GAP);
+    long long picture_width = gap + columns * (side_w + 2 + gap);
     long long picture_height = title_height + GRID_GAP + rows * (side_h + 2 + caption_height + GRID_GAP);
     if (has_title && picture_width < text_width(grid->title, TEXT) + 2 * GRID_GAP)
         picture_width = text_width(grid->title, TEXT) + 2 * GRID_GAP;
@@ -707,14 +710,14 @@ int kit_plot_images(const char *path, const KitImageGrid *grid, const Matrix *im
         return fail(error, error_size, "%s: out of memory", path);
     if (has_title)
         draw_text_centered(&c, c.width / 2, 12, grid->title, TEXT, black);
-    int grid_left = (int)(c.width - (columns * (side_w + 2 + GRID_GAP) - GRID_GAP)) / 2;
+    int grid_left = (int)(c.width - (columns * (side_w + 2 + gap) - gap)) / 2;
     for (int t = 0; t < count; t++) {
         const float *values = images->data + (size_t)t * tile;
         float low = INFINITY, high = -INFINITY;
         for (size_t k = 0; k < tile; k++)
             if (isfinite(values[k]))
                 low = fminf(low, values[k]), high = fmaxf(high, values[k]);
-        int left = grid_left + (int)((t % columns) * (side_w + 2 + GRID_GAP));
+        int left = grid_left + (int)((t % columns) * (side_w + 2 + gap));
         int top = (int)(title_height + GRID_GAP + (t / columns) * (side_h + 2 + caption_height + GRID_GAP));
         rect_outline(&c, left, top, (int)side_w + 2, (int)side_h + 2, frame_grey);
         for (int y = 0; y < height; y++)

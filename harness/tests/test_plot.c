@@ -351,12 +351,12 @@ Test(plot, captions_are_written_under_their_pictures, .init = make_scratch, .fin
     for (int k = 0; k < 32; k++)
         images.data[k] = (float)(k % 16);
     const char *captions[2] = {"7 as 2", NULL};
-    KitImageGrid grid = {.height = 4, .width = 4, .columns = 2, .scale = 10, .captions = captions};
+    KitImageGrid grid = {.height = 4, .width = 4, .columns = 2, .scale = 20, .captions = captions};
     char error[256];
     const char *path = scratch_path("captions.png");
     cr_assert_eq(kit_plot_images(path, &grid, &images, 2, error, sizeof error), 0, "%s", error);
     Picture p = read_picture(path);
-    enum { GAP = 12, W = 4 * 10 + 2 };
+    enum { GAP = 12, W = 4 * 20 + 2 }; /* "7 as 2" (70 pixels) fits under a picture: the gap stays 12 */
     int below = GAP + W; /* the first row under the pictures */
     cr_assert_gt(count_color(&p, GAP, below, W, p.height - below, INK), 30, "picture 0 has its caption");
     cr_assert_eq(count_color(&p, 2 * GAP + W, below, W, p.height - below, INK), 0, "picture 1 has none");
