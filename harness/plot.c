@@ -690,11 +690,11 @@ int kit_plot_images(const char *path, const KitImageGrid *grid, const Matrix *im
                 widest = w > widest ? w : widest;
             }
         /* the chart's text size, the columns moved apart when a caption is wider than its picture (but half that
-         * size for captions over twice as wide), so that 8 pixels always part two captions */
+         * size for captions over twice as wide), so that at least 18 pixels part two captions */
         caption_scale = (long long)widest * TEXT <= 2 * side_w ? TEXT : 1;
         caption_height = widest > 0 ? 6 + KIT_FONT_HEIGHT * caption_scale : 0;
-        if ((long long)widest * caption_scale + 8 > side_w + 2 + gap)
-            gap = (int)((long long)widest * caption_scale + 8 - side_w - 2);
+        if ((long long)widest * caption_scale + 18 > side_w + 2 + gap)
+            gap = (int)((long long)widest * caption_scale + 18 - side_w - 2);
     }
     int has_title = grid->title && *grid->title;
     long long title_height = has_title ? 12 + GLYPH_TALL + 10 : 0;
