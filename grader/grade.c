@@ -1408,10 +1408,11 @@ static int check_lesson_pictures(const Chapter *chapter, const char *path)
 /* The exit status of grade lesson for a lesson it could not check here (make test counts it as skipped). */
 #define LESSON_SKIPPED 3
 
-/* Checks a lesson text against what its demo (built from the reference solutions) prints now, or for the
- * introduction against the text in output_file. A lesson whose demo loads the data set shows in its ```output
- * blocks what the demo prints on MNIST, and in its ```output fashion-mnist blocks what it prints on Fashion-MNIST
- * (the data set of a learner offline); without MNIST here it is skipped, and says why. Returns 1 when the lesson
+/* Checks a lesson text against what its demo (built from the reference solutions) prints now, and every picture it
+ * embeds against what the demo draws now, or for the introduction against the text in output_file. A lesson whose
+ * demo loads the data set shows in its ```output blocks (and pictures) what the demo makes of MNIST, and in its
+ * ```output fashion-mnist blocks what it prints on Fashion-MNIST (the data set of a learner offline); without MNIST
+ * here it is skipped, and says why. Returns 1 when the lesson
  * matches, 0 when it does not, LESSON_SKIPPED when it cannot be checked here. */
 static int check_lesson(const Chapter *chapter, const char *output_file)
 {
@@ -1450,8 +1451,8 @@ static int check_lesson(const Chapter *chapter, const char *output_file)
                 free(output), free(path);
                 return 0;
             }
-        } else if ((output = demo_output(run, chapter, path, "")) == NULL) {
-            free(path);
+        } else if ((output = demo_output(run, chapter, path, "")) == NULL || !check_lesson_pictures(chapter, path)) {
+            free(output), free(path);
             return 0;
         }
     }

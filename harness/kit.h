@@ -140,10 +140,25 @@ int kit_idx_load_labels(Matrix *labels, const char *path, char *error, size_t er
 
 /* ---- pictures ---------------------------------------------------------- */
 
-/* One curve of a chart: count values, drawn left to right. */
+/* The pictures are PNG files drawn in the style of matplotlib's: a title, axis labels, axis numbers at round
+ * steps, light grid lines and a legend, in the kit's own bitmap font (printable ASCII). Each function returns 0,
+ * or -1 with a message in error that names the file (and the argument that is wrong). */
+
+/* What a chart says around its data. Any text may be NULL (then it is left out). */
+typedef struct {
+    const char *title;    /* above the chart */
+    const char *x_label;  /* under the x axis, e.g. "epoch" */
+    const char *y_label;  /* along the y axis, e.g. "loss" */
+    int log_y;            /* 1: a logarithmic y axis, numbered at powers of ten */
+    float x_first;        /* the x of each curve's first value (e.g. 1 for epoch 1, 0 for step 0) */
+    float x_step;         /* the x distance between two values; 0 means 1 */
+} KitChart;
+
+/* One curve of a chart: count values, the value i at x = x_first + i * x_step, and its name in the legend. */
 typedef struct {
     const float *values;
     int count;
+    const char *name;     /* NULL: the curve is not in the legend */
 } KitCurve;
 
 #define KIT_PLOT_MAX_CURVES 8
@@ -151,21 +166,50 @@ typedef struct {
 /* The colour of curve k, to print in a legend: "blue", "orange", "green", "red", ... */
 extern const char *const kit_plot_color_names[KIT_PLOT_MAX_CURVES];
 
-/* Draws the curves on one chart (a logarithmic y axis when log_scale is 1, grid lines at powers of ten) and
- * writes it as a PNG picture; values that are inf, NaN or off the chart are drawn at its top edge.
- * Returns 0, or -1 with a message in error that names the file. */
-int kit_plot_curves(const char *path, const KitCurve *curves, int curve_count, int log_scale,
+/* Draws 1 to KIT_PLOT_MAX_CURVES curves on one 800 x 500 chart, in the colours of kit_plot_color_names, with a
+ * legend box naming each curve in a corner where it hides none of them (else under the chart, which grows taller
+ * for it). The y axis spans the finite values
+ * (their powers of ten on a log axis); a value that is inf or NaN (a diverging run), or not positive on a log
+ * axis, is drawn at the chart's top edge (0 on a log axis: at the bottom edge). */
+int kit_plot_curves(const char *path, const KitChart *chart, const KitCurve *curves, int curve_count,
                     char *error, size_t error_size);
 
-/* Draws count grayscale pictures of height x width values side by side, columns_per_row to a row, and writes
- * them as one PNG: picture t is the height * width floats at images->data + t * height * width (row-major), so
- * the rows of a data set (28 x 28 = 784 values each) or the F feature maps of one row of a convolution's output
- * can be drawn as they are. Each picture is scaled on its own, its smallest value black and its largest white
- * (a constant picture is mid grey; NaN and inf are drawn red), every value becomes a scale x scale square, and
- * a 1-pixel blue line separates the pictures and frames the grid.
- * Returns 0, or -1 with a message in error that names the file (or the argument that is wrong). */
-int kit_plot_images(const char *path, const Matrix *images, int count, int height, int width, int columns_per_row,
-                    int scale, char *error, size_t error_size);
+/* Points and the straight line fitted to them, for kit_plot_scatter. */
+typedef struct {
+    const float *x, *y;       /* count points (x[i], y[i]) */
+    int count;
+    const char *points_name;  /* the points' name in the legend, or NULL */
+    float slope, intercept;   /* the line y = slope * x + intercept */
+    const char *line_name;    /* the line's name in the legend, or NULL */
+} KitScatter;
+
+/* Draws the points (blue dots) and the line (orange) across them on one chart; chart->log_y, x_first and x_step
+ * are not used (the axes span the points). */
+int kit_plot_scatter(const char *path, const KitChart *chart, const KitScatter *scatter, char *error,
+                     size_t error_size);
+
+/* How kit_plot_images lays out its pictures. */
+typedef struct {
+    const char *title;            /* above the grid, or NULL */
+    int height, width;            /* of one picture, in values */
+    int columns;                  /* pictures to a row */
+    int scale;                    /* each value becomes a scale x scale square */
+    const char *const *captions;  /* NULL, or one caption per picture (NULL for none), written under it */
+    const char *numbered;         /* without captions: picture t is captioned "<numbered> t" (e.g. "filter 3") */
+} KitImageGrid;
+
+/* Draws count grayscale pictures of grid->height x grid->width values, grid->columns to a row, as one PNG: picture
+ * t is the height * width floats at images->data + t * height * width (row-major), so the rows of a data set
+ * (28 x 28 = 784 values each) or the F feature maps of one row of a convolution's output can be drawn as they
+ * are. Each picture is scaled on its own, its smallest value black and its largest white (a constant picture is
+ * mid grey; NaN and inf are drawn red), framed by a thin grey line, with its caption under it. */
+int kit_plot_images(const char *path, const KitImageGrid *grid, const Matrix *images, int count, char *error,
+                    size_t error_size);
+
+/* Draws a confusion matrix as a heat map: counts is K x K, row t the true class and column p the predicted one;
+ * each cell shows its count, in a blue that darkens with the count's share of its row (on a square-root scale,
+ * so that a few mistakes show), and the class numbers run along both axes. */
+int kit_plot_confusion(const char *path, const char *title, const Matrix *counts, char *error, size_t error_size);
 
 /* The path build/pictures/<file_name>, where demos write their pictures (the folder is made if needed). */
 const char *kit_picture_path(const char *file_name);

@@ -1,9 +1,9 @@
-/* The harness's own unit tests (Criterion): matrices, the seeded generator, and the IDX reader. */
+/* The harness's own unit tests (Criterion): matrices, the seeded generator, and the IDX reader (the pictures
+ * are tested in test_plot.c). */
 #include "kit.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,76 +358,6 @@ Test(dataset, finds_and_loads_fashion_mnist_offline)
     for (int c = 0; c < 10; c++)
         cr_assert_eq(counts[c], 6000, "Fashion-MNIST has 6000 training images of class %d", c);
     kit_dataset_free(&data);
-}
-
-/* ---- pictures ---- */
-
-Test(plot, writes_a_png_and_names_a_bad_path, .init = make_scratch, .fini = remove_scratch)
-{
-    float rising[50], falling[50];
-    for (int i = 0; i < 50; i++) {
-        rising[i] = i < 20 ? powf(2.0f, (float)i) : INFINITY; /* a diverging run */
-        falling[i] = 10.0f / (1.0f + (float)i);
-    }
-    KitCurve curves[2] = {{rising, 50}, {falling, 50}};
-    char path[128], error[256];
-    snprintf(path, sizeof path, "%s/chart.png", scratch);
-    cr_assert_eq(kit_plot_curves(path, curves, 2, 1, error, sizeof error), 0, "%s", error);
-    FILE *f = fopen(path, "rb");
-    unsigned char header[24];
-    cr_assert_eq(fread(header, 1, sizeof header, f), sizeof header);
-    fclose(f);
-    cr_assert_eq(memcmp(header, "\x89PNG\r\n\x1a\n", 8), 0);
-    cr_assert_eq(header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19], 720, "width");
-    cr_assert_eq(kit_plot_curves("/nonexistent/chart.png", curves, 2, 0, error, sizeof error), -1);
-    cr_assert(strstr(error, "/nonexistent/chart.png: cannot write") != NULL, "%s", error);
-    cr_assert_eq(kit_plot_curves(path, curves, 0, 0, error, sizeof error), -1);
-}
-
-Test(plot, images_a_grid_scaled_per_picture, .init = make_scratch, .fini = remove_scratch)
-{
-    /* five 3 x 4 pictures, two to a row, magnified 3 times: three rows of the grid */
-    Matrix images = kit_matrix_create(5, 12);
-    for (int t = 0; t < 5; t++)
-        for (int k = 0; k < 12; k++)
-            images.data[t * 12 + k] = (float)(t + 1) * (float)k; /* 0 .. 11 (t + 1): black to white */
-    images.data[3 * 12 + 5] = NAN;                                /* drawn red */
-    for (int k = 0; k < 12; k++)
-        images.data[4 * 12 + k] = 7.0f; /* a constant picture: mid grey */
-    char path[128], error[256];
-    snprintf(path, sizeof path, "%s/grid.png", scratch);
-    cr_assert_eq(kit_plot_images(path, &images, 5, 3, 4, 2, 3, error, sizeof error), 0, "%s", error);
-
-    png_image read;
-    memset(&read, 0, sizeof read);
-    read.version = PNG_IMAGE_VERSION;
-    cr_assert(png_image_begin_read_from_file(&read, path), "%s", read.message);
-    int width = 2 * 4 * 3 + 3, height = 3 * 3 * 3 + 4; /* 1-pixel lines between and around the pictures */
-    cr_assert_eq((int)read.width, width, "width");
-    cr_assert_eq((int)read.height, height, "height");
-    read.format = PNG_FORMAT_RGB;
-    unsigned char *pixels = malloc(PNG_IMAGE_SIZE(read));
-    cr_assert(png_image_finish_read(&read, NULL, pixels, 0, NULL), "%s", read.message);
-#define PIXEL(x, y, channel) pixels[3 * ((y) * width + (x)) + (channel)]
-    cr_assert_eq(PIXEL(0, 0, 2), 180, "the frame is blue");
-    cr_assert_eq(PIXEL(1, 1, 0), 0, "picture 0's smallest value is black");
-    cr_assert_eq(PIXEL(1 + 3 * 3 + 2, 1 + 2 * 3 + 2, 0), 255, "picture 0's largest value (its last) is white");
-    cr_assert_eq(PIXEL(1 + 12 + 1, 1, 1), 0, "picture 1 starts after one line, black again");
-    int x3 = 1 + 13 + 1 * 3, y3 = 1 + 10 + 1 * 3; /* picture 3, row 1 of the grid, value (1, 1) = index 5 */
-    cr_assert(PIXEL(x3, y3, 0) == 220 && PIXEL(x3, y3, 1) == 30, "NaN is red");
-    cr_assert_eq(PIXEL(1, 1 + 20, 0), 128, "a constant picture is mid grey");
-    cr_assert_eq(PIXEL(width - 2, height - 2, 2), 180, "the empty sixth place is background");
-#undef PIXEL
-    free(pixels);
-
-    cr_assert_eq(kit_plot_images(path, &images, 6, 3, 4, 2, 3, error, sizeof error), -1);
-    cr_assert(strstr(error, "count 6 of 3 x 4 pictures needs 72 values, the 5 x 12 matrix holds 60") != NULL, "%s",
-              error);
-    cr_assert_eq(kit_plot_images(path, &images, 5, 3, 4, 2, 0, error, sizeof error), -1);
-    cr_assert(strstr(error, "scale 0 must all be at least 1") != NULL, "%s", error);
-    cr_assert_eq(kit_plot_images("/nonexistent/grid.png", &images, 1, 3, 4, 1, 1, error, sizeof error), -1);
-    cr_assert(strstr(error, "/nonexistent/grid.png: cannot write") != NULL, "%s", error);
-    kit_matrix_free(&images);
 }
 
 /* ---- placeholders ---- */

@@ -138,14 +138,18 @@ int main(void)
         highest = fmaxf(highest, fmaxf(curve_bce_1[i], curve_bce_0[i]));
         lowest = fminf(lowest, fminf(fminf(curve_bce_1[i], curve_bce_0[i]), fminf(curve_sq_1[i], curve_sq_0[i])));
     }
-    const KitCurve curves[] = {{curve_bce_1, STEPS}, {curve_bce_0, STEPS}, {curve_sq_1, STEPS}, {curve_sq_0, STEPS}};
+    const KitCurve curves[] = {{curve_bce_1, STEPS, "cross-entropy, y = 1"},
+                               {curve_bce_0, STEPS, "cross-entropy, y = 0"},
+                               {curve_sq_1, STEPS, "squared error, y = 1"},
+                               {curve_sq_0, STEPS, "squared error, y = 0"}};
+    const KitChart chart = {.title = "The loss of one example", .x_label = "the predicted probability a",
+                            .y_label = "loss", .x_first = 0.005f, .x_step = 0.005f};
     const char *path = kit_picture_path("2.1-losses.png");
     char error[256];
-    if (kit_plot_curves(path, curves, 4, 0, error, sizeof error) == 0) {
+    if (kit_plot_curves(path, &chart, curves, 4, error, sizeof error) == 0) {
         printf("picture: %s\n", path);
         printf("  x axis: the predicted probability a, from 0.005 to 0.995\n");
-        printf("  y axis: the loss, from %.2f to %.2f, grid lines every %.2f\n", lowest, highest,
-               (highest - lowest) / 4);
+        printf("  y axis: the loss, from %.2f to %.2f\n", lowest, highest);
         printf("  %s: cross-entropy with y = 1, -log a\n", kit_plot_color_names[0]);
         printf("  %s: cross-entropy with y = 0, -log(1 - a)\n", kit_plot_color_names[1]);
         printf("  %s: squared error with y = 1, (1 - a)^2\n", kit_plot_color_names[2]);

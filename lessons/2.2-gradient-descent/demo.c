@@ -189,12 +189,24 @@ int main(void)
     printf("%-38s slope %.4f  intercept %.4f  loss %.4f\n", "the exact least-squares line (double)", slope2,
            intercept2, best_loss);
     printf("%-38s slope %.4f  intercept %.4f\n", "the true line", 2.0, 3.0);
+    char line_name[64], scatter_error[512];
+    snprintf(line_name, sizeof line_name, "gradient descent: y = %.2f x + %.2f", W.data[0], b.data[0]);
+    const KitScatter scatter = {U.data, v.data, N, "the 100 points", W.data[0], b.data[0], line_name};
+    const KitChart scatter_chart = {.title = "The second data set and the fitted line", .x_label = "x",
+                                    .y_label = "y"};
+    const char *scatter_path = kit_picture_path("2.2-fitted-line.png");
+    if (kit_plot_scatter(scatter_path, &scatter_chart, &scatter, scatter_error, sizeof scatter_error) != 0)
+        printf("could not draw the chart: %s\n", scatter_error);
+    else
+        printf("scatter plot: %s\n  %s: the 100 points\n  %s: the line gradient descent found\n", scatter_path,
+               kit_plot_color_names[0], kit_plot_color_names[1]);
 
     kit_section("The learning rate: four runs of 200 steps on the second data set");
     const float rates[STUDY_RATES] = {0.001f, 0.01f, 0.1f, 0.5f};
     int steps = 200;
     Matrix study[STUDY_RATES], plotted[STUDY_RATES];
     KitCurve curves[STUDY_RATES];
+    char names[STUDY_RATES][32];
     for (int r = 0; r < STUDY_RATES; r++) {
         study[r] = kit_matrix_create(1, steps);
         plotted[r] = kit_matrix_create(1, steps);
@@ -204,11 +216,14 @@ int main(void)
         /* the chart's top edge stands for every loss above 1000, inf and nan */
         for (int t = 0; t < steps; t++)
             plotted[r].data[t] = study[r].data[t] <= 1000.0f ? study[r].data[t] : INFINITY;
-        curves[r] = (KitCurve){plotted[r].data, steps};
+        snprintf(names[r], sizeof names[r], "lr %g", rates[r]);
+        curves[r] = (KitCurve){plotted[r].data, steps, names[r]};
     }
     char error[512];
     const char *path = kit_picture_path("2.2-learning-rates.png");
-    if (kit_plot_curves(path, curves, STUDY_RATES, 1, error, sizeof error) != 0)
+    const KitChart chart = {.title = "Gradient descent at four learning rates", .x_label = "step",
+                            .y_label = "loss before the step", .log_y = 1};
+    if (kit_plot_curves(path, &chart, curves, STUDY_RATES, error, sizeof error) != 0)
         printf("could not draw the chart: %s\n", error);
     else {
         /* the chart spans whole powers of ten around the finite values it shows */

@@ -198,6 +198,7 @@ int main(void)
     const int sizes[STUDY_SIZES] = {1, 32, 256, N};
     Matrix study_losses[STUDY_SIZES];
     KitCurve curves[STUDY_SIZES];
+    char names[STUDY_SIZES][32];
     printf("%10s %12s %15s %12s %14s\n", "batch_size", "steps/epoch", "time/epoch", "final loss", "test accuracy");
     for (int s = 0; s < STUDY_SIZES; s++) {
         study_losses[s] = kit_matrix_create(1, STUDY_EPOCHS);
@@ -211,12 +212,15 @@ int main(void)
         snprintf(time_text, sizeof time_text, "%.1f ms", 1000 * per_epoch);
         printf("%10d %12d %15s %12.4f %13.2f%%\n", sizes[s], (N + sizes[s] - 1) / sizes[s], time_text,
                study_losses[s].data[STUDY_EPOCHS - 1], 100 * share_correct(&test_scores, &X_test, &y_test, &W, &b));
-        curves[s] = (KitCurve){study_losses[s].data, STUDY_EPOCHS};
+        snprintf(names[s], sizeof names[s], "batch_size %d%s", sizes[s], s == STUDY_SIZES - 1 ? " (full batch)" : "");
+        curves[s] = (KitCurve){study_losses[s].data, STUDY_EPOCHS, names[s]};
     }
     printf("the last batch of an epoch with batch_size 256: %d rows (%d full batches before it)\n", N % 256,
            N / 256);
     const char *path = kit_picture_path("2.3-batch-sizes.png");
-    if (kit_plot_curves(path, curves, STUDY_SIZES, 1, error, sizeof error) != 0) {
+    const KitChart chart = {.title = "Training loss by batch size, lr 0.1", .x_label = "epoch",
+                            .y_label = "mean loss of the epoch", .log_y = 1, .x_first = 1};
+    if (kit_plot_curves(path, &chart, curves, STUDY_SIZES, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;

@@ -321,10 +321,10 @@ int main(void)
     print_predictions(&X, &y_xor, &net.A);
 
     kit_section("Loss curves");
-    KitCurve curves[4] = {{losses_and.data, PICTURE_EPOCHS}, {losses_or.data, PICTURE_EPOCHS},
-                          {losses_xor.data, PICTURE_EPOCHS}, {losses_net, PICTURE_EPOCHS}};
     const char *labels[4] = {"AND, one neuron", "OR, one neuron",
                              "XOR, one neuron: flat at log 2", "XOR, the 2-4-1 network, seed 1"};
+    KitCurve curves[4] = {{losses_and.data, PICTURE_EPOCHS, labels[0]}, {losses_or.data, PICTURE_EPOCHS, labels[1]},
+                          {losses_xor.data, PICTURE_EPOCHS, labels[2]}, {losses_net, PICTURE_EPOCHS, labels[3]}};
     /* AND and OR were trained for 100 epochs above: carry on to PICTURE_EPOCHS for the picture */
     for (int g = 0; g < 2; g++) {
         Matrix *losses = g == 0 ? &losses_and : &losses_or;
@@ -334,7 +334,9 @@ int main(void)
     }
     const char *path = kit_picture_path("3.1-loss-curves.png");
     char error[512];
-    if (kit_plot_curves(path, curves, 4, 1, error, sizeof error) != 0) {
+    const KitChart chart = {.title = "Loss curves of the logic gates", .x_label = "epoch",
+                            .y_label = "loss before the epoch's step", .log_y = 1, .x_first = 1};
+    if (kit_plot_curves(path, &chart, curves, 4, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;

@@ -185,12 +185,15 @@ int main(void)
     const int depths[] = {1, 2, 5, 10, 20};
     for (int t = 0; t < 5; t++)
         printf("%6d  %22.3g  %22g\n", depths[t], pow(0.25, depths[t]), 1.0);
-    const KitCurve curves[] = {{curve_s.data, POINTS}, {curve_ds.data, POINTS}, {curve_dr.data, POINTS}};
+    const KitCurve curves[] = {{curve_s.data, POINTS, "sigmoid(z)"}, {curve_ds.data, POINTS, "sigmoid'(z)"},
+                               {curve_dr.data, POINTS, "relu'(z)"}};
+    const KitChart chart = {.title = "Sigmoid and the slopes of sigmoid and ReLU", .x_label = "z",
+                            .x_first = -6.0f, .x_step = 0.05f};
     const char *path = kit_picture_path("3.2-slopes.png");
     char error[256];
-    if (kit_plot_curves(path, curves, 3, 0, error, sizeof error) == 0) {
+    if (kit_plot_curves(path, &chart, curves, 3, error, sizeof error) == 0) {
         printf("picture: %s\n", path);
-        printf("  x axis: z from -6 to 6; y axis: 0 to 1, grid lines every 0.25\n");
+        printf("  x axis: z from -6 to 6; y axis: 0 to 1\n");
         printf("  %s: sigmoid(z)\n", kit_plot_color_names[0]);
         printf("  %s: its slope sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)), never above 0.25\n",
                kit_plot_color_names[1]);

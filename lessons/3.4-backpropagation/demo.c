@@ -165,16 +165,21 @@ int main(void)
         smooth[r] = (float)(sum / 100);
     }
     const char *loss_path = kit_picture_path("3.4-loss.png");
-    KitCurve loss_curves[] = {{smooth, runs}};
-    if (kit_plot_curves(loss_path, loss_curves, 1, 1, error, sizeof error) != 0)
+    KitCurve loss_curves[] = {{smooth, runs, "training loss, mean of 100 steps"}};
+    const KitChart loss_chart = {.title = "Training loss of the 2-layer network", .x_label = "training step",
+                                 .y_label = "loss", .log_y = 1, .x_first = 100, .x_step = 100};
+    if (kit_plot_curves(loss_path, &loss_chart, loss_curves, 1, error, sizeof error) != 0)
         printf("could not draw the chart: %s\n", error);
     else
         printf("loss curve: %s\nx axis: %d steps, each point the mean loss of 100 steps; y axis: log scale\n  %s: "
                "training loss (from %.3f to %.3f)\n",
                loss_path, total, kit_plot_color_names[0], smooth[0], smooth[runs - 1]);
     const char *accuracy_path = kit_picture_path("3.4-accuracy.png");
-    KitCurve accuracy_curves[] = {{train_accuracy, EPOCHS}, {test_accuracies, EPOCHS}};
-    if (kit_plot_curves(accuracy_path, accuracy_curves, 2, 0, error, sizeof error) != 0)
+    KitCurve accuracy_curves[] = {{train_accuracy, EPOCHS, "training accuracy (during the epoch)"},
+                                  {test_accuracies, EPOCHS, "test accuracy (after the epoch)"}};
+    const KitChart accuracy_chart = {.title = "Accuracy of the 2-layer network", .x_label = "epoch",
+                                     .y_label = "accuracy", .x_first = 1};
+    if (kit_plot_curves(accuracy_path, &accuracy_chart, accuracy_curves, 2, error, sizeof error) != 0)
         printf("could not draw the chart: %s\n", error);
     else
         printf("accuracy curves: %s\nx axis: epochs 1 to %d; y axis: accuracy, linear\n  %s: training accuracy (during the epoch)\n  %s: test "

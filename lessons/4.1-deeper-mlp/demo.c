@@ -484,11 +484,15 @@ int main(void)
         printf("%s stack: test accuracy %.2f%% after one epoch, %d of the 10 classes ever predicted (%.1f s)\n",
                stack_names[s], 100 * test_accuracy, classes, stack_seconds[s]);
     }
+    const char *what[] = {"sigmoid stack, before training", "ReLU stack, before training",
+                          "sigmoid stack, after one epoch", "ReLU stack, after one epoch"};
     KitCurve norm_curves[4];
     for (int k = 0; k < 4; k++)
-        norm_curves[k] = (KitCurve){norms[k], DEPTH};
+        norm_curves[k] = (KitCurve){norms[k], DEPTH, what[k]};
+    const KitChart norm_chart = {.title = "The gradient of each layer's weights", .x_label = "layer",
+                                 .y_label = "|dW|", .log_y = 1, .x_first = 1};
     const char *path = kit_picture_path("4.1-gradient-norms.png");
-    if (kit_plot_curves(path, norm_curves, 4, 1, error, sizeof error) != 0) {
+    if (kit_plot_curves(path, &norm_chart, norm_curves, 4, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;
@@ -498,8 +502,6 @@ int main(void)
         printf("gradient norms: %s\n", path);
         printf("x axis: layers 1 to %d; y axis: |dW| of the layer, log scale from %g to %g\n", DEPTH,
                pow(10, floor(log10(low))), pow(10, ceil(log10(high))));
-        const char *what[] = {"sigmoid stack, before training", "ReLU stack, before training",
-                              "sigmoid stack, after one epoch", "ReLU stack, after one epoch"};
         for (int k = 0; k < 4; k++)
             printf("  %s: %s\n", kit_plot_color_names[k], what[k]);
     }
@@ -543,11 +545,15 @@ int main(void)
     for (int epoch = 1; epoch < EPOCHS; epoch++)
         fastest = fmin(fastest, epoch_seconds[epoch]);
     printf("the fastest epoch: %.2f s, %.1f GFLOP/s\n", fastest, (forward_flops + backward_flops) * N / fastest / 1e9);
-    KitCurve loss_curves[3] = {{curve, EPOCHS * POINTS_PER_EPOCH},
-                               {stack_curves[1], POINTS_PER_EPOCH},
-                               {stack_curves[0], POINTS_PER_EPOCH}};
+    char network_name[64];
+    snprintf(network_name, sizeof network_name, "784 -> 256 -> 128 -> 10, %d epochs", EPOCHS);
+    KitCurve loss_curves[3] = {{curve, EPOCHS * POINTS_PER_EPOCH, network_name},
+                               {stack_curves[1], POINTS_PER_EPOCH, "the 8-layer ReLU stack, one epoch"},
+                               {stack_curves[0], POINTS_PER_EPOCH, "the 8-layer sigmoid stack, one epoch"}};
+    const KitChart loss_chart = {.title = "Training loss", .x_label = "epoch", .y_label = "loss", .log_y = 1,
+                                 .x_first = 1.0f / POINTS_PER_EPOCH, .x_step = 1.0f / POINTS_PER_EPOCH};
     path = kit_picture_path("4.1-training-loss.png");
-    if (kit_plot_curves(path, loss_curves, 3, 1, error, sizeof error) != 0) {
+    if (kit_plot_curves(path, &loss_chart, loss_curves, 3, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;

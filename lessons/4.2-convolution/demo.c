@@ -254,16 +254,21 @@ int main(void)
         const char *file, *what;
         const Matrix *images;
         int count, side, scale;
+        const char *title, *numbered;
     } pictures[4] = {
-        {"4.2-image.png", "test image 0", &picture, 1, 28, 8},
-        {"4.2-filters.png", "the 4 filters of 3 x 3, in the order of the maps", &filters, 4, 3, 32},
-        {"4.2-feature-maps.png", "the 4 feature maps of 26 x 26 (stride 1)", &maps, 4, 26, 8},
-        {"4.2-feature-maps-stride-2.png", "the 4 feature maps of 13 x 13 (stride 2)", &maps2, 4, 13, 16},
+        {"4.2-image.png", "test image 0", &picture, 1, 28, 8, "Test image 0", NULL},
+        {"4.2-filters.png", "the 4 filters of 3 x 3, in the order of the maps", &filters, 4, 3, 32, "The 4 filters",
+         "filter"},
+        {"4.2-feature-maps.png", "the 4 feature maps of 26 x 26 (stride 1)", &maps, 4, 26, 8,
+         "Feature maps, stride 1", "map"},
+        {"4.2-feature-maps-stride-2.png", "the 4 feature maps of 13 x 13 (stride 2)", &maps2, 4, 13, 16,
+         "Feature maps, stride 2", "map"},
     };
     for (int p = 0; p < 4; p++) {
         const char *path = kit_picture_path(pictures[p].file);
-        if (kit_plot_images(path, pictures[p].images, pictures[p].count, pictures[p].side, pictures[p].side, 4,
-                            pictures[p].scale, error, sizeof error) != 0)
+        const KitImageGrid grid = {.title = pictures[p].title, .height = pictures[p].side, .width = pictures[p].side,
+                                   .columns = 4, .scale = pictures[p].scale, .numbered = pictures[p].numbered};
+        if (kit_plot_images(path, &grid, pictures[p].images, pictures[p].count, error, sizeof error) != 0)
             printf("could not draw the picture: %s\n", error);
         else
             printf("picture: %s: %s, each value a %d x %d square\n", path, pictures[p].what, pictures[p].scale,

@@ -256,9 +256,13 @@ int main(void)
             sum += step_losses[epoch * steps + s];
         curve[p] = (float)(sum / (last - first));
     }
-    KitCurve loss_curve = {curve, EPOCHS * POINTS_PER_EPOCH};
+    char loss_name[64];
+    snprintf(loss_name, sizeof loss_name, "the training loss of the CNN, %d epochs", EPOCHS);
+    KitCurve loss_curve = {curve, EPOCHS * POINTS_PER_EPOCH, loss_name};
+    const KitChart loss_chart = {.title = "Training loss of the CNN", .x_label = "epoch", .y_label = "loss",
+                                 .log_y = 1, .x_first = 1.0f / POINTS_PER_EPOCH, .x_step = 1.0f / POINTS_PER_EPOCH};
     const char *path = kit_picture_path("4.3-training-loss.png");
-    if (kit_plot_curves(path, &loss_curve, 1, 1, error, sizeof error) != 0) {
+    if (kit_plot_curves(path, &loss_chart, &loss_curve, 1, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;
@@ -293,7 +297,9 @@ int main(void)
             printf("%s\n", text);
         }
     path = kit_picture_path("4.3-filters.png");
-    if (kit_plot_images(path, &cnn.W1, FILTERS1, 3, 3, FILTERS1, 32, error, sizeof error) != 0)
+    const KitImageGrid filter_grid = {.title = "The filters of stage 1", .height = 3, .width = 3,
+                                      .columns = FILTERS1, .scale = 32, .numbered = "filter"};
+    if (kit_plot_images(path, &filter_grid, &cnn.W1, FILTERS1, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
         printf("picture: %s: the 8 filters of stage 1, each weight a 32 x 32 square (black the most negative, white the most "
@@ -321,18 +327,22 @@ int main(void)
         const char *file, *what;
         const Matrix *images;
         int count, side, per_row, scale;
+        const char *title, *numbered;
     } pictures[4] = {
-        {"4.3-image.png", "test image 0", &work.X, 1, 28, 4, 8},
+        {"4.3-image.png", "test image 0", &work.X, 1, 28, 4, 8, "Test image 0", NULL},
         {"4.3-feature-maps.png", "its 8 feature maps Z1 of 26 x 26, in the order of the filters", &work.Z1, FILTERS1,
-         26, 4, 8},
-        {"4.3-pooled-maps.png", "the 8 maps after pooling and ReLU (A1), 13 x 13", &work.A1, FILTERS1, 13, 4, 16},
+         26, 4, 8, "Stage 1: the feature maps Z1", "map"},
+        {"4.3-pooled-maps.png", "the 8 maps after pooling and ReLU (A1), 13 x 13", &work.A1, FILTERS1, 13, 4, 16,
+         "Stage 1 after pooling and ReLU: A1", "map"},
         {"4.3-stage-2-maps.png", "the 16 maps of stage 2 (Z2), 11 x 11, made from all 8 of A1", &work.Z2, FILTERS2, 11,
-         8, 16},
+         8, 16, "Stage 2: the feature maps Z2", "map"},
     };
     for (int p = 0; p < 4; p++) {
         path = kit_picture_path(pictures[p].file);
-        if (kit_plot_images(path, pictures[p].images, pictures[p].count, pictures[p].side, pictures[p].side,
-                            pictures[p].per_row, pictures[p].scale, error, sizeof error) != 0)
+        const KitImageGrid grid = {.title = pictures[p].title, .height = pictures[p].side, .width = pictures[p].side,
+                                   .columns = pictures[p].per_row, .scale = pictures[p].scale,
+                                   .numbered = pictures[p].numbered};
+        if (kit_plot_images(path, &grid, pictures[p].images, pictures[p].count, error, sizeof error) != 0)
             printf("could not draw the picture: %s\n", error);
         else
             printf("picture: %s: %s, each value a %d x %d square\n", path, pictures[p].what, pictures[p].scale,

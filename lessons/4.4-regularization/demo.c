@@ -351,12 +351,14 @@ int main(void)
     for (int k = 0; k < setting_count; k++)
         printf("%s: %d epochs of training in %.2f s\n", settings[k].name, EPOCHS, settings[k].seconds);
     Setting *plain = &settings[0], *both = &settings[setting_count - 1];
-    KitCurve curves[4] = {{plain->train_accuracy, POINTS},
-                          {plain->test_accuracy, POINTS},
-                          {both->train_accuracy, POINTS},
-                          {both->test_accuracy, POINTS}};
+    KitCurve curves[4] = {{plain->train_accuracy, POINTS, "no regularization, training images"},
+                          {plain->test_accuracy, POINTS, "no regularization, test images"},
+                          {both->train_accuracy, POINTS, "L2 and dropout, training images"},
+                          {both->test_accuracy, POINTS, "L2 and dropout, test images"}};
+    const KitChart accuracy_chart = {.title = "Accuracy with and without regularization", .x_label = "epoch",
+                                     .y_label = "accuracy (%)", .x_first = MEASURE_EVERY, .x_step = MEASURE_EVERY};
     const char *path = kit_picture_path("4.4-train-test.png");
-    if (kit_plot_curves(path, curves, 4, 0, error, sizeof error) != 0) {
+    if (kit_plot_curves(path, &accuracy_chart, curves, 4, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;
@@ -373,9 +375,12 @@ int main(void)
     }
     KitCurve losses[4];
     for (int k = 0; k < setting_count; k++)
-        losses[k] = (KitCurve){settings[k].test_loss, POINTS};
+        losses[k] = (KitCurve){settings[k].test_loss, POINTS, settings[k].name};
+    const KitChart loss_chart = {.title = "Test loss of the four settings", .x_label = "epoch",
+                                 .y_label = "test loss (cross-entropy)", .x_first = MEASURE_EVERY,
+                                 .x_step = MEASURE_EVERY};
     path = kit_picture_path("4.4-test-loss.png");
-    if (kit_plot_curves(path, losses, setting_count, 0, error, sizeof error) != 0) {
+    if (kit_plot_curves(path, &loss_chart, losses, setting_count, error, sizeof error) != 0) {
         printf("could not draw the chart: %s\n", error);
     } else {
         double low = INFINITY, high = -INFINITY;

@@ -116,9 +116,14 @@ int main(void)
            heavy_below);
     printf("u = beta u + dW, W -= lr u against your V = beta V - lr dW, W += V: largest gap in x or y %.1e\n",
            largest_gap);
-    KitCurve curves[2] = {{plain_curve, VALLEY_STEPS + 1}, {heavy_curve, VALLEY_STEPS + 1}};
+    char heavy_name[64];
+    snprintf(heavy_name, sizeof heavy_name, "momentum, beta %g", VALLEY_BETA);
+    KitCurve curves[2] = {{plain_curve, VALLEY_STEPS + 1, "plain gradient descent"},
+                          {heavy_curve, VALLEY_STEPS + 1, heavy_name}};
+    const KitChart chart = {.title = "Descent in a narrow valley", .x_label = "step", .y_label = "f(x, y)",
+                            .log_y = 1};
     const char *path = kit_picture_path("4.5-valley.png");
-    if (kit_plot_curves(path, curves, 2, 1, error, sizeof error) != 0)
+    if (kit_plot_curves(path, &chart, curves, 2, error, sizeof error) != 0)
         printf("could not draw the chart: %s\n", error);
     else {
         printf("chart: %s\n", path);
@@ -172,7 +177,9 @@ int main(void)
 
     kit_section("What the filters learned");
     path = kit_picture_path("4.5-filters.png");
-    if (kit_plot_images(path, &cnn.W1, FILTERS1, 3, 3, 8, 32, error, sizeof error) != 0)
+    const KitImageGrid filter_grid = {.title = "The filters of stage 1", .height = 3, .width = 3, .columns = 8,
+                                      .scale = 32, .numbered = "filter"};
+    if (kit_plot_images(path, &filter_grid, &cnn.W1, FILTERS1, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
         printf("picture: %s: the %d filters of 3 x 3 of stage 1, 8 to a row, each weight a 32 x 32 square (black the most "
@@ -208,22 +215,17 @@ int main(void)
     else
         printf("the most frequent mistake: %s read as %s, %.0f times\n", fashion_classes[worst_true],
                fashion_classes[worst_predicted], counts.data[worst_true * CLASSES + worst_predicted]);
-    /* two tiles: the counts, and the mistakes alone (the diagonal set to 0), which the diagonal would outshine */
-    Matrix tiles = kit_matrix_create(2, CLASSES * CLASSES);
-    for (int k = 0; k < CLASSES * CLASSES; k++) {
-        tiles.data[k] = counts.data[k];
-        tiles.data[CLASSES * CLASSES + k] = k / CLASSES == k % CLASSES ? 0.0f : counts.data[k];
-    }
     path = kit_picture_path("4.5-confusion.png");
-    if (kit_plot_images(path, &tiles, 2, CLASSES, CLASSES, 2, 24, error, sizeof error) != 0)
+    if (kit_plot_confusion(path, "The confusion matrix of the test images", &counts, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
-        printf("picture: %s: left, the counts; right, the mistakes only (diagonal 0); each count a 24 x 24 square, "
-               "black 0, white the largest\n",
+        printf("picture: %s: the same counts as a heat map, a cell the darker the larger its share of its row\n",
                path);
 
     kit_section("The first 32 misclassified test images");
     Matrix mistakes = kit_matrix_create(SHOWN_MISTAKES, 784);
+    char captions[SHOWN_MISTAKES][16];
+    const char *caption_of[SHOWN_MISTAKES];
     int shown = 0, wrong = 0;
     for (int i = 0; i < data.test_images.rows; i++) {
         int guess = predicted_class(probabilities.data + (size_t)i * CLASSES, CLASSES);
@@ -233,6 +235,8 @@ int main(void)
         wrong++;
         if (shown < SHOWN_MISTAKES) {
             memcpy(mistakes.data + (size_t)shown * 784, data.test_images.data + (size_t)i * 784, 784 * sizeof(float));
+            snprintf(captions[shown], sizeof captions[shown], "%d as %d", truth, guess);
+            caption_of[shown] = captions[shown];
             printf("%s#%-5d %d->%d", shown % 8 ? "  " : "", i, truth, guess);
             if (++shown % 8 == 0)
                 printf("\n");
@@ -241,14 +245,17 @@ int main(void)
     printf("%d of %d test images are misclassified; above: the image's index, its true class -> the predicted one\n",
            wrong, data.test_images.rows);
     path = kit_picture_path("4.5-mistakes.png");
-    if (kit_plot_images(path, &mistakes, shown, 28, 28, 8, 3, error, sizeof error) != 0)
+    const KitImageGrid mistake_grid = {.title = "Misclassified test images: true class as predicted class",
+                                       .height = 28, .width = 28, .columns = 8, .scale = 3, .captions = caption_of};
+    if (kit_plot_images(path, &mistake_grid, &mistakes, shown, error, sizeof error) != 0)
         printf("could not draw the picture: %s\n", error);
     else
-        printf("picture: %s: the %d images in the same order, 8 to a row, each pixel a 3 x 3 square\n", path, shown);
+        printf("picture: %s: the %d images in the same order, 8 to a row, each pixel a 3 x 3 square, each captioned "
+               "\"true as predicted\"\n", path, shown);
 
     kit_cnn_work_free(&work), kit_cnn_work_free(&eval);
     kit_cnn_free(&cnn), kit_cnn_free(&velocity);
-    kit_matrix_free(&probabilities), kit_matrix_free(&counts), kit_matrix_free(&tiles), kit_matrix_free(&mistakes);
+    kit_matrix_free(&probabilities), kit_matrix_free(&counts), kit_matrix_free(&mistakes);
     kit_matrix_free(&plain), kit_matrix_free(&plain_velocity), kit_matrix_free(&heavy);
     kit_matrix_free(&heavy_velocity), kit_matrix_free(&gradient);
     kit_dataset_free(&data);

@@ -172,8 +172,11 @@ int main(void)
     char image_path[512], edges_path[512];
     snprintf(image_path, sizeof image_path, "%s", kit_picture_path("4.5-final-exam-image.png"));
     snprintf(edges_path, sizeof edges_path, "%s", kit_picture_path("4.5-final-exam-edges.png"));
-    if (kit_plot_images(image_path, &pictures, 1, 28, 28, 1, 8, error, sizeof error) == 0 &&
-        kit_plot_images(edges_path, &map, 1, 26, 26, 1, 8, error, sizeof error) == 0)
+    const KitImageGrid image_grid = {.title = "Test image 0", .height = 28, .width = 28, .columns = 1, .scale = 8};
+    const KitImageGrid edges_grid = {.title = "Its vertical edges", .height = 26, .width = 26, .columns = 1,
+                                     .scale = 8};
+    if (kit_plot_images(image_path, &image_grid, &pictures, 1, error, sizeof error) == 0 &&
+        kit_plot_images(edges_path, &edges_grid, &map, 1, error, sizeof error) == 0)
         printf("pictures: %s (the image) and %s (its 26 x 26 edge map)\n", image_path, edges_path);
     else
         printf("could not draw the pictures: %s\n", error);
