@@ -41,7 +41,7 @@ const char kit_suite_chapter[] = "4.3";
  *   levels off near 98.3-98.4% however long it trains, below the course's promise of 98.5%.
  *   Fashion-MNIST, seeds 1-4: 0.8868 0.8808 0.8833 0.8836; the bar 0.86 sits 0.0208 below the lowest.
  * 23 to 69 s for the whole check on this 2-core machine, shared with other work (about 5 s an epoch alone). Correct
- * code whose products (conv2d_backward's, the dense layers', matrix_multiply's) are plain loops took 247 s on the
+ * code whose products (backward_conv2d's, the dense layers', matrix_multiply's) are plain loops took 247 s on the
  * shared machine (0.9860 on MNIST): the check allows 900 s. */
 #define ACCURACY_FILTERS1 8
 #define ACCURACY_FILTERS2 16
@@ -163,24 +163,24 @@ static void check_pool_random(KitCase *c)
     }
 }
 
-/* ---- max_pool_backward ----------------------------------------------------- */
+/* ---- backward_max_pool ----------------------------------------------------- */
 
-/* Emits argmax (count ints, named name), an input of max_pool_backward, after the call: it must not change. */
+/* Emits argmax (count ints, named name), an input of backward_max_pool, after the call: it must not change. */
 static void emit_argmax_unchanged(KitCase *c, const char *name, const int *argmax, int count)
 {
     Matrix after = int_matrix(argmax, count);
-    kit_emit_unchanged(c, "max_pool_backward", name, &after);
+    kit_emit_unchanged(c, "backward_max_pool", name, &after);
     kit_matrix_free(&after);
 }
 
-/* Runs the learner's max_pool_backward with the suite's argmax (named argmax_name) and emits dX, then argmax. */
+/* Runs the learner's backward_max_pool with the suite's argmax (named argmax_name) and emits dX, then argmax. */
 static void emit_pool_backward(KitCase *c, const char *what, const Matrix *dout, const int *argmax,
                                const char *argmax_name, int rows, int cols)
 {
     Matrix dX = kit_output_matrix(rows, cols);
-    max_pool_backward(&dX, dout, argmax);
+    backward_max_pool(&dX, dout, argmax);
     char label[200];
-    snprintf(label, sizeof label, "dX (%dx%d) = max_pool_backward(%s)", rows, cols, what);
+    snprintf(label, sizeof label, "dX (%dx%d) = backward_max_pool(%s)", rows, cols, what);
     kit_emit(c, label, &dX, EXACT_TOL, 0);
     emit_argmax_unchanged(c, argmax_name, argmax, dout->rows * dout->cols);
     kit_matrix_free(&dX);
@@ -199,7 +199,7 @@ static void check_pool_backward_lesson(KitCase *c)
     Matrix where5 = int_matrix(argmax5, 4);
     kit_show_input(c, "argmax5 (from max_pool of the 5x5 image)", &where5);
     emit_pool_backward(c, "dout, argmax5), 5x5: the dropped row and column get 0", &dout, argmax5, "argmax5", 1, 25);
-    kit_emit_unchanged(c, "max_pool_backward", "dout", &dout);
+    kit_emit_unchanged(c, "backward_max_pool", "dout", &dout);
     kit_matrix_free(&dout), kit_matrix_free(&where), kit_matrix_free(&where5);
 }
 
@@ -217,10 +217,10 @@ static void check_pool_backward_random(KitCase *c)
     emit_pool_backward(c, "dout, argmax), N=2, C=3, 5x7", &dout, argmax, "argmax", N, C * H * W);
     /* twice on the same dX: the second call must overwrite, not add */
     Matrix dX = kit_output_matrix(N, C * H * W);
-    max_pool_backward(&dX, &dout, argmax);
-    max_pool_backward(&dX, &dout, argmax);
+    backward_max_pool(&dX, &dout, argmax);
+    backward_max_pool(&dX, &dout, argmax);
     kit_emit(c, "dX after a second call on the same dX (overwritten, not added)", &dX, EXACT_TOL, 0);
-    kit_emit_unchanged(c, "max_pool_backward", "dout", &dout);
+    kit_emit_unchanged(c, "backward_max_pool", "dout", &dout);
     kit_matrix_free(&X), kit_matrix_free(&dout), kit_matrix_free(&where), kit_matrix_free(&dX);
 }
 
@@ -258,8 +258,8 @@ static void check_pool_gradient(KitCase *c)
         argmax[k] = 0;
     max_pool(&out, argmax, &X, C, H, W);
     kit_emit_unchanged(c, "max_pool", "X", &X); /* before the checker moves it */
-    max_pool_backward(&dX, &R, argmax);
-    kit_emit_unchanged(c, "max_pool_backward", "R = dout", &R); /* (argmax is the learner's own here) */
+    backward_max_pool(&dX, &R, argmax);
+    kit_emit_unchanged(c, "backward_max_pool", "R = dout", &R); /* (argmax is the learner's own here) */
     PoolLoss context = {&X, &R, C, H, W};
     kit_check_gradient(c, "X", &dX, &X, pool_loss, &context, NUMERIC_H, NUMERIC_TOL);
     kit_matrix_free(&X), kit_matrix_free(&R), kit_matrix_free(&out), kit_matrix_free(&dX);
@@ -501,15 +501,15 @@ const KitCheck kit_suite_checks[] = {
      "argmax is an index in the whole row of X: c*H*W + (2py + i)*W + (2px + j), not an index in the window or "
      "in the channel. The rows of X are W wide (not W / 2).",
      5, 0, check_pool_random},
-    {"pool-backward-lesson", "max_pool_backward: the lesson's gradient [0.1, 0.2, 0.3, 0.4], 4x4 and 5x5", 2, "",
+    {"pool-backward-lesson", "backward_max_pool: the lesson's gradient [0.1, 0.2, 0.3, 0.4], 4x4 and 5x5", 2, "",
      "Only the element argmax names receives its window's gradient; the other three get 0. Set all of dX to 0 "
      "first, then dX[n][argmax[...]] += dout[n][o].",
      5, 0, check_pool_backward_lesson},
-    {"pool-backward-random", "max_pool_backward: 2 random images of 3 channels, 5x7, called twice", 2, "",
+    {"pool-backward-random", "backward_max_pool: 2 random images of 3 channels, 5x7, called twice", 2, "",
      "argmax[n*dout->cols + o] indexes row n of dX (dX->cols values wide). Zero the whole of dX on every call: "
      "the pixels of a dropped row or column and the losers of each window must be 0.",
      5, 0, check_pool_backward_random},
-    {"pool-gradient", "max_pool_backward: dX against central differences of sum(max_pool(X) * R)", 2, "",
+    {"pool-gradient", "backward_max_pool: dX against central differences of sum(max_pool(X) * R)", 2, "",
      "Each window's output moves with its largest element only: dout goes to that element, once, not to all "
      "four and not divided among them.",
      5, 0, check_pool_gradient},
@@ -521,12 +521,12 @@ const KitCheck kit_suite_checks[] = {
      5, 0, check_forward},
     {"backward", "backward_cnn: every gradient of the small CNN, from a correct forward pass's cache", 4, "4.2",
      "From the output back: dZ4 = (A4 - Y) / m; each dense layer gives dW = A^T dZ, db = column sums and the "
-     "gradient at its input times relu' of what fed it; max_pool_backward with the stage's argmax; "
-     "conv2d_backward(dA1, ...) for stage 2 (its dX is dA1) and conv2d_backward(NULL, ...) for stage 1.",
+     "gradient at its input times relu' of what fed it; backward_max_pool with the stage's argmax; "
+     "backward_conv2d(dA1, ...) for stage 2 (its dX is dA1) and backward_conv2d(NULL, ...) for stage 1.",
      5, 0, check_backward},
     {"gradient-w1", "backward_cnn: dW1 (the first filters) against central differences of the loss", 2, "4.2",
-     "dW1 comes from conv2d_backward with dout = dZ1, which is 0 everywhere except at each window's winner; "
-     "dpooled1 = dA1 * relu'(pooled1), where dA1 is the dX that stage 2's conv2d_backward returned.",
+     "dW1 comes from backward_conv2d with dout = dZ1, which is 0 everywhere except at each window's winner; "
+     "dpooled1 = dA1 * relu'(pooled1), where dA1 is the dX that stage 2's backward_conv2d returned.",
      5, 0, check_numeric_w1},
     {"gradient-b1", "backward_cnn: db1 against central differences of the loss", 1, "4.2",
      "db1[f] sums dZ1 over map f of every example: only the winners of windows whose pooled value was positive "
@@ -534,10 +534,10 @@ const KitCheck kit_suite_checks[] = {
      5, 0, check_numeric_b1},
     {"gradient-w2", "backward_cnn: dW2 (the second filters) against central differences of the loss", 2, "4.2",
      "Stage 2's convolution reads A1 (relu of pooled1) as an image of F1 channels of PH1 x PW1: pass A1, "
-     "work->columns2 and cnn_second_shape(cnn) to conv2d_backward, not X and cnn->shape.",
+     "work->columns2 and cnn_second_shape(cnn) to backward_conv2d, not X and cnn->shape.",
      5, 0, check_numeric_w2},
     {"gradient-b2", "backward_cnn: db2 against central differences of the loss", 1, "4.2",
-     "db2[f] sums dZ2 over map f: dZ2 is max_pool_backward of dpooled2 = (dZ3 W3^T) * relu'(pooled2).", 5, 0,
+     "db2[f] sums dZ2 over map f: dZ2 is backward_max_pool of dpooled2 = (dZ3 W3^T) * relu'(pooled2).", 5, 0,
      check_numeric_b2},
     {"gradient-w3", "backward_cnn: dW3 (the hidden layer) against central differences of the loss", 2, "4.2",
      "dW3 = A2^T dZ3, with A2 = relu(pooled2) the hidden layer's input and dZ3 = (dZ4 W4^T) * relu'(Z3).", 5, 0,

@@ -96,13 +96,13 @@ static void part_forward(KitCnnWork *w, Cnn *cnn) { forward_cnn(w, cnn); }
 static void part_backward(KitCnnWork *w, Cnn *cnn) { backward_cnn(w, cnn); }
 static void part_stage2_backward(KitCnnWork *w, Cnn *cnn)
 {
-    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
-    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
+    backward_max_pool(&w->dZ2, &w->dpooled2, w->argmax2);
+    backward_conv2d(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
 }
 static void part_stage1_backward(KitCnnWork *w, Cnn *cnn)
 {
-    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
+    backward_max_pool(&w->dZ1, &w->dpooled1, w->argmax1);
+    backward_conv2d(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
 }
 
 int main(void)
@@ -136,13 +136,13 @@ int main(void)
     kit_matrix_print("max_pool(X5): 5 / 2 = 2 windows each way, the 9s are in none", &out5_view, 0);
     print_ints("argmax in the row of 25", argmax5, 2, 2);
 
-    kit_section("The gradient goes to the argmax: max_pool_backward");
+    kit_section("The gradient goes to the argmax: backward_max_pool");
     const float gradient[4] = {0.1f, 0.2f, 0.3f, 0.4f};
     Matrix dout = kit_matrix_from(1, 4, gradient), dX = kit_matrix_create(1, 16);
     Matrix dout_view = {2, 2, dout.data}, dX_view = {4, 4, dX.data};
     kit_matrix_print("dout = dL/dout", &dout_view, 1);
-    max_pool_backward(&dX, &dout, argmax);
-    kit_matrix_print("dX = max_pool_backward(dout, argmax)", &dX_view, 1);
+    backward_max_pool(&dX, &dout, argmax);
+    kit_matrix_print("dX = backward_max_pool(dout, argmax)", &dX_view, 1);
     double dX_sum = 0.0;
     int zeros = 0;
     for (int k = 0; k < 16; k++)

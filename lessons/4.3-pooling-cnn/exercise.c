@@ -29,7 +29,7 @@
  * its scratch is a KitCnnWork (harness/kit.h), made once before training.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
  * earlier chapters: linear_layer (1.2), shuffle_indices and gather_rows (2.3), relu and softmax (3.2),
- * one_hot and cross_entropy (3.3), conv2d_im2col and conv2d_backward (4.2).
+ * one_hot and cross_entropy (3.3), conv2d_im2col and backward_conv2d (4.2).
  */
 #include "kit.h"
 #include "course.h"
@@ -67,7 +67,7 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
 }
 
 /*
- * max_pool_backward: the gradient of a loss L through max_pool, given dout = dL/dout.
+ * backward_max_pool: the gradient of a loss L through max_pool, given dout = dL/dout.
  * Each output is a copy of one element of its window, the one argmax names; the other three
  * elements do not affect it at all. So:
  *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
@@ -80,7 +80,7 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  *     to the element that was its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is
  *     max_pool's.
  */
-void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
+void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
 {
     /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
     KIT_NOT_IMPLEMENTED();
@@ -125,14 +125,14 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x H     back through the output layer, then ReLU
  *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x H, 1 x H
  *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
- *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
- *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
+ *   dZ2      = backward_max_pool(dpooled2, argmax2)   m x (F2*OH2*OW2)
+ *   dA1, dW2, db2 = backward_conv2d(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
  *              the gradient at convolution 2's input, which stage 1 needs)
  *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
- *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
+ *   dZ1      = backward_max_pool(dpooled1, argmax1)   m x (F1*OH1*OW1)
+ *   dW1, db1 = backward_conv2d(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
  * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. shape2 = cnn_second_shape(cnn), as in forward_cnn.
- * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
+ * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; backward_conv2d may
  * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
  * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
  * (CblasTrans reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
@@ -141,8 +141,8 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *          through W4 = 0).
  * In harness/course.h: From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4
  *     W4^T) * relu'(Z3), dW3 = A2^T dZ3, db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2),
- *     dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward; dpooled1 = dA1 * relu'(pooled1),
- *     dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten.
+ *     dZ2 = backward_max_pool(dpooled2), dA1, dW2 and db2 by backward_conv2d; dpooled1 = dA1 * relu'(pooled1),
+ *     dZ1 = backward_max_pool(dpooled1), dW1 and db1 by backward_conv2d (dX NULL); all overwritten.
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {

@@ -29,7 +29,7 @@
  * its scratch is a KitCnnWork (harness/kit.h), made once before training.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
  * earlier chapters: linear_layer (1.2), shuffle_indices and gather_rows (2.3), relu and softmax (3.2),
- * one_hot and cross_entropy (3.3), conv2d_im2col and conv2d_backward (4.2).
+ * one_hot and cross_entropy (3.3), conv2d_im2col and backward_conv2d (4.2).
  */
 #include "kit.h"
 #include "course.h"
@@ -90,7 +90,7 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
 }
 
 /*
- * max_pool_backward: the gradient of a loss L through max_pool, given dout = dL/dout.
+ * backward_max_pool: the gradient of a loss L through max_pool, given dout = dL/dout.
  * Each output is a copy of one element of its window, the one argmax names; the other three
  * elements do not affect it at all. So:
  *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
@@ -103,11 +103,11 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  *     to the element that was its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is
  *     max_pool's.
  */
-void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
+void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
 {
     /* SOLUTION BEGIN */
     int N = dout->rows, pooled_size = dout->cols, image_size = dX->cols;
-    kit_require_shape(dX, N, image_size, "max_pool_backward: dX");
+    kit_require_shape(dX, N, image_size, "backward_max_pool: dX");
     memset(dX->data, 0, (size_t)N * image_size * sizeof *dX->data);
     for (int n = 0; n < N; n++) {
         float *gradient = dX->data + (size_t)n * image_size;
@@ -115,7 +115,7 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
         const int *where = argmax + (size_t)n * pooled_size;
         for (int o = 0; o < pooled_size; o++) {
             if (where[o] < 0 || where[o] >= image_size)
-                kit_fatal("max_pool_backward: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
+                kit_fatal("backward_max_pool: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
                           n * pooled_size + o, where[o], image_size - 1);
             gradient[where[o]] += from[o];
         }
@@ -184,14 +184,14 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x H     back through the output layer, then ReLU
  *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x H, 1 x H
  *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
- *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
- *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
+ *   dZ2      = backward_max_pool(dpooled2, argmax2)   m x (F2*OH2*OW2)
+ *   dA1, dW2, db2 = backward_conv2d(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
  *              the gradient at convolution 2's input, which stage 1 needs)
  *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
- *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
+ *   dZ1      = backward_max_pool(dpooled1, argmax1)   m x (F1*OH1*OW1)
+ *   dW1, db1 = backward_conv2d(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
  * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. shape2 = cnn_second_shape(cnn), as in forward_cnn.
- * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
+ * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; backward_conv2d may
  * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
  * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
  * (CblasTrans reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
@@ -200,8 +200,8 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *          through W4 = 0).
  * In harness/course.h: From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4
  *     W4^T) * relu'(Z3), dW3 = A2^T dZ3, db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2),
- *     dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward; dpooled1 = dA1 * relu'(pooled1),
- *     dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten.
+ *     dZ2 = backward_max_pool(dpooled2), dA1, dW2 and db2 by backward_conv2d; dpooled1 = dA1 * relu'(pooled1),
+ *     dZ1 = backward_max_pool(dpooled1), dW1 and db1 by backward_conv2d (dX NULL); all overwritten.
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -239,13 +239,13 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
             dIn[k] = dense[l].before->data[k] > 0.0f ? dIn[k] : 0.0f;
     }
     /* stage 2: back through its pooling to the winners, then through its convolution to W2, b2 and A1 */
-    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
-    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
+    backward_max_pool(&w->dZ2, &w->dpooled2, w->argmax2);
+    backward_conv2d(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
     /* stage 1: ReLU, pooling, and the convolution's parameters */
     for (size_t k = 0; k < (size_t)m * w->dA1.cols; k++)
         w->dpooled1.data[k] = w->pooled1.data[k] > 0.0f ? w->dA1.data[k] : 0.0f;
-    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
+    backward_max_pool(&w->dZ1, &w->dpooled1, w->argmax1);
+    backward_conv2d(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
     /* SOLUTION END */
 }
 
