@@ -67,35 +67,37 @@ static Matrix int_matrix(const int *values, int n)
     return m;
 }
 
-/* The suite's own 2x2 max pooling (the first maximum on ties), of N rows of C x H x W. */
-static void pool_here(float *out, int *argmax, const float *X, int N, int C, int H, int W)
+/* The suite's own max pooling with windows of size x size and stride size (the first maximum on ties, row by row),
+ * of N rows of C x H x W. */
+static void pool_here(float *out, int *argmax, const float *X, int size, int N, int C, int H, int W)
 {
-    int PH = H / 2, PW = W / 2;
+    int PH = H / size, PW = W / size;
     for (int n = 0; n < N; n++)
         for (int ch = 0; ch < C; ch++)
             for (int py = 0; py < PH; py++)
                 for (int px = 0; px < PW; px++) {
                     const float *row = X + (size_t)n * C * H * W;
-                    int first = ch * H * W + 2 * py * W + 2 * px;
-                    int window[4] = {first, first + 1, first + W, first + W + 1}, best = first;
-                    for (int q = 1; q < 4; q++)
-                        if (row[window[q]] > row[best])
-                            best = window[q];
+                    int first = ch * H * W + size * py * W + size * px, best = first;
+                    for (int i = 0; i < size; i++)
+                        for (int j = 0; j < size; j++)
+                            if (row[first + i * W + j] > row[best])
+                                best = first + i * W + j;
                     int o = n * C * PH * PW + (ch * PH + py) * PW + px;
                     out[o] = row[best];
                     argmax[o] = best;
                 }
 }
 
-/* Runs the learner's max_pool on X (N rows of C x H x W, shown as name) and emits out and argmax, then X. */
-static void emit_pool(KitCase *c, const char *what, const char *name, const Matrix *X, int C, int H, int W)
+/* Runs the learner's max_pool with windows of size on X (N rows of C x H x W, shown as name) and emits out and argmax,
+ * then X. */
+static void emit_pool(KitCase *c, const char *what, const char *name, const Matrix *X, int size, int C, int H, int W)
 {
-    int N = X->rows, P = C * (H / 2) * (W / 2);
+    int N = X->rows, P = C * (H / size) * (W / size);
     Matrix out = kit_output_matrix(N, P);
     int *argmax = malloc((size_t)N * P * sizeof *argmax);
     for (int k = 0; k < N * P; k++)
         argmax[k] = -1;
-    max_pool(&out, argmax, X, C, H, W);
+    max_pool(&out, argmax, X, size, C, H, W);
     char label[200];
     snprintf(label, sizeof label, "out (%dx%d) = max_pool(%s)", N, P, what);
     kit_emit(c, label, &out, EXACT_TOL, 0);
@@ -136,7 +138,8 @@ static void check_pool_lesson(KitCase *c)
 {
     Matrix X = kit_matrix_from(1, 16, lesson_image);
     kit_show_input(c, "X (one 4x4 image)", &X);
-    emit_pool(c, "X, C=1, 4x4: a window of four zeros, whose first is the one", "X (one 4x4 image)", &X, 1, 4, 4);
+    emit_pool(c, "X, 2), C=1, 4x4: a window of four zeros, whose first is the one", "X (one 4x4 image)", &X, 2, 1, 4,
+              4);
     /* the same image with a fifth row and column of large values: they are in no window */
     float big[25];
     for (int y = 0; y < 5; y++)
@@ -144,7 +147,7 @@ static void check_pool_lesson(KitCase *c)
             big[y * 5 + x] = y < 4 && x < 4 ? lesson_image[y * 4 + x] : 9;
     Matrix Y = kit_matrix_from(1, 25, big);
     kit_show_input(c, "X5 (the 4x4 image with a last row and column of 9s)", &Y);
-    emit_pool(c, "X5, C=1, 5x5: the last row and column are dropped", "X5", &Y, 1, 5, 5);
+    emit_pool(c, "X5, 2), C=1, 5x5: the last row and column are dropped", "X5", &Y, 2, 1, 5, 5);
     kit_matrix_free(&X), kit_matrix_free(&Y);
 }
 
@@ -157,10 +160,34 @@ static void check_pool_random(KitCase *c)
         char name[32], what[96];
         snprintf(name, sizeof name, "X%d", t + 1);
         kit_show_input(c, name, &X);
-        snprintf(what, sizeof what, "X%d: N=%d, C=%d, %dx%d", t + 1, s[0], s[1], s[2], s[3]);
-        emit_pool(c, what, name, &X, s[1], s[2], s[3]);
+        snprintf(what, sizeof what, "X%d, 2), N=%d, C=%d, %dx%d", t + 1, s[0], s[1], s[2], s[3]);
+        emit_pool(c, what, name, &X, 2, s[1], s[2], s[3]);
         kit_matrix_free(&X);
     }
+}
+
+/* Windows of other sizes: 3 (a remainder of 1 and of 2 dropped, and a window of equal values) and 1 (out = X). */
+static void check_pool_size(KitCase *c)
+{
+    /* the lesson's 4x4 image with size 3: one window, its top-left 3x3 */
+    Matrix X = kit_matrix_from(1, 16, lesson_image);
+    kit_show_input(c, "X (the lesson's 4x4 image)", &X);
+    emit_pool(c, "X, 3), C=1, 4x4: one window, the last row and column dropped", "X (the lesson's 4x4 image)", &X, 3,
+              1, 4, 4);
+    /* 2 images of 2 channels of 7x8 with size 3: 2 x 2 windows, 1 row and 2 columns dropped; image 1, channel 0 has
+     * a window of equal values, whose first cell must win */
+    enum { N = 2, C = 2, H = 7, W = 8 };
+    Matrix R = kit_case_normal_matrix(c, 4331, N, C * H * W, 0.0f, 1.0f);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            R.data[C * H * W + (3 + i) * W + 3 + j] = 0.0f;
+    kit_show_input(c, "R (the window of rows 3-5, columns 3-5 of image 1, channel 0 is all 0)", &R);
+    emit_pool(c, "R, 3), N=2, C=2, 7x8", "R", &R, 3, C, H, W);
+    /* size 1: every pixel is its own window */
+    Matrix S = kit_case_normal_matrix(c, 4332, 2, 3 * 3 * 5, 0.0f, 1.0f);
+    kit_show_input(c, "S", &S);
+    emit_pool(c, "S, 1), N=2, C=3, 3x5: windows of one value, out = S, argmax[k] = k", "S", &S, 1, 3, 3, 5);
+    kit_matrix_free(&X), kit_matrix_free(&R), kit_matrix_free(&S);
 }
 
 /* ---- backward_max_pool ----------------------------------------------------- */
@@ -210,7 +237,7 @@ static void check_pool_backward_random(KitCase *c)
     Matrix dout = kit_case_normal_matrix(c, 4312, N, P, 0.0f, 1.0f);
     float pooled[N * P];
     int argmax[N * P];
-    pool_here(pooled, argmax, X.data, N, C, H, W);
+    pool_here(pooled, argmax, X.data, 2, N, C, H, W);
     Matrix where = int_matrix(argmax, N * P);
     kit_show_input(c, "dout", &dout);
     kit_show_input(c, "argmax (of 2 random images of 3 channels, 5x7)", &where);
@@ -237,7 +264,7 @@ static double pool_loss(void *context)
     int N = l->X->rows, P = l->R->cols;
     float *pooled = malloc((size_t)N * P * sizeof *pooled);
     int *argmax = malloc((size_t)N * P * sizeof *argmax);
-    pool_here(pooled, argmax, l->X->data, N, l->C, l->H, l->W);
+    pool_here(pooled, argmax, l->X->data, 2, N, l->C, l->H, l->W);
     double loss = 0.0;
     for (int k = 0; k < N * P; k++)
         loss += (double)pooled[k] * l->R->data[k];
@@ -256,7 +283,7 @@ static void check_pool_gradient(KitCase *c)
     int argmax[N * P];
     for (int k = 0; k < N * P; k++)
         argmax[k] = 0;
-    max_pool(&out, argmax, &X, C, H, W);
+    max_pool(&out, argmax, &X, 2, C, H, W);
     kit_emit_unchanged(c, "max_pool", "X", &X); /* before the checker moves it */
     backward_max_pool(&dX, &R, argmax);
     kit_emit_unchanged(c, "backward_max_pool", "R = dout", &R); /* (argmax is the learner's own here) */
@@ -493,14 +520,19 @@ static void check_accuracy(KitCase *c)
 
 const KitCheck kit_suite_checks[] = {
     {"pool-lesson", "max_pool: the lesson's 4x4 image (a window of zeros) and the same image in a 5x5", 2, "",
-     "Windows of 2x2 with stride 2: out[c][py][px] is the largest of X[c][2py + i][2px + j], i, j in {0, 1}. Visit "
-     "(0,0), (0,1), (1,0), (1,1) and take a value only when it is strictly larger, so a tie keeps the first. With "
-     "an odd size, PH = H / 2 rounds down and the last row is in no window.",
+     "Here size is 2: windows of 2x2 with stride 2, out[c][py][px] the largest of X[c][2py + i][2px + j], i, j in "
+     "{0, 1}. Visit (0,0), (0,1), (1,0), (1,1) and take a value only when it is strictly larger, so a tie keeps the "
+     "first. With an odd side, PH = H / 2 rounds down and the last row is in no window.",
      5, 0, check_pool_lesson},
     {"pool-random", "max_pool: random images, 3 channels of 5x7, 2 channels of 6x4, 4 channels of 3x2", 3, "",
      "argmax is an index in the whole row of X: c*H*W + (2py + i)*W + (2px + j), not an index in the window or "
      "in the channel. The rows of X are W wide (not W / 2).",
      5, 0, check_pool_random},
+    {"pool-size", "max_pool: windows of size 3 (4x4 and 7x8 images, the rest dropped) and of size 1 (out = X)", 2, "",
+     "The size argument is the side of each window and its stride: out[c][py][px] is the largest of "
+     "X[c][size*py + i][size*px + j] for i, j from 0 to size - 1, and PH = IH / size rounds down. Nothing may "
+     "assume 2: with size 1 every value is its own window.",
+     5, 0, check_pool_size},
     {"pool-backward-lesson", "backward_max_pool: the lesson's gradient [0.1, 0.2, 0.3, 0.4], 4x4 and 5x5", 2, "",
      "Only the element argmax names receives its window's gradient; the other three get 0. Set all of dX to 0 "
      "first, then dX[n][argmax[...]] += dout[n][o].",

@@ -12,6 +12,7 @@
  *   X -> convolution W1, b1 -> 2x2 max pooling -> ReLU         (stage 1)
  *     -> convolution W2, b2 -> 2x2 max pooling -> ReLU         (stage 2)
  *     -> dense W3, b3 -> ReLU -> dense W4, b4 -> softmax
+ * (the pooling windows' side, 2, is KIT_CNN_POOL in harness/kit.h: max_pool takes it as its size)
  * Letters used in the shape comments (the course's, listed in course.h):
  *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
  *   IH, IW  height and width of an image     k  the side of the square filters (stride 1)
@@ -39,28 +40,31 @@
 #include <string.h>
 
 /*
- * max_pool: 2x2 max pooling with stride 2, for every image and every channel.
- *   out[n][c][py][px] = max of X[n][c][2py + i][2px + j] over i, j in {0, 1}
- * X is N x (C*IH*IW), out is N x (C*PH*PW) with PH = IH / 2 and PW = IW / 2 rounded down: when IH
- * (or IW) is odd, the last row (or column) of every channel is in no window and is ignored.
+ * max_pool: max pooling with square windows of size x size and stride size (the windows side by side, none
+ * overlapping), for every image and every channel. The CNN below uses size = KIT_CNN_POOL (harness/kit.h): 2.
+ *   out[n][c][py][px] = max of X[n][c][size*py + i][size*px + j] over i, j in 0..size-1
+ * X is N x (C*IH*IW), out is N x (C*PH*PW) with PH = IH / size and PW = IW / size rounded down: when IH (or IW)
+ * is not a multiple of size, the last IH % size rows (or IW % size columns) of every channel are in no window
+ * and are ignored. size 1 makes windows of one value: out = X.
  * argmax (N * C*PH*PW ints, like out) records where each maximum came from:
  *   argmax[n*out->cols + o] = the index in row n of X of the value written to out[n][o],
- * that is c*IH*IW + (2py + i)*IW + (2px + j). Visit each window in the order (0,0), (0,1), (1,0),
- * (1,1) and replace the best only by a strictly larger value, so that a tie keeps the first
- * (a window of four zeros, common after ReLU, points at its top-left corner).
- * out and argmax are overwritten; X does not change.
- * Example: one image, C = 1, 4 x 4:  X = [[1, 3, 2, 0],
- *                                          [4, 2, 1, 5],
- *                                          [0, 0, 7, 1],
- *                                          [0, 0, 2, 3]]
+ * that is c*IH*IW + (size*py + i)*IW + (size*px + j). Visit each window row by row, left to right ((0,0),
+ * (0,1), (1,0), (1,1) for size 2), and replace the best only by a strictly larger value, so that a tie keeps
+ * the first (a window of zeros, common after ReLU, points at its top-left corner).
+ * out and argmax are overwritten; X does not change. size is at least 1.
+ * Example: one image, C = 1, 4 x 4, size 2:  X = [[1, 3, 2, 0],
+ *                                                  [4, 2, 1, 5],
+ *                                                  [0, 0, 7, 1],
+ *                                                  [0, 0, 2, 3]]
  *          out = [[4, 5], [0, 7]] (1 x 4: [4, 5, 0, 7]), argmax = [4, 7, 8, 10]
  *          (4 is at row 1, column 0: index 1*4 + 0; the bottom-left window is all zeros: its first, 8).
  *          A 5 x 5 image gives the same 2 x 2 out: its last row and column are dropped.
- * In harness/course.h: out (N x C*(IH/2)*(IW/2)) = the largest value of every 2x2 window (stride 2) of every
- *     channel of X (N x C*IH*IW), an odd last row or column dropped; argmax[n*out->cols + o] = that value's index
- *     in row n of X (the first one on ties).
+ *          With size 3, the 4 x 4 image has one window, its top-left 3 x 3: out = [7], argmax = [10].
+ * In harness/course.h: out (N x C*(IH/size)*(IW/size)) = the largest value of every size x size window (stride
+ *     size) of every channel of X (N x C*IH*IW), the last IH % size rows and IW % size columns dropped;
+ *     argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties, row by row).
  */
-void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width)
+void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels, int height, int width)
 {
     /* TODO: write this function (see the comment above it), then run make grade CH=4.3. */
     KIT_NOT_IMPLEMENTED();
@@ -98,18 +102,19 @@ void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
  *   A3      = relu(Z3)                                 m x H
  *   Z4      = linear_layer(A3, W4, b4)                 m x K
  *   A4      = softmax(Z4)                              m x K             (3.2)
+ * Both max_pool calls take size KIT_CNN_POOL (2, harness/kit.h), the side of the CNN's pooling windows.
  * shape2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
  * Pooling before ReLU gives the same A1 as ReLU before pooling, since max(relu(a), relu(b)) = relu(max(a, b)),
- * and applies ReLU to 4 times fewer values.
+ * and applies ReLU to 4 times fewer values (size x size times fewer).
  * Every result goes into the matrix of work with the same name (work->Z1, ->pooled1, ->argmax1, ->A1, ...,
  * ->Z4, ->A4): backward_cnn needs them.
  * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
  *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
  *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
  * In harness/course.h: The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with
- *     columns1), pooled1 = max_pool(Z1) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
- *     cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
- *     Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
+ *     columns1), pooled1 = max_pool(Z1, KIT_CNN_POOL) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2,
+ *     b2) (columns2, cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 =
+ *     relu(Z3); Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
