@@ -236,8 +236,8 @@ void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
  *   convolution 1 (F1 filters of k x k, stride 1) -> 2x2 max pooling -> ReLU        C x IH x IW ->  F1 x PH1 x PW1
  *   convolution 2 (F2 filters of k x k over the F1 maps) -> 2x2 max pooling -> ReLU  ->  F2 x PH2 x PW2 (P2 values)
  *   dense hidden layer of H units -> ReLU  ->  dense output layer -> softmax over K classes
- * (both poolings are max_pool with size KIT_CNN_POOL, 2: kit.h's one place for the windows' side;
- * pooling before ReLU gives the same numbers as ReLU before pooling: ReLU and max commute). */
+ * (both poolings are max_pool with size KIT_CNN_POOL, 2, defined once in kit.h; pooling before ReLU gives the same
+ * numbers as ReLU before pooling: ReLU and max commute). */
 struct Cnn {
     ConvShape shape; /* the input images, C x IH x IW, and the filters' side k; shape.stride must be 1 */
     Matrix W1, b1;   /* convolution 1: F1 x (C*k*k) in conv2d's order, and 1 x F1 */
@@ -265,7 +265,8 @@ void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax);
 
 /* The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with columns1),
  * pooled1 = max_pool(Z1, KIT_CNN_POOL) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
- * cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3); Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4). */
+ * cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
+ * Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4). */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn);
 
 /* From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4 W4^T) * relu'(Z3), dW3 = A2^T dZ3,

@@ -99,8 +99,8 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels,
 
 /*
  * backward_max_pool: the gradient of a loss L through max_pool, given dout = dL/dout.
- * Each output is a copy of one element of its window, the one argmax names; the other three
- * elements do not affect it at all. So:
+ * Each output is a copy of one element of its window, the one argmax names; the other elements
+ * of the window do not affect it at all. So:
  *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
  * dout is N x (C*PH*PW) like max_pool's out, argmax is what max_pool recorded, dX is N x (C*IH*IW)
  * like its X, overwritten: every element that was not a window's maximum (and every element of a
