@@ -350,7 +350,7 @@ static const char *learner_part(const ChapterResult *result, const char *path)
     return NULL;
 }
 
-/* From "    #3 0x55d0c0a4ab7c in conv2d_backward /work/main/lessons/4.2-convolution/exercise.c:170" the function and
+/* From "    #3 0x55d0c0a4ab7c in backward_conv2d /work/main/lessons/4.2-convolution/exercise.c:170" the function and
  * the location; 0 when the line is no such frame. */
 static int parse_sanitizer_frame(const char *line, char **function, char **location)
 {

@@ -23,6 +23,11 @@
  * A matrix of no particular meaning (an activation of any shape) is rows x cols. Lowercase
  * i, j, c, f, y, x are indices (of a row, a column, a channel, a filter, an output position); outside
  * the convolutions, k also indexes the elements of a matrix (sum_k, grad[k]).
+ *
+ * The names of the passes, one scheme in every chapter: the forward pass of a whole model is forward_ and the
+ * model's name (forward_perceptron, forward_mlp, forward_mlp3, forward_cnn); the forward pass of one layer is the
+ * layer's own name (conv2d, max_pool, relu, softmax, dropout); every backward pass is backward_ and the name of the
+ * model or layer it goes back through (backward_mlp, backward_mlp3, backward_cnn, backward_conv2d, backward_max_pool).
  */
 #ifndef COURSE_H
 #define COURSE_H
@@ -217,12 +222,12 @@ void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, Conv
 void im2col(Matrix *columns, const Matrix *X, ConvShape shape);
 
 /* The same out as conv2d, by im2col into columns (caller-allocated, im2col's shape) and cblas_sgemm; columns keeps
- * im2col(X) for conv2d_backward. */
+ * im2col(X) for backward_conv2d. */
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape);
 
 /* Given dout = dL/dout (N x F*OH*OW): dW (F x C*k*k) and db (1 x F) overwritten, dX (N x C*IH*IW) overwritten unless it
  * is NULL; columns holds im2col(X), as conv2d_im2col left it, and may be overwritten for dX. */
-void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
+void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
                      Matrix *columns, ConvShape shape);
 
 /* ---- 4.3 Pooling and CNN Architecture (lessons/4.3-pooling-cnn) ---- */
@@ -231,7 +236,8 @@ void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
  *   convolution 1 (F1 filters of k x k, stride 1) -> 2x2 max pooling -> ReLU        C x IH x IW ->  F1 x PH1 x PW1
  *   convolution 2 (F2 filters of k x k over the F1 maps) -> 2x2 max pooling -> ReLU  ->  F2 x PH2 x PW2 (P2 values)
  *   dense hidden layer of H units -> ReLU  ->  dense output layer -> softmax over K classes
- * (pooling before ReLU gives the same numbers as ReLU before pooling: ReLU and max commute). */
+ * (both poolings are max_pool with size KIT_CNN_POOL, 2, defined once in kit.h; pooling before ReLU gives the same
+ * numbers as ReLU before pooling: ReLU and max commute). */
 struct Cnn {
     ConvShape shape; /* the input images, C x IH x IW, and the filters' side k; shape.stride must be 1 */
     Matrix W1, b1;   /* convolution 1: F1 x (C*k*k) in conv2d's order, and 1 x F1 */
@@ -245,25 +251,27 @@ static inline ConvShape cnn_second_shape(const Cnn *cnn)
 {
     int OH = conv_output_size(cnn->shape.height, cnn->shape.kernel, 1);
     int OW = conv_output_size(cnn->shape.width, cnn->shape.kernel, 1);
-    return (ConvShape){cnn->W1.rows, OH / 2, OW / 2, cnn->shape.kernel, 1};
+    return (ConvShape){cnn->W1.rows, OH / KIT_CNN_POOL, OW / KIT_CNN_POOL, cnn->shape.kernel, 1};
 }
 
-/* out (N x C*(IH/2)*(IW/2)) = the largest value of every 2x2 window (stride 2) of every channel of X (N x C*IH*IW), an odd
- * last row or column dropped; argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties). */
-void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width);
+/* out (N x C*(IH/size)*(IW/size)) = the largest value of every size x size window (stride size) of every channel of X
+ * (N x C*IH*IW), the last IH % size rows and IW % size columns dropped; argmax[n*out->cols + o] = that value's index in
+ * row n of X (the first one on ties, row by row). */
+void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels, int height, int width);
 
 /* dX (N x C*IH*IW) = 0, then dX[n][argmax[n*dout->cols + o]] += dout[n][o]: each gradient goes to the element that was
  * its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is max_pool's. */
-void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax);
+void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax);
 
-/* The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with columns1), pooled1 = max_pool(Z1)
- * (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2, cnn_second_shape), pooled2, argmax2, A2 the same;
- * Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3); Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4). */
+/* The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with columns1),
+ * pooled1 = max_pool(Z1, KIT_CNN_POOL) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
+ * cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
+ * Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4). */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn);
 
 /* From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4 W4^T) * relu'(Z3), dW3 = A2^T dZ3,
- * db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2), dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward;
- * dpooled1 = dA1 * relu'(pooled1), dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten. */
+ * db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2), dZ2 = backward_max_pool(dpooled2), dA1, dW2 and db2 by backward_conv2d;
+ * dpooled1 = dA1 * relu'(pooled1), dZ1 = backward_max_pool(dpooled1), dW1 and db1 by backward_conv2d (dX NULL); all overwritten. */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn);
 
 /* One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_cnn, cross_entropy,

@@ -237,17 +237,21 @@ void kit_mlp_work_rows(KitMlpWork *work, int m);
 /* Frees what kit_mlp_work_create allocated. */
 void kit_mlp_work_free(KitMlpWork *work);
 
+/* The side of the pooling windows of chapter 4.3's CNN, and their stride: each convolution stage pools with
+ * max_pool(..., KIT_CNN_POOL, ...), in windows of 2x2. Every size of the CNN after a pooling is worked out from it. */
+#define KIT_CNN_POOL 2
+
 /* The sizes of chapter 4.3's CNN: images of channels x height x width, two convolutions of kernel x kernel filters
- * (stride 1; filters1, then filters2 over the filters1 pooled maps), each followed by 2x2 max pooling and ReLU, a
- * dense hidden layer of hidden units with ReLU, and a dense output layer of classes scores. */
+ * (stride 1; filters1, then filters2 over the filters1 pooled maps), each followed by KIT_CNN_POOL x KIT_CNN_POOL max
+ * pooling and ReLU, a dense hidden layer of hidden units with ReLU, and a dense output layer of classes scores. */
 typedef struct {
     int channels, height, width, kernel;
     int filters1, filters2, hidden, classes;
 } KitCnnSizes;
 
 /* The sizes derived from them: the feature maps of convolution 1 (OH1 x OW1 = height - kernel + 1 by width - kernel + 1),
- * its pooled maps (PH1 = OH1 / 2, PW1 = OW1 / 2, rounded down), the same for convolution 2 over PH1 x PW1 maps, and
- * the values each image has at every stage. Exits with a message if the images are too small for two stages. */
+ * its pooled maps (PH1 = OH1 / KIT_CNN_POOL, PW1 = OW1 / KIT_CNN_POOL, rounded down), the same for convolution 2
+ * over PH1 x PW1 maps, and the values each image has at every stage. Exits with a message if the images are too small for two stages. */
 typedef struct {
     int OH1, OW1, PH1, PW1, OH2, OW2, PH2, PW2;
     int maps1, pooled1, maps2, pooled2; /* filters1*OH1*OW1, filters1*PH1*PW1, filters2*OH2*OW2, filters2*PH2*PW2 */

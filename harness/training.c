@@ -61,16 +61,18 @@ KitCnnLayout kit_cnn_layout(KitCnnSizes z)
 {
     KitCnnLayout l;
     l.OH1 = z.height - z.kernel + 1, l.OW1 = z.width - z.kernel + 1;
-    l.PH1 = l.OH1 / 2, l.PW1 = l.OW1 / 2;
+    l.PH1 = l.OH1 / KIT_CNN_POOL, l.PW1 = l.OW1 / KIT_CNN_POOL;
     l.OH2 = l.PH1 - z.kernel + 1, l.OW2 = l.PW1 - z.kernel + 1;
-    l.PH2 = l.OH2 / 2, l.PW2 = l.OW2 / 2;
+    l.PH2 = l.OH2 / KIT_CNN_POOL, l.PW2 = l.OW2 / KIT_CNN_POOL;
+    /* the smallest image side with PH2 >= 1: OH2 >= pool, so PH1 >= pool + kernel - 1 and OH1 >= pool * that */
+    int smallest = KIT_CNN_POOL * (KIT_CNN_POOL + z.kernel - 1) + z.kernel - 1;
     if (z.channels < 1 || z.kernel < 1 || z.filters1 < 1 || z.filters2 < 1 || z.hidden < 1 || z.classes < 2 ||
         l.PH2 < 1 || l.PW2 < 1)
         kit_fatal("the CNN's sizes: images %d x %d x %d, filters %d x %d, %d and %d filters, %d hidden units, %d classes; "
                   "expected at least 1 channel, 1 filter in each convolution, 1 hidden unit, 2 classes and images large "
-                  "enough for two convolutions each followed by 2x2 pooling (at least %d x %d for %d x %d filters)",
+                  "enough for two convolutions each followed by %dx%d pooling (at least %d x %d for %d x %d filters)",
                   z.channels, z.height, z.width, z.kernel, z.kernel, z.filters1, z.filters2, z.hidden, z.classes,
-                  3 * z.kernel + 1, 3 * z.kernel + 1, z.kernel, z.kernel);
+                  KIT_CNN_POOL, KIT_CNN_POOL, smallest, smallest, z.kernel, z.kernel);
     l.maps1 = z.filters1 * l.OH1 * l.OW1, l.pooled1 = z.filters1 * l.PH1 * l.PW1;
     l.maps2 = z.filters2 * l.OH2 * l.OW2, l.pooled2 = z.filters2 * l.PH2 * l.PW2;
     return l;

@@ -56,7 +56,7 @@ static void free_problem(Problem *p)
 }
 
 /* im2col(p->X) computed here (cnn_check.h), into a new matrix: what conv2d_im2col leaves in columns for
- * conv2d_backward, so that the backward checks do not depend on the learner's im2col. */
+ * backward_conv2d, so that the backward checks do not depend on the learner's im2col. */
 static Matrix columns_here(const Problem *p)
 {
     Matrix columns = kit_matrix_create(p->X.rows * map_size(p->s), p->s.channels * p->s.kernel * p->s.kernel);
@@ -114,7 +114,7 @@ static void emit_forward(KitCase *c, const Problem *p, int fast, double abs_tol,
     kit_emit(c, label, &out, abs_tol, rel_tol);
     if (fast) {
         kit_emit_scalar(c, "conv2d_im2col called cblas_sgemm (1 = yes)", calls > 0 ? 1.0 : 0.0, 0, 0);
-        snprintf(label, sizeof label, "columns (%dx%d) after conv2d_im2col, %s: im2col(X), which conv2d_backward reads",
+        snprintf(label, sizeof label, "columns (%dx%d) after conv2d_im2col, %s: im2col(X), which backward_conv2d reads",
                  columns.rows, columns.cols, text);
         kit_emit(c, label, &columns, 0, 0);
     } else {
@@ -158,7 +158,7 @@ static double gradient_loss(void *context)
     return loss_sum_out_times_r(&g->p->X, &g->p->W, &g->p->b, g->R, g->p->s);
 }
 
-/* Calls the learner's conv2d_backward on NaN-filled outputs (dX too unless with_dx is 0). */
+/* Calls the learner's backward_conv2d on NaN-filled outputs (dX too unless with_dx is 0). */
 typedef struct {
     Matrix dX, dW, db;
 } Gradients;
@@ -168,7 +168,7 @@ static Gradients run_backward(const Problem *p, const Matrix *dout, int with_dx)
     int N = p->X.rows, F = p->W.rows, patch = p->s.channels * p->s.kernel * p->s.kernel;
     Gradients g = {kit_output_matrix(N, p->X.cols), kit_output_matrix(F, patch), kit_output_matrix(1, F)};
     Matrix columns = columns_here(p);
-    conv2d_backward(with_dx ? &g.dX : NULL, &g.dW, &g.db, dout, &p->X, &p->W, &columns, p->s);
+    backward_conv2d(with_dx ? &g.dX : NULL, &g.dW, &g.db, dout, &p->X, &p->W, &columns, p->s);
     kit_matrix_free(&columns);
     return g;
 }
@@ -178,17 +178,17 @@ static void free_gradients(Gradients *g)
     kit_matrix_free(&g->dX), kit_matrix_free(&g->dW), kit_matrix_free(&g->db);
 }
 
-/* Emits the inputs of conv2d_backward after the call: dout (named dout_name), then X and W (each name followed by
- * suffix). columns is not one: conv2d_backward may write over it. */
+/* Emits the inputs of backward_conv2d after the call: dout (named dout_name), then X and W (each name followed by
+ * suffix). columns is not one: backward_conv2d may write over it. */
 static void emit_backward_unchanged(KitCase *c, const char *dout_name, const Matrix *dout, const Problem *p,
                                     const char *suffix)
 {
-    kit_emit_unchanged(c, "conv2d_backward", dout_name, dout);
+    kit_emit_unchanged(c, "backward_conv2d", dout_name, dout);
     char label[64];
     snprintf(label, sizeof label, "X%s", suffix);
-    kit_emit_unchanged(c, "conv2d_backward", label, &p->X);
+    kit_emit_unchanged(c, "backward_conv2d", label, &p->X);
     snprintf(label, sizeof label, "W%s", suffix);
-    kit_emit_unchanged(c, "conv2d_backward", label, &p->W);
+    kit_emit_unchanged(c, "backward_conv2d", label, &p->W);
 }
 
 static void emit_gradients(KitCase *c, const Problem *p, const Gradients *g, int with_dx, const char *what)
@@ -196,12 +196,12 @@ static void emit_gradients(KitCase *c, const Problem *p, const Gradients *g, int
     char text[96], label[240];
     describe(p, text, sizeof text);
     if (with_dx) {
-        snprintf(label, sizeof label, "dX (%dx%d) after conv2d_backward, %s%s", g->dX.rows, g->dX.cols, text, what);
+        snprintf(label, sizeof label, "dX (%dx%d) after backward_conv2d, %s%s", g->dX.rows, g->dX.cols, text, what);
         kit_emit(c, label, &g->dX, ABS_TOL, REL_TOL);
     }
-    snprintf(label, sizeof label, "dW (%dx%d) after conv2d_backward, %s%s", g->dW.rows, g->dW.cols, text, what);
+    snprintf(label, sizeof label, "dW (%dx%d) after backward_conv2d, %s%s", g->dW.rows, g->dW.cols, text, what);
     kit_emit(c, label, &g->dW, ABS_TOL, REL_TOL);
-    snprintf(label, sizeof label, "db (1x%d) after conv2d_backward, %s%s", g->db.cols, text, what);
+    snprintf(label, sizeof label, "db (1x%d) after backward_conv2d, %s%s", g->db.cols, text, what);
     kit_emit(c, label, &g->db, ABS_TOL, REL_TOL);
 }
 
@@ -372,7 +372,7 @@ static void check_conv2d_agree(KitCase *c)
     }
 }
 
-/* ---- conv2d_backward ---------------------------------------------------- */
+/* ---- backward_conv2d ---------------------------------------------------- */
 
 static void check_backward_lesson(KitCase *c)
 {
@@ -386,7 +386,7 @@ static void check_backward_lesson(KitCase *c)
     kit_show_input(c, "dout2", &all);
     Gradients g = run_backward(&p, &dout, 1);
     emit_gradients(c, &p, &g, 1, ", dout = [[1, 0], [0, 0]]");
-    kit_emit_unchanged(c, "conv2d_backward", "dout", &dout);
+    kit_emit_unchanged(c, "backward_conv2d", "dout", &dout);
     free_gradients(&g);
     g = run_backward(&p, &all, 1);
     emit_gradients(c, &p, &g, 1, ", dout2 = all ones");
@@ -444,9 +444,9 @@ static void check_backward_overwrites(KitCase *c)
     kit_show_input(c, "dout", &dout);
     Gradients g = {kit_output_matrix(2, 36), kit_output_matrix(2, patch), kit_output_matrix(1, 2)};
     Matrix columns = columns_here(&p);
-    conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
+    backward_conv2d(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
     im2col_here(&columns, &p.X, p.s); /* the first call may have written dcolumns over it, as a forward pass remakes it */
-    conv2d_backward(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
+    backward_conv2d(&g.dX, &g.dW, &g.db, &dout, &p.X, &p.W, &columns, p.s);
     emit_gradients(c, &p, &g, 1, ", the second of two calls with the same outputs (overwritten, not added)");
     free_gradients(&g);
     g = run_backward(&p, &dout, 0);
@@ -504,7 +504,7 @@ const KitCheck kit_suite_checks[] = {
      "Row n*OH*OW + y*OW + x of columns is the patch of output (y, x) of image n: element c*k*k + i*k + j is "
      "X[n][c][y*s + i][x*s + j].", 5, 0, check_im2col},
     {"conv2d-im2col-random", "conv2d_im2col: 2 random images of 3 channels, 7x9, 4 filters 3x3, stride 2", 3, "",
-     "im2col of all the images into columns first (conv2d_backward reads them there), then W times the transpose "
+     "im2col of all the images into columns first (backward_conv2d reads them there), then W times the transpose "
      "of each image's block of columns with cblas_sgemm, then add b[f] to every element of map f.", 5, 0,
      check_conv2d_im2col_random},
     {"conv2d-im2col-shapes", "conv2d_im2col: 5x7 images with k = 2, 3, 5, 1 and strides 1 to 3", 2, "",
@@ -512,23 +512,23 @@ const KitCheck kit_suite_checks[] = {
      0, check_conv2d_im2col_shapes},
     {"conv2d-agree", "conv2d and conv2d_im2col agree on 3 images of 2 channels, 11x13, stride 1 and 2", 1, "", NULL,
      5, 0, check_conv2d_agree},
-    {"backward-lesson", "conv2d_backward: the lesson's 3x3 image, one 2x2 filter, two gradients dout", 2, "",
+    {"backward-lesson", "backward_conv2d: the lesson's 3x3 image, one 2x2 filter, two gradients dout", 2, "",
      "db sums dout; dW[f][c][i][j] sums dout[f][y][x] * X[c][y*s + i][x*s + j]; dX spreads each dout[f][y][x] * "
      "W[f] back over the patch it came from.", 5, 0, check_backward_lesson},
-    {"backward-random", "conv2d_backward: 2 random images of 2 channels, 6x7, 3 filters 3x3, stride 2", 3, "",
+    {"backward-random", "backward_conv2d: 2 random images of 2 channels, 6x7, 3 filters 3x3, stride 2", 3, "",
      "dW sums over every image (not only the last); dX adds, for each output, W times its gradient onto the "
      "pixels at y*s + i, x*s + j.", 5, 0, check_backward_random},
-    {"backward-shapes", "conv2d_backward: 5x7 images, 3 channels with k=2 stride 3, and k=3 stride 1", 2, "", NULL, 5,
+    {"backward-shapes", "backward_conv2d: 5x7 images, 3 channels with k=2 stride 3, and k=3 stride 1", 2, "", NULL, 5,
      0, check_backward_shapes},
-    {"backward-overwrites", "conv2d_backward: two calls overwrite, dX = NULL is allowed", 2, "",
+    {"backward-overwrites", "backward_conv2d: two calls overwrite, dX = NULL is allowed", 2, "",
      "Set dW, db and dX to 0 (or write them with beta = 0) before adding to them; skip dX when it is NULL.", 5, 0,
      check_backward_overwrites},
-    {"backward-gradient-w", "conv2d_backward: dW against central differences of sum(out * R)", 2, "",
+    {"backward-gradient-w", "backward_conv2d: dW against central differences of sum(out * R)", 2, "",
      "dW is dout (per image, F x OH*OW) times that image's columns (OH*OW x C*k*k), as the forward pass left them "
      "in columns (the checks fill it with im2col(X) before the call).", 5, 0, check_gradient_w},
-    {"backward-gradient-b", "conv2d_backward: db against central differences of sum(out * R)", 1, "",
+    {"backward-gradient-b", "backward_conv2d: db against central differences of sum(out * R)", 1, "",
      "db[f] is the sum of dout over every image and every position of map f.", 5, 0, check_gradient_b},
-    {"backward-gradient-x", "conv2d_backward: dX against central differences of sum(out * R)", 2, "",
+    {"backward-gradient-x", "backward_conv2d: dX against central differences of sum(out * R)", 2, "",
      "dX is a full convolution of dout with the filters: each output's gradient times W[f][c][i][j] goes to "
      "pixel (y*s + i, x*s + j), the same (i, j), not flipped; pixels no filter visits get 0.", 5, 0,
      check_gradient_x},

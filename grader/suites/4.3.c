@@ -41,7 +41,7 @@ const char kit_suite_chapter[] = "4.3";
  *   levels off near 98.3-98.4% however long it trains, below the course's promise of 98.5%.
  *   Fashion-MNIST, seeds 1-4: 0.8868 0.8808 0.8833 0.8836; the bar 0.86 sits 0.0208 below the lowest.
  * 23 to 69 s for the whole check on this 2-core machine, shared with other work (about 5 s an epoch alone). Correct
- * code whose products (conv2d_backward's, the dense layers', matrix_multiply's) are plain loops took 247 s on the
+ * code whose products (backward_conv2d's, the dense layers', matrix_multiply's) are plain loops took 247 s on the
  * shared machine (0.9860 on MNIST): the check allows 900 s. */
 #define ACCURACY_FILTERS1 8
 #define ACCURACY_FILTERS2 16
@@ -67,35 +67,37 @@ static Matrix int_matrix(const int *values, int n)
     return m;
 }
 
-/* The suite's own 2x2 max pooling (the first maximum on ties), of N rows of C x H x W. */
-static void pool_here(float *out, int *argmax, const float *X, int N, int C, int H, int W)
+/* The suite's own max pooling with windows of size x size and stride size (the first maximum on ties, row by row),
+ * of N rows of C x H x W. */
+static void pool_here(float *out, int *argmax, const float *X, int size, int N, int C, int H, int W)
 {
-    int PH = H / 2, PW = W / 2;
+    int PH = H / size, PW = W / size;
     for (int n = 0; n < N; n++)
         for (int ch = 0; ch < C; ch++)
             for (int py = 0; py < PH; py++)
                 for (int px = 0; px < PW; px++) {
                     const float *row = X + (size_t)n * C * H * W;
-                    int first = ch * H * W + 2 * py * W + 2 * px;
-                    int window[4] = {first, first + 1, first + W, first + W + 1}, best = first;
-                    for (int q = 1; q < 4; q++)
-                        if (row[window[q]] > row[best])
-                            best = window[q];
+                    int first = ch * H * W + size * py * W + size * px, best = first;
+                    for (int i = 0; i < size; i++)
+                        for (int j = 0; j < size; j++)
+                            if (row[first + i * W + j] > row[best])
+                                best = first + i * W + j;
                     int o = n * C * PH * PW + (ch * PH + py) * PW + px;
                     out[o] = row[best];
                     argmax[o] = best;
                 }
 }
 
-/* Runs the learner's max_pool on X (N rows of C x H x W, shown as name) and emits out and argmax, then X. */
-static void emit_pool(KitCase *c, const char *what, const char *name, const Matrix *X, int C, int H, int W)
+/* Runs the learner's max_pool with windows of size on X (N rows of C x H x W, shown as name) and emits out and argmax,
+ * then X. */
+static void emit_pool(KitCase *c, const char *what, const char *name, const Matrix *X, int size, int C, int H, int W)
 {
-    int N = X->rows, P = C * (H / 2) * (W / 2);
+    int N = X->rows, P = C * (H / size) * (W / size);
     Matrix out = kit_output_matrix(N, P);
     int *argmax = malloc((size_t)N * P * sizeof *argmax);
     for (int k = 0; k < N * P; k++)
         argmax[k] = -1;
-    max_pool(&out, argmax, X, C, H, W);
+    max_pool(&out, argmax, X, size, C, H, W);
     char label[200];
     snprintf(label, sizeof label, "out (%dx%d) = max_pool(%s)", N, P, what);
     kit_emit(c, label, &out, EXACT_TOL, 0);
@@ -136,7 +138,8 @@ static void check_pool_lesson(KitCase *c)
 {
     Matrix X = kit_matrix_from(1, 16, lesson_image);
     kit_show_input(c, "X (one 4x4 image)", &X);
-    emit_pool(c, "X, C=1, 4x4: a window of four zeros, whose first is the one", "X (one 4x4 image)", &X, 1, 4, 4);
+    emit_pool(c, "X, 2), C=1, 4x4: a window of four zeros, whose first is the one", "X (one 4x4 image)", &X, 2, 1, 4,
+              4);
     /* the same image with a fifth row and column of large values: they are in no window */
     float big[25];
     for (int y = 0; y < 5; y++)
@@ -144,7 +147,7 @@ static void check_pool_lesson(KitCase *c)
             big[y * 5 + x] = y < 4 && x < 4 ? lesson_image[y * 4 + x] : 9;
     Matrix Y = kit_matrix_from(1, 25, big);
     kit_show_input(c, "X5 (the 4x4 image with a last row and column of 9s)", &Y);
-    emit_pool(c, "X5, C=1, 5x5: the last row and column are dropped", "X5", &Y, 1, 5, 5);
+    emit_pool(c, "X5, 2), C=1, 5x5: the last row and column are dropped", "X5", &Y, 2, 1, 5, 5);
     kit_matrix_free(&X), kit_matrix_free(&Y);
 }
 
@@ -157,30 +160,54 @@ static void check_pool_random(KitCase *c)
         char name[32], what[96];
         snprintf(name, sizeof name, "X%d", t + 1);
         kit_show_input(c, name, &X);
-        snprintf(what, sizeof what, "X%d: N=%d, C=%d, %dx%d", t + 1, s[0], s[1], s[2], s[3]);
-        emit_pool(c, what, name, &X, s[1], s[2], s[3]);
+        snprintf(what, sizeof what, "X%d, 2), N=%d, C=%d, %dx%d", t + 1, s[0], s[1], s[2], s[3]);
+        emit_pool(c, what, name, &X, 2, s[1], s[2], s[3]);
         kit_matrix_free(&X);
     }
 }
 
-/* ---- max_pool_backward ----------------------------------------------------- */
+/* Windows of other sizes: 3 (a remainder of 1 and of 2 dropped, and a window of equal values) and 1 (out = X). */
+static void check_pool_size(KitCase *c)
+{
+    /* the lesson's 4x4 image with size 3: one window, its top-left 3x3 */
+    Matrix X = kit_matrix_from(1, 16, lesson_image);
+    kit_show_input(c, "X (the lesson's 4x4 image)", &X);
+    emit_pool(c, "X, 3), C=1, 4x4: one window, the last row and column dropped", "X (the lesson's 4x4 image)", &X, 3,
+              1, 4, 4);
+    /* 2 images of 2 channels of 7x8 with size 3: 2 x 2 windows, 1 row and 2 columns dropped; image 1, channel 0 has
+     * a window of equal values, whose first cell must win */
+    enum { N = 2, C = 2, H = 7, W = 8 };
+    Matrix R = kit_case_normal_matrix(c, 4331, N, C * H * W, 0.0f, 1.0f);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            R.data[C * H * W + (3 + i) * W + 3 + j] = 0.0f;
+    kit_show_input(c, "R (the window of rows 3-5, columns 3-5 of image 1, channel 0 is all 0)", &R);
+    emit_pool(c, "R, 3), N=2, C=2, 7x8", "R", &R, 3, C, H, W);
+    /* size 1: every pixel is its own window */
+    Matrix S = kit_case_normal_matrix(c, 4332, 2, 3 * 3 * 5, 0.0f, 1.0f);
+    kit_show_input(c, "S", &S);
+    emit_pool(c, "S, 1), N=2, C=3, 3x5: windows of one value, out = S, argmax[k] = k", "S", &S, 1, 3, 3, 5);
+    kit_matrix_free(&X), kit_matrix_free(&R), kit_matrix_free(&S);
+}
 
-/* Emits argmax (count ints, named name), an input of max_pool_backward, after the call: it must not change. */
+/* ---- backward_max_pool ----------------------------------------------------- */
+
+/* Emits argmax (count ints, named name), an input of backward_max_pool, after the call: it must not change. */
 static void emit_argmax_unchanged(KitCase *c, const char *name, const int *argmax, int count)
 {
     Matrix after = int_matrix(argmax, count);
-    kit_emit_unchanged(c, "max_pool_backward", name, &after);
+    kit_emit_unchanged(c, "backward_max_pool", name, &after);
     kit_matrix_free(&after);
 }
 
-/* Runs the learner's max_pool_backward with the suite's argmax (named argmax_name) and emits dX, then argmax. */
+/* Runs the learner's backward_max_pool with the suite's argmax (named argmax_name) and emits dX, then argmax. */
 static void emit_pool_backward(KitCase *c, const char *what, const Matrix *dout, const int *argmax,
                                const char *argmax_name, int rows, int cols)
 {
     Matrix dX = kit_output_matrix(rows, cols);
-    max_pool_backward(&dX, dout, argmax);
+    backward_max_pool(&dX, dout, argmax);
     char label[200];
-    snprintf(label, sizeof label, "dX (%dx%d) = max_pool_backward(%s)", rows, cols, what);
+    snprintf(label, sizeof label, "dX (%dx%d) = backward_max_pool(%s)", rows, cols, what);
     kit_emit(c, label, &dX, EXACT_TOL, 0);
     emit_argmax_unchanged(c, argmax_name, argmax, dout->rows * dout->cols);
     kit_matrix_free(&dX);
@@ -199,7 +226,7 @@ static void check_pool_backward_lesson(KitCase *c)
     Matrix where5 = int_matrix(argmax5, 4);
     kit_show_input(c, "argmax5 (from max_pool of the 5x5 image)", &where5);
     emit_pool_backward(c, "dout, argmax5), 5x5: the dropped row and column get 0", &dout, argmax5, "argmax5", 1, 25);
-    kit_emit_unchanged(c, "max_pool_backward", "dout", &dout);
+    kit_emit_unchanged(c, "backward_max_pool", "dout", &dout);
     kit_matrix_free(&dout), kit_matrix_free(&where), kit_matrix_free(&where5);
 }
 
@@ -210,17 +237,17 @@ static void check_pool_backward_random(KitCase *c)
     Matrix dout = kit_case_normal_matrix(c, 4312, N, P, 0.0f, 1.0f);
     float pooled[N * P];
     int argmax[N * P];
-    pool_here(pooled, argmax, X.data, N, C, H, W);
+    pool_here(pooled, argmax, X.data, 2, N, C, H, W);
     Matrix where = int_matrix(argmax, N * P);
     kit_show_input(c, "dout", &dout);
     kit_show_input(c, "argmax (of 2 random images of 3 channels, 5x7)", &where);
     emit_pool_backward(c, "dout, argmax), N=2, C=3, 5x7", &dout, argmax, "argmax", N, C * H * W);
     /* twice on the same dX: the second call must overwrite, not add */
     Matrix dX = kit_output_matrix(N, C * H * W);
-    max_pool_backward(&dX, &dout, argmax);
-    max_pool_backward(&dX, &dout, argmax);
+    backward_max_pool(&dX, &dout, argmax);
+    backward_max_pool(&dX, &dout, argmax);
     kit_emit(c, "dX after a second call on the same dX (overwritten, not added)", &dX, EXACT_TOL, 0);
-    kit_emit_unchanged(c, "max_pool_backward", "dout", &dout);
+    kit_emit_unchanged(c, "backward_max_pool", "dout", &dout);
     kit_matrix_free(&X), kit_matrix_free(&dout), kit_matrix_free(&where), kit_matrix_free(&dX);
 }
 
@@ -237,7 +264,7 @@ static double pool_loss(void *context)
     int N = l->X->rows, P = l->R->cols;
     float *pooled = malloc((size_t)N * P * sizeof *pooled);
     int *argmax = malloc((size_t)N * P * sizeof *argmax);
-    pool_here(pooled, argmax, l->X->data, N, l->C, l->H, l->W);
+    pool_here(pooled, argmax, l->X->data, 2, N, l->C, l->H, l->W);
     double loss = 0.0;
     for (int k = 0; k < N * P; k++)
         loss += (double)pooled[k] * l->R->data[k];
@@ -256,10 +283,10 @@ static void check_pool_gradient(KitCase *c)
     int argmax[N * P];
     for (int k = 0; k < N * P; k++)
         argmax[k] = 0;
-    max_pool(&out, argmax, &X, C, H, W);
+    max_pool(&out, argmax, &X, 2, C, H, W);
     kit_emit_unchanged(c, "max_pool", "X", &X); /* before the checker moves it */
-    max_pool_backward(&dX, &R, argmax);
-    kit_emit_unchanged(c, "max_pool_backward", "R = dout", &R); /* (argmax is the learner's own here) */
+    backward_max_pool(&dX, &R, argmax);
+    kit_emit_unchanged(c, "backward_max_pool", "R = dout", &R); /* (argmax is the learner's own here) */
     PoolLoss context = {&X, &R, C, H, W};
     kit_check_gradient(c, "X", &dX, &X, pool_loss, &context, NUMERIC_H, NUMERIC_TOL);
     kit_matrix_free(&X), kit_matrix_free(&R), kit_matrix_free(&out), kit_matrix_free(&dX);
@@ -493,23 +520,28 @@ static void check_accuracy(KitCase *c)
 
 const KitCheck kit_suite_checks[] = {
     {"pool-lesson", "max_pool: the lesson's 4x4 image (a window of zeros) and the same image in a 5x5", 2, "",
-     "Windows of 2x2 with stride 2: out[c][py][px] is the largest of X[c][2py + i][2px + j], i, j in {0, 1}. Visit "
-     "(0,0), (0,1), (1,0), (1,1) and take a value only when it is strictly larger, so a tie keeps the first. With "
-     "an odd size, PH = H / 2 rounds down and the last row is in no window.",
+     "Here size is 2: windows of 2x2 with stride 2, out[c][py][px] the largest of X[c][2py + i][2px + j], i, j in "
+     "{0, 1}. Visit (0,0), (0,1), (1,0), (1,1) and take a value only when it is strictly larger, so a tie keeps the "
+     "first. With an odd side, PH = H / 2 rounds down and the last row is in no window.",
      5, 0, check_pool_lesson},
     {"pool-random", "max_pool: random images, 3 channels of 5x7, 2 channels of 6x4, 4 channels of 3x2", 3, "",
      "argmax is an index in the whole row of X: c*H*W + (2py + i)*W + (2px + j), not an index in the window or "
      "in the channel. The rows of X are W wide (not W / 2).",
      5, 0, check_pool_random},
-    {"pool-backward-lesson", "max_pool_backward: the lesson's gradient [0.1, 0.2, 0.3, 0.4], 4x4 and 5x5", 2, "",
+    {"pool-size", "max_pool: windows of size 3 (4x4 and 7x8 images, the rest dropped) and of size 1 (out = X)", 2, "",
+     "The size argument is the side of each window and its stride: out[c][py][px] is the largest of "
+     "X[c][size*py + i][size*px + j] for i, j from 0 to size - 1, and PH = IH / size rounds down. Nothing may "
+     "assume 2: with size 1 every value is its own window.",
+     5, 0, check_pool_size},
+    {"pool-backward-lesson", "backward_max_pool: the lesson's gradient [0.1, 0.2, 0.3, 0.4], 4x4 and 5x5", 2, "",
      "Only the element argmax names receives its window's gradient; the other three get 0. Set all of dX to 0 "
      "first, then dX[n][argmax[...]] += dout[n][o].",
      5, 0, check_pool_backward_lesson},
-    {"pool-backward-random", "max_pool_backward: 2 random images of 3 channels, 5x7, called twice", 2, "",
+    {"pool-backward-random", "backward_max_pool: 2 random images of 3 channels, 5x7, called twice", 2, "",
      "argmax[n*dout->cols + o] indexes row n of dX (dX->cols values wide). Zero the whole of dX on every call: "
      "the pixels of a dropped row or column and the losers of each window must be 0.",
      5, 0, check_pool_backward_random},
-    {"pool-gradient", "max_pool_backward: dX against central differences of sum(max_pool(X) * R)", 2, "",
+    {"pool-gradient", "backward_max_pool: dX against central differences of sum(max_pool(X) * R)", 2, "",
      "Each window's output moves with its largest element only: dout goes to that element, once, not to all "
      "four and not divided among them.",
      5, 0, check_pool_gradient},
@@ -521,12 +553,12 @@ const KitCheck kit_suite_checks[] = {
      5, 0, check_forward},
     {"backward", "backward_cnn: every gradient of the small CNN, from a correct forward pass's cache", 4, "4.2",
      "From the output back: dZ4 = (A4 - Y) / m; each dense layer gives dW = A^T dZ, db = column sums and the "
-     "gradient at its input times relu' of what fed it; max_pool_backward with the stage's argmax; "
-     "conv2d_backward(dA1, ...) for stage 2 (its dX is dA1) and conv2d_backward(NULL, ...) for stage 1.",
+     "gradient at its input times relu' of what fed it; backward_max_pool with the stage's argmax; "
+     "backward_conv2d(dA1, ...) for stage 2 (its dX is dA1) and backward_conv2d(NULL, ...) for stage 1.",
      5, 0, check_backward},
     {"gradient-w1", "backward_cnn: dW1 (the first filters) against central differences of the loss", 2, "4.2",
-     "dW1 comes from conv2d_backward with dout = dZ1, which is 0 everywhere except at each window's winner; "
-     "dpooled1 = dA1 * relu'(pooled1), where dA1 is the dX that stage 2's conv2d_backward returned.",
+     "dW1 comes from backward_conv2d with dout = dZ1, which is 0 everywhere except at each window's winner; "
+     "dpooled1 = dA1 * relu'(pooled1), where dA1 is the dX that stage 2's backward_conv2d returned.",
      5, 0, check_numeric_w1},
     {"gradient-b1", "backward_cnn: db1 against central differences of the loss", 1, "4.2",
      "db1[f] sums dZ1 over map f of every example: only the winners of windows whose pooled value was positive "
@@ -534,10 +566,10 @@ const KitCheck kit_suite_checks[] = {
      5, 0, check_numeric_b1},
     {"gradient-w2", "backward_cnn: dW2 (the second filters) against central differences of the loss", 2, "4.2",
      "Stage 2's convolution reads A1 (relu of pooled1) as an image of F1 channels of PH1 x PW1: pass A1, "
-     "work->columns2 and cnn_second_shape(cnn) to conv2d_backward, not X and cnn->shape.",
+     "work->columns2 and cnn_second_shape(cnn) to backward_conv2d, not X and cnn->shape.",
      5, 0, check_numeric_w2},
     {"gradient-b2", "backward_cnn: db2 against central differences of the loss", 1, "4.2",
-     "db2[f] sums dZ2 over map f: dZ2 is max_pool_backward of dpooled2 = (dZ3 W3^T) * relu'(pooled2).", 5, 0,
+     "db2[f] sums dZ2 over map f: dZ2 is backward_max_pool of dpooled2 = (dZ3 W3^T) * relu'(pooled2).", 5, 0,
      check_numeric_b2},
     {"gradient-w3", "backward_cnn: dW3 (the hidden layer) against central differences of the loss", 2, "4.2",
      "dW3 = A2^T dZ3, with A2 = relu(pooled2) the hidden layer's input and dZ3 = (dZ4 W4^T) * relu'(Z3).", 5, 0,

@@ -38,7 +38,7 @@ const char kit_suite_chapter[] = "4.5";
  *   convolution stage and the hidden layer.
  *   Fashion-MNIST, seeds 1-4: 0.9028 0.9013 0.9027 0.9006; the bar 0.86 sits 0.0406 below the lowest.
  * 64 to 132 s for the training on this 2-core machine shared with other work (about 10 s an epoch alone). Correct
- * code whose products (conv2d_backward's, the dense layers', matrix_multiply's) are plain loops took 571 s (0.9914 on
+ * code whose products (backward_conv2d's, the dense layers', matrix_multiply's) are plain loops took 571 s (0.9914 on
  * MNIST): the check allows 1200 s. */
 #define CAPSTONE_FILTERS1 16
 #define CAPSTONE_FILTERS2 32

@@ -91,22 +91,24 @@ static inline void conv_here(double *out, const double *in, int C, int H, int W,
     }
 }
 
-/* 2x2 max pooling with stride 2 of in (C x H x W) into out (C x H/2 x W/2), the first maximum on ties, with each
- * winner's index in arg. Counts how clearly each window decides in clear (may be NULL), as stage 1 or 2. */
+/* The CNN's max pooling (windows of KIT_CNN_POOL x KIT_CNN_POOL, stride KIT_CNN_POOL) of in (C x H x W) into out
+ * (C x H/KIT_CNN_POOL x W/KIT_CNN_POOL), the first maximum on ties, with each winner's index in arg. Counts how clearly
+ * each window decides in clear (may be NULL), as stage 1 or 2. */
 static inline void pool_here_double(double *out, int *arg, const double *in, int C, int H, int W, int stage,
                                     CnnClearness *clear)
 {
-    int PH = H / 2, PW = W / 2;
+    const int s = KIT_CNN_POOL;
+    int PH = H / s, PW = W / s;
     for (int ch = 0; ch < C; ch++)
         for (int py = 0; py < PH; py++)
             for (int px = 0; px < PW; px++) {
-                int top = ch * H * W + 2 * py * W + 2 * px;
-                int window[4] = {top, top + 1, top + W, top + W + 1}, best = top;
+                int top = ch * H * W + s * py * W + s * px, best = top;
                 double first = in[top], second = -INFINITY;
-                for (int q = 1; q < 4; q++) {
-                    double v = in[window[q]];
+                for (int q = 1; q < s * s; q++) {
+                    int cell = top + q / s * W + q % s;
+                    double v = in[cell];
                     if (v > first)
-                        second = first, first = v, best = window[q];
+                        second = first, first = v, best = cell;
                     else if (v > second)
                         second = v;
                 }

@@ -313,7 +313,7 @@ int main(void)
     printf("the two agree to within 1e-4 in all %d elements: %s\n", BATCH * FILTERS * 676,
            difference < 1e-4 ? "yes" : "no");
 
-    kit_section("The backward pass: conv2d_backward");
+    kit_section("The backward pass: backward_conv2d");
     const float corner[] = {1, 0, 0, 0}, ones[] = {1, 1, 1, 1};
     Matrix X9 = {1, 9, image.data}, W4 = {1, 4, kernel.data};
     Matrix dX9 = kit_matrix_create(1, 9), dW4 = kit_matrix_create(1, 4), db1 = kit_matrix_create(1, 1);
@@ -322,7 +322,7 @@ int main(void)
         Matrix dout = kit_matrix_from(1, 4, t == 0 ? corner : ones);
         Matrix dout_view = {2, 2, dout.data}, dX_view = {3, 3, dX9.data}, dW_view = {2, 2, dW4.data};
         im2col(&scratch, &X9, s33); /* the patches, as the forward pass leaves them for the backward pass */
-        conv2d_backward(&dX9, &dW4, &db1, &dout, &X9, &W4, &scratch, s33);
+        backward_conv2d(&dX9, &dW4, &db1, &dout, &X9, &W4, &scratch, s33);
         printf(t == 0 ? "the 3x3 image and the 2x2 kernel above, stride 1\n" : "\n");
         kit_matrix_print("dout", &dout_view, 0);
         kit_matrix_print("dW", &dW_view, 0);
@@ -350,7 +350,7 @@ int main(void)
     Matrix dGX = kit_matrix_create(2, 84), dGW = kit_matrix_create(3, 18), dGb = kit_matrix_create(1, 3);
     Matrix Gcolumns = kit_matrix_create(2 * 6, 18);
     im2col(&Gcolumns, &GX, s67);
-    conv2d_backward(&dGX, &dGW, &dGb, &R, &GX, &GW, &Gcolumns, s67); /* dL/dout = R */
+    backward_conv2d(&dGX, &dGW, &dGb, &R, &GX, &GW, &Gcolumns, s67); /* dL/dout = R */
     printf("  dW: %.1e   db: %.1e   dX: %.1e\n", gradient_error(&dGW, &GW, &Gout, &GX, &GW, &Gb, &R, s67),
            gradient_error(&dGb, &Gb, &Gout, &GX, &GW, &Gb, &R, s67),
            gradient_error(&dGX, &GX, &Gout, &GX, &GW, &Gb, &R, s67));
@@ -359,22 +359,22 @@ int main(void)
     Matrix dX64 = kit_matrix_create(BATCH, 784), dW8 = kit_matrix_create(FILTERS, 9);
     Matrix db8 = kit_matrix_create(1, FILTERS);
     double without_dx[TIMED_RUNS], with_dx[TIMED_RUNS];
-    /* columns holds the batch's patches from conv2d_im2col above; with dX, conv2d_backward writes dcolumns over
+    /* columns holds the batch's patches from conv2d_im2col above; with dX, backward_conv2d writes dcolumns over
      * them, so those runs come last (their dW is then meaningless, but it takes the same time) */
-    conv2d_backward(NULL, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
+    backward_conv2d(NULL, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
     for (int run = 0; run < TIMED_RUNS; run++) {
         double start = kit_seconds();
-        conv2d_backward(NULL, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
+        backward_conv2d(NULL, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
         without_dx[run] = kit_seconds() - start;
     }
     for (int run = 0; run < TIMED_RUNS; run++) {
         double start = kit_seconds();
-        conv2d_backward(&dX64, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
+        backward_conv2d(&dX64, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
         with_dx[run] = kit_seconds() - start;
     }
     double backward_seconds = median(without_dx, TIMED_RUNS);
-    printf("conv2d_backward, dX = NULL (a first layer): %.3f ms\n", 1e3 * backward_seconds);
-    printf("conv2d_backward with dX:                    %.3f ms\n", 1e3 * median(with_dx, TIMED_RUNS));
+    printf("backward_conv2d, dX = NULL (a first layer): %.3f ms\n", 1e3 * backward_seconds);
+    printf("backward_conv2d with dX:                    %.3f ms\n", 1e3 * median(with_dx, TIMED_RUNS));
     printf("forward and backward of this layer for the 60000 training images, 938 batches: about %.2f s\n",
            938 * (fast_seconds + backward_seconds));
 

@@ -102,11 +102,11 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape shape)
  *      CblasTrans for the second matrix, that writes straight into out's row n
  *      (leading dimensions: C*k*k for W and columns, OH*OW for the output block);
  *   3. add b[f] to every element of feature map f.
- * columns is allocated by the caller with im2col's shape and keeps im2col(X) for conv2d_backward;
+ * columns is allocated by the caller with im2col's shape and keeps im2col(X) for backward_conv2d;
  * out is N x (F*OH*OW), overwritten, equal to conv2d's output up to float rounding (the grader compares them).
  * Example: the same as conv2d's.
  * In harness/course.h: The same out as conv2d, by im2col into columns (caller-allocated, im2col's shape) and
- *     cblas_sgemm; columns keeps im2col(X) for conv2d_backward.
+ *     cblas_sgemm; columns keeps im2col(X) for backward_conv2d.
  */
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape)
 {
@@ -115,7 +115,7 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
 }
 
 /*
- * conv2d_backward: the gradients of a loss L through conv2d, given dout = dL/dout.
+ * backward_conv2d: the gradients of a loss L through conv2d, given dout = dL/dout.
  *   db[f]          = sum_{n,y,x} dout[n][f][y][x]
  *   dW[f][c][i][j] = sum_{n,y,x} dout[n][f][y][x] * X[n][c][y*shape.stride + i][x*shape.stride + j]
  *                  that is, per image: dW += dout_n (F x OH*OW) times columns_n (OH*OW x C*k*k)
@@ -139,7 +139,7 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
  *     C*IH*IW) overwritten unless it is NULL; columns holds im2col(X), as conv2d_im2col left it, and may be
  *     overwritten for dX.
  */
-void conv2d_backward(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
+void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, const Matrix *X, const Matrix *W,
                      Matrix *columns, ConvShape shape)
 {
     /* TODO: write this function (see the comment above it), then run make grade CH=4.2. */

@@ -76,13 +76,13 @@ static double time_part(Part what, KitCnnWork *work, Cnn *cnn)
 static void part_stage1(KitCnnWork *w, Cnn *cnn)
 {
     conv2d_im2col(&w->Z1, &w->columns1, &w->X, &cnn->W1, &cnn->b1, cnn->shape);
-    max_pool(&w->pooled1, w->argmax1, &w->Z1, cnn->W1.rows, 26, 26);
+    max_pool(&w->pooled1, w->argmax1, &w->Z1, KIT_CNN_POOL, cnn->W1.rows, 26, 26);
     relu(&w->A1, &w->pooled1);
 }
 static void part_stage2(KitCnnWork *w, Cnn *cnn)
 {
     conv2d_im2col(&w->Z2, &w->columns2, &w->A1, &cnn->W2, &cnn->b2, cnn_second_shape(cnn));
-    max_pool(&w->pooled2, w->argmax2, &w->Z2, cnn->W2.rows, 11, 11);
+    max_pool(&w->pooled2, w->argmax2, &w->Z2, KIT_CNN_POOL, cnn->W2.rows, 11, 11);
     relu(&w->A2, &w->pooled2);
 }
 static void part_dense(KitCnnWork *w, Cnn *cnn)
@@ -96,13 +96,13 @@ static void part_forward(KitCnnWork *w, Cnn *cnn) { forward_cnn(w, cnn); }
 static void part_backward(KitCnnWork *w, Cnn *cnn) { backward_cnn(w, cnn); }
 static void part_stage2_backward(KitCnnWork *w, Cnn *cnn)
 {
-    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
-    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
+    backward_max_pool(&w->dZ2, &w->dpooled2, w->argmax2);
+    backward_conv2d(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
 }
 static void part_stage1_backward(KitCnnWork *w, Cnn *cnn)
 {
-    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
+    backward_max_pool(&w->dZ1, &w->dpooled1, w->argmax1);
+    backward_conv2d(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
 }
 
 int main(void)
@@ -115,8 +115,8 @@ int main(void)
     int argmax[4];
     Matrix image_view = {4, 4, X.data}, out_view = {2, 2, out.data};
     kit_matrix_print("X: one 4x4 image", &image_view, 0);
-    max_pool(&out, argmax, &X, 1, 4, 4);
-    kit_matrix_print("out = max_pool(X): the largest of each 2x2 window", &out_view, 0);
+    max_pool(&out, argmax, &X, 2, 1, 4, 4);
+    kit_matrix_print("out = max_pool(X, 2): the largest of each 2x2 window", &out_view, 0);
     print_ints("argmax: where each came from, as an index in the row of 16 pixels", argmax, 2, 2);
     for (int o = 0; o < 4; o++) {
         int py = o / 2, px = o % 2, top = 2 * py * 4 + 2 * px;
@@ -132,17 +132,28 @@ int main(void)
     Matrix five_view = {5, 5, X5.data}, out5_view = {2, 2, out5.data};
     int argmax5[4];
     kit_matrix_print("X5: the same image with a fifth row and column of 9s", &five_view, 0);
-    max_pool(&out5, argmax5, &X5, 1, 5, 5);
-    kit_matrix_print("max_pool(X5): 5 / 2 = 2 windows each way, the 9s are in none", &out5_view, 0);
+    max_pool(&out5, argmax5, &X5, 2, 1, 5, 5);
+    kit_matrix_print("max_pool(X5, 2): 5 / 2 = 2 windows each way, the 9s are in none", &out5_view, 0);
     print_ints("argmax in the row of 25", argmax5, 2, 2);
+    Matrix out3 = kit_matrix_create(1, 1);
+    int argmax3[1];
+    max_pool(&out3, argmax3, &X, 3, 1, 4, 4);
+    printf("max_pool(X, 3): 4 / 3 = 1 window each way, the top-left 3x3: out = [%g], argmax = [%d] (row %d, column %d)\n",
+           out3.data[0], argmax3[0], argmax3[0] / 4, argmax3[0] % 4);
+    Matrix out1 = kit_matrix_create(1, 16);
+    int argmax1[16], same = 0;
+    max_pool(&out1, argmax1, &X, 1, 1, 4, 4);
+    for (int k = 0; k < 16; k++)
+        same += out1.data[k] == pixels[k] && argmax1[k] == k;
+    printf("max_pool(X, 1): 16 windows of one pixel; out[k] = X[k] and argmax[k] = k for %d of the 16\n", same);
 
-    kit_section("The gradient goes to the argmax: max_pool_backward");
+    kit_section("The gradient goes to the argmax: backward_max_pool");
     const float gradient[4] = {0.1f, 0.2f, 0.3f, 0.4f};
     Matrix dout = kit_matrix_from(1, 4, gradient), dX = kit_matrix_create(1, 16);
     Matrix dout_view = {2, 2, dout.data}, dX_view = {4, 4, dX.data};
     kit_matrix_print("dout = dL/dout", &dout_view, 1);
-    max_pool_backward(&dX, &dout, argmax);
-    kit_matrix_print("dX = max_pool_backward(dout, argmax)", &dX_view, 1);
+    backward_max_pool(&dX, &dout, argmax);
+    kit_matrix_print("dX = backward_max_pool(dout, argmax)", &dX_view, 1);
     double dX_sum = 0.0;
     int zeros = 0;
     for (int k = 0; k < 16; k++)
@@ -197,7 +208,7 @@ int main(void)
     Matrix rectified = kit_matrix_create(1, l.maps1), relu_first = kit_matrix_create(1, P);
     int *relu_first_argmax = malloc((size_t)P * sizeof *relu_first_argmax);
     relu(&rectified, &work.Z1);
-    max_pool(&relu_first, relu_first_argmax, &rectified, FILTERS1, 26, 26);
+    max_pool(&relu_first, relu_first_argmax, &rectified, KIT_CNN_POOL, FILTERS1, 26, 26);
     double largest = 0.0;
     int off_windows = 0, moved = 0;
     for (int k = 0; k < P; k++) {
@@ -382,6 +393,7 @@ int main(void)
     kit_dataset_free(&data);
     kit_cnn_free(&cnn);
     kit_matrix_free(&X), kit_matrix_free(&out), kit_matrix_free(&X5), kit_matrix_free(&out5);
+    kit_matrix_free(&out3), kit_matrix_free(&out1);
     kit_matrix_free(&dout), kit_matrix_free(&dX);
     return 0;
 }

@@ -157,7 +157,7 @@ int main(void)
     memcpy(image.data, data.test_images.data, 784 * sizeof(float));
     ConvShape shape = {1, 28, 28, 3, 1};
     conv2d(&map, &image, &filter, &bias, shape);
-    max_pool(&pooled, argmax, &map, 1, 26, 26);
+    max_pool(&pooled, argmax, &map, 2, 1, 26, 26);
     relu(&rectified, &pooled);
     printf("test image 0 of %s (class %.0f), 28 x 28 -> conv2d with a 3x3 vertical-edge filter -> 26 x 26 -> "
            "max_pool -> 13 x 13 -> relu:\n",

@@ -12,6 +12,7 @@
  *   X -> convolution W1, b1 -> 2x2 max pooling -> ReLU         (stage 1)
  *     -> convolution W2, b2 -> 2x2 max pooling -> ReLU         (stage 2)
  *     -> dense W3, b3 -> ReLU -> dense W4, b4 -> softmax
+ * (the pooling windows' side, 2, is KIT_CNN_POOL in harness/kit.h: max_pool takes it as its size)
  * Letters used in the shape comments (the course's, listed in course.h):
  *   N or m  images in the batch (rows)       C  channels of each image (1 for gray pixels)
  *   IH, IW  height and width of an image     k  the side of the square filters (stride 1)
@@ -29,7 +30,7 @@
  * its scratch is a KitCnnWork (harness/kit.h), made once before training.
  * You may use the C library, OpenBLAS (cblas.h: cblas_sgemm), the kit's helpers and your functions of
  * earlier chapters: linear_layer (1.2), shuffle_indices and gather_rows (2.3), relu and softmax (3.2),
- * one_hot and cross_entropy (3.3), conv2d_im2col and conv2d_backward (4.2).
+ * one_hot and cross_entropy (3.3), conv2d_im2col and backward_conv2d (4.2).
  */
 #include "kit.h"
 #include "course.h"
@@ -39,31 +40,36 @@
 #include <string.h>
 
 /*
- * max_pool: 2x2 max pooling with stride 2, for every image and every channel.
- *   out[n][c][py][px] = max of X[n][c][2py + i][2px + j] over i, j in {0, 1}
- * X is N x (C*IH*IW), out is N x (C*PH*PW) with PH = IH / 2 and PW = IW / 2 rounded down: when IH
- * (or IW) is odd, the last row (or column) of every channel is in no window and is ignored.
+ * max_pool: max pooling with square windows of size x size and stride size (the windows side by side, none
+ * overlapping), for every image and every channel. The CNN below uses size = KIT_CNN_POOL (harness/kit.h): 2.
+ *   out[n][c][py][px] = max of X[n][c][size*py + i][size*px + j] over i, j in 0..size-1
+ * X is N x (C*IH*IW), out is N x (C*PH*PW) with PH = IH / size and PW = IW / size rounded down: when IH (or IW)
+ * is not a multiple of size, the last IH % size rows (or IW % size columns) of every channel are in no window
+ * and are ignored. size 1 makes windows of one value: out = X.
  * argmax (N * C*PH*PW ints, like out) records where each maximum came from:
  *   argmax[n*out->cols + o] = the index in row n of X of the value written to out[n][o],
- * that is c*IH*IW + (2py + i)*IW + (2px + j). Visit each window in the order (0,0), (0,1), (1,0),
- * (1,1) and replace the best only by a strictly larger value, so that a tie keeps the first
- * (a window of four zeros, common after ReLU, points at its top-left corner).
- * out and argmax are overwritten; X does not change.
- * Example: one image, C = 1, 4 x 4:  X = [[1, 3, 2, 0],
- *                                          [4, 2, 1, 5],
- *                                          [0, 0, 7, 1],
- *                                          [0, 0, 2, 3]]
+ * that is c*IH*IW + (size*py + i)*IW + (size*px + j). Visit each window row by row, left to right ((0,0),
+ * (0,1), (1,0), (1,1) for size 2), and replace the best only by a strictly larger value, so that a tie keeps
+ * the first (a window of zeros, common after ReLU, points at its top-left corner).
+ * out and argmax are overwritten; X does not change. size is at least 1.
+ * Example: one image, C = 1, 4 x 4, size 2:  X = [[1, 3, 2, 0],
+ *                                                  [4, 2, 1, 5],
+ *                                                  [0, 0, 7, 1],
+ *                                                  [0, 0, 2, 3]]
  *          out = [[4, 5], [0, 7]] (1 x 4: [4, 5, 0, 7]), argmax = [4, 7, 8, 10]
  *          (4 is at row 1, column 0: index 1*4 + 0; the bottom-left window is all zeros: its first, 8).
  *          A 5 x 5 image gives the same 2 x 2 out: its last row and column are dropped.
- * In harness/course.h: out (N x C*(IH/2)*(IW/2)) = the largest value of every 2x2 window (stride 2) of every
- *     channel of X (N x C*IH*IW), an odd last row or column dropped; argmax[n*out->cols + o] = that value's index
- *     in row n of X (the first one on ties).
+ *          With size 3, the 4 x 4 image has one window, its top-left 3 x 3: out = [7], argmax = [10].
+ * In harness/course.h: out (N x C*(IH/size)*(IW/size)) = the largest value of every size x size window (stride
+ *     size) of every channel of X (N x C*IH*IW), the last IH % size rows and IW % size columns dropped;
+ *     argmax[n*out->cols + o] = that value's index in row n of X (the first one on ties, row by row).
  */
-void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int height, int width)
+void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels, int height, int width)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, pooled_height = height / 2, pooled_width = width / 2;
+    if (size < 1)
+        kit_fatal("max_pool: size is %d; expected the side of a window, at least 1", size);
+    int N = X->rows, pooled_height = height / size, pooled_width = width / size;
     int image_size = channels * height * width, pooled_size = channels * pooled_height * pooled_width;
     kit_require_shape(X, N, image_size, "max_pool: X");
     kit_require_shape(out, N, pooled_size, "max_pool: out");
@@ -74,13 +80,15 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
         for (int c = 0; c < channels; c++)
             for (int py = 0; py < pooled_height; py++)
                 for (int px = 0; px < pooled_width; px++) {
-                    /* the window's four indices in row n of X, in the order that settles ties */
-                    int top_left = c * height * width + 2 * py * width + 2 * px;
-                    int window[4] = {top_left, top_left + 1, top_left + width, top_left + width + 1};
-                    int best = window[0];
-                    for (int q = 1; q < 4; q++)
-                        if (image[window[q]] > image[best])
-                            best = window[q];
+                    /* the window's cells in row n of X, visited row by row: the order that settles ties */
+                    int top_left = c * height * width + size * py * width + size * px;
+                    int best = top_left;
+                    for (int i = 0; i < size; i++)
+                        for (int j = 0; j < size; j++) {
+                            int cell = top_left + i * width + j;
+                            if (image[cell] > image[best])
+                                best = cell;
+                        }
                     int o = (c * pooled_height + py) * pooled_width + px;
                     pooled[o] = image[best];
                     where[o] = best;
@@ -90,9 +98,9 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
 }
 
 /*
- * max_pool_backward: the gradient of a loss L through max_pool, given dout = dL/dout.
- * Each output is a copy of one element of its window, the one argmax names; the other three
- * elements do not affect it at all. So:
+ * backward_max_pool: the gradient of a loss L through max_pool, given dout = dL/dout.
+ * Each output is a copy of one element of its window, the one argmax names; the other elements
+ * of the window do not affect it at all. So:
  *   dX = 0, then for every n and o:  dX[n][argmax[n*dout->cols + o]] += dout[n][o]
  * dout is N x (C*PH*PW) like max_pool's out, argmax is what max_pool recorded, dX is N x (C*IH*IW)
  * like its X, overwritten: every element that was not a window's maximum (and every element of a
@@ -103,11 +111,11 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int channels, int heigh
  *     to the element that was its window's largest; dX is overwritten, dout is max_pool's out shape, argmax is
  *     max_pool's.
  */
-void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
+void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
 {
     /* SOLUTION BEGIN */
     int N = dout->rows, pooled_size = dout->cols, image_size = dX->cols;
-    kit_require_shape(dX, N, image_size, "max_pool_backward: dX");
+    kit_require_shape(dX, N, image_size, "backward_max_pool: dX");
     memset(dX->data, 0, (size_t)N * image_size * sizeof *dX->data);
     for (int n = 0; n < N; n++) {
         float *gradient = dX->data + (size_t)n * image_size;
@@ -115,7 +123,7 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
         const int *where = argmax + (size_t)n * pooled_size;
         for (int o = 0; o < pooled_size; o++) {
             if (where[o] < 0 || where[o] >= image_size)
-                kit_fatal("max_pool_backward: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
+                kit_fatal("backward_max_pool: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
                           n * pooled_size + o, where[o], image_size - 1);
             gradient[where[o]] += from[o];
         }
@@ -135,18 +143,19 @@ void max_pool_backward(Matrix *dX, const Matrix *dout, const int *argmax)
  *   A3      = relu(Z3)                                 m x H
  *   Z4      = linear_layer(A3, W4, b4)                 m x K
  *   A4      = softmax(Z4)                              m x K             (3.2)
+ * Both max_pool calls take size KIT_CNN_POOL (2, harness/kit.h), the side of the CNN's pooling windows.
  * shape2, the shape of convolution 2's input, is {F1, PH1, PW1, k, 1}: the pooled maps of stage 1 are its channels.
  * Pooling before ReLU gives the same A1 as ReLU before pooling, since max(relu(a), relu(b)) = relu(max(a, b)),
- * and applies ReLU to 4 times fewer values.
+ * and applies ReLU to 4 times fewer values (size x size times fewer).
  * Every result goes into the matrix of work with the same name (work->Z1, ->pooled1, ->argmax1, ->A1, ...,
  * ->Z4, ->A4): backward_cnn needs them.
  * Example: in the demo, one 28 x 28 image through 8 and 16 filters becomes 8 maps of 26 x 26 (5,408 values),
  *          8 x 13 x 13 = 1,352 after pooling, 16 maps of 11 x 11 (1,936), 16 x 5 x 5 = 400 after pooling
  *          (the 11th row and column are dropped), 64 hidden values, then 10 probabilities that sum to 1.
  * In harness/course.h: The forward pass of the batch in work->X, into work: Z1 = conv2d_im2col(X, W1, b1) (with
- *     columns1), pooled1 = max_pool(Z1) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2, b2) (columns2,
- *     cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 = relu(Z3);
- *     Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
+ *     columns1), pooled1 = max_pool(Z1, KIT_CNN_POOL) (argmax1), A1 = relu(pooled1); Z2 = conv2d_im2col(A1, W2,
+ *     b2) (columns2, cnn_second_shape), pooled2, argmax2, A2 the same; Z3 = linear_layer(A2, W3, b3), A3 =
+ *     relu(Z3); Z4 = linear_layer(A3, W4, b4), A4 = softmax(Z4).
  */
 void forward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -162,11 +171,11 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
     kit_require_shape(&w->Z2, w->X.rows, F2 * OH2 * OW2, "forward_cnn: work->Z2");
     /* stage 1: the images -> F1 pooled maps */
     conv2d_im2col(&w->Z1, &w->columns1, &w->X, &cnn->W1, &cnn->b1, shape1);
-    max_pool(&w->pooled1, w->argmax1, &w->Z1, F1, OH1, OW1);
+    max_pool(&w->pooled1, w->argmax1, &w->Z1, KIT_CNN_POOL, F1, OH1, OW1);
     relu(&w->A1, &w->pooled1);
     /* stage 2: the F1 maps, read as an image of F1 channels -> F2 pooled maps */
     conv2d_im2col(&w->Z2, &w->columns2, &w->A1, &cnn->W2, &cnn->b2, shape2);
-    max_pool(&w->pooled2, w->argmax2, &w->Z2, F2, OH2, OW2);
+    max_pool(&w->pooled2, w->argmax2, &w->Z2, KIT_CNN_POOL, F2, OH2, OW2);
     relu(&w->A2, &w->pooled2);
     /* the dense layers */
     linear_layer(&w->Z3, &w->A2, &cnn->W3, &cnn->b3);
@@ -184,14 +193,14 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *   dZ3      = (dZ4 W4^T) * relu'(Z3)                 m x H     back through the output layer, then ReLU
  *   dW3      = A2^T dZ3, db3 = the column sums of dZ3           P2 x H, 1 x H
  *   dpooled2 = (dZ3 W3^T) * relu'(pooled2)            m x P2    back through the hidden layer, then stage 2's ReLU
- *   dZ2      = max_pool_backward(dpooled2, argmax2)   m x (F2*OH2*OW2)
- *   dA1, dW2, db2 = conv2d_backward(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
+ *   dZ2      = backward_max_pool(dpooled2, argmax2)   m x (F2*OH2*OW2)
+ *   dA1, dW2, db2 = backward_conv2d(dA1, dW2, db2, dZ2, A1, W2, columns2, shape2)   (4.2; dA1 m x P1 is dL/dA1,
  *              the gradient at convolution 2's input, which stage 1 needs)
  *   dpooled1 = dA1 * relu'(pooled1)                   m x P1    stage 1's ReLU
- *   dZ1      = max_pool_backward(dpooled1, argmax1)   m x (F1*OH1*OW1)
- *   dW1, db1 = conv2d_backward(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
+ *   dZ1      = backward_max_pool(dpooled1, argmax1)   m x (F1*OH1*OW1)
+ *   dW1, db1 = backward_conv2d(NULL, dW1, db1, dZ1, X, W1, columns1, cnn->shape)   (no dX: the pixels need none)
  * "*" is the element-wise product; relu'(p) is 1 for p > 0, else 0. shape2 = cnn_second_shape(cnn), as in forward_cnn.
- * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; conv2d_backward may
+ * work->columns1 and ->columns2 still hold the im2col(X) and im2col(A1) that forward_cnn made; backward_conv2d may
  * overwrite columns2 when it computes dA1, which is why stage 2 goes back before stage 1 and nothing reads it after.
  * Into work->dZ4, ->dW4, ..., ->dW1, ->db1, all overwritten. Use cblas_sgemm for the products of the dense layers
  * (CblasTrans reads a matrix transposed without copying it), as backward_mlp does in chapter 3.4.
@@ -200,8 +209,8 @@ void forward_cnn(KitCnnWork *work, const Cnn *cnn)
  *          through W4 = 0).
  * In harness/course.h: From forward_cnn's cache and work->Y: dZ4 = (A4 - Y) / m, dW4 = A3^T dZ4, db4; dZ3 = (dZ4
  *     W4^T) * relu'(Z3), dW3 = A2^T dZ3, db3; dpooled2 = (dZ3 W3^T) * relu'(pooled2),
- *     dZ2 = max_pool_backward(dpooled2), dA1, dW2 and db2 by conv2d_backward; dpooled1 = dA1 * relu'(pooled1),
- *     dZ1 = max_pool_backward(dpooled1), dW1 and db1 by conv2d_backward (dX NULL); all overwritten.
+ *     dZ2 = backward_max_pool(dpooled2), dA1, dW2 and db2 by backward_conv2d; dpooled1 = dA1 * relu'(pooled1),
+ *     dZ1 = backward_max_pool(dpooled1), dW1 and db1 by backward_conv2d (dX NULL); all overwritten.
  */
 void backward_cnn(KitCnnWork *work, const Cnn *cnn)
 {
@@ -239,13 +248,13 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
             dIn[k] = dense[l].before->data[k] > 0.0f ? dIn[k] : 0.0f;
     }
     /* stage 2: back through its pooling to the winners, then through its convolution to W2, b2 and A1 */
-    max_pool_backward(&w->dZ2, &w->dpooled2, w->argmax2);
-    conv2d_backward(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
+    backward_max_pool(&w->dZ2, &w->dpooled2, w->argmax2);
+    backward_conv2d(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
     /* stage 1: ReLU, pooling, and the convolution's parameters */
     for (size_t k = 0; k < (size_t)m * w->dA1.cols; k++)
         w->dpooled1.data[k] = w->pooled1.data[k] > 0.0f ? w->dA1.data[k] : 0.0f;
-    max_pool_backward(&w->dZ1, &w->dpooled1, w->argmax1);
-    conv2d_backward(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
+    backward_max_pool(&w->dZ1, &w->dpooled1, w->argmax1);
+    backward_conv2d(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
     /* SOLUTION END */
 }
 
