@@ -40,7 +40,7 @@ GRADE := $(BUILD)/grader/grade
 MUTATE := $(BUILD)/grader/mutate
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE) $(MUTATE)
 
-.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench fixtures stubs student coverage mutate new-lesson clean
+.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench bench-conv fixtures stubs student coverage mutate new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -87,6 +87,9 @@ test: all
 
 bench: all
 	@KIT_CFLAGS="$(BASE_CFLAGS)" sh tools/bench.sh
+
+bench-conv: all
+	@KIT_CFLAGS="$(BASE_CFLAGS)" sh bench/conv_layers.sh
 
 fixtures: all
 	$(INSTRUCTORS_ONLY)
