@@ -118,6 +118,57 @@ static void line(const char *what, double seconds, double flops, double total)
     printf("\n");
 }
 
+/* The sgemm peak in processor time: the median GFLOP/s of 9 products of two 1024 x 1024 matrices. */
+static double sgemm_peak(void)
+{
+    enum { n = 1024, products = 9 };
+    Matrix A = kit_matrix_create(n, n), B = kit_matrix_create(n, n), C = kit_matrix_create(n, n);
+    KitRng rng;
+    kit_rng_seed(&rng, 8);
+    kit_matrix_fill_uniform(&A, &rng, -1.0f, 1.0f), kit_matrix_fill_uniform(&B, &rng, -1.0f, 1.0f);
+    double rates[products];
+    for (int r = 0; r < products; r++) {
+        double started = cpu_seconds();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A.data, n, B.data, n, 0.0f, C.data, n);
+        rates[r] = 2.0 * n * n * (double)n / (cpu_seconds() - started) / 1e9;
+    }
+    kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C);
+    return median(rates, products);
+}
+
+/* The floating-point operations of the products of one epoch of 60,000 images, as bench.c's cnn_flops counts them:
+ * each convolution's forward product and its dW, convolution 2's dX, and the dense layers' three products. */
+static double epoch_flops(KitCnnSizes z)
+{
+    KitCnnLayout l = kit_cnn_layout(z);
+    double conv1 = 2.0 * l.OH1 * l.OW1 * z.channels * z.kernel * z.kernel * z.filters1;
+    double conv2 = 2.0 * l.OH2 * l.OW2 * z.filters1 * z.kernel * z.kernel * z.filters2;
+    double dense = 2.0 * l.pooled2 * z.hidden + 2.0 * z.hidden * z.classes;
+    return 60000.0 * (2.0 * conv1 + 3.0 * conv2 + 3.0 * dense);
+}
+
+static double peak; /* GFLOP/s, measured in main */
+
+/* conv2d_im2col with one sgemm for the whole batch instead of one per image: maps (F x N*OH*OW) = W times columns^T,
+ * then each filter's block of N maps copied into out's image-major order, with the bias. maps holds F*N*OH*OW. */
+static void conv2d_im2col_batched(Matrix *out, Matrix *columns, Matrix *maps, const Matrix *X, const Matrix *W,
+                                  const Matrix *b, ConvShape shape)
+{
+    int N = X->rows, F = W->rows, k = shape.kernel;
+    int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
+    int patch_size = shape.channels * k * k;
+    im2col(columns, X, shape);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, F, N * map_size, patch_size, 1.0f, W->data, patch_size,
+                columns->data, patch_size, 0.0f, maps->data, N * map_size);
+    for (int f = 0; f < F; f++)
+        for (int n = 0; n < N; n++) {
+            const float *from = maps->data + ((size_t)f * N + n) * map_size;
+            float *to = out->data + ((size_t)n * F + f) * map_size, bias = b->data[f];
+            for (int p = 0; p < map_size; p++)
+                to[p] = from[p] + bias;
+        }
+}
+
 /* One CNN's step, layer by layer, with im2col + sgemm, then its convolutions with the direct kernels. */
 static void profile(const char *name, KitCnnSizes z)
 {
@@ -139,6 +190,7 @@ static void profile(const char *name, KitCnnSizes z)
     forward_cnn(w, &cnn);
     backward_cnn(w, &cnn);
 
+    Matrix maps = kit_matrix_create(1, 64 * (l.maps1 > l.maps2 ? l.maps1 : l.maps2));
     double step, t[20];
     EPOCH_SECONDS(step, forward_cnn(w, &cnn); backward_cnn(w, &cnn));
     EPOCH_SECONDS(t[0], conv2d_im2col(&w->Z1, &w->columns1, &w->X, &cnn.W1, &cnn.b1, shape1));
@@ -164,7 +216,9 @@ static void profile(const char *name, KitCnnSizes z)
     double parts = 0.0;
     for (int p = 0; p <= 8; p++)
         parts += t[p];
-    printf("%s: a step of 64 images with im2col + sgemm (the reference), %.3f s an epoch\n", name, step);
+    printf("%s: a step of 64 images with im2col + sgemm (the reference), %.3f s an epoch; its floor at the sgemm peak "
+           "%.3f s (%.1f GFLOP): %.1fx\n",
+           name, step, epoch_flops(z) / 1e9 / peak, epoch_flops(z) / 1e9, step / (epoch_flops(z) / 1e9 / peak));
     line("convolution 1 forward (im2col + sgemm)", t[0], conv1, step);
     line("  pooling 1 and ReLU", t[1], 0, step);
     line("convolution 2 forward (im2col + sgemm)", t[2], conv2, step);
@@ -195,6 +249,12 @@ static void profile(const char *name, KitCnnSizes z)
     double sgemm = t[0] + t[2] + t[6] + t[8], direct = t[10] + t[11] + t[12] + t[14];
     printf("  the four convolutions: %.3f s with im2col + sgemm, %.3f s direct (%.2fx); the step would take %.3f s\n",
            sgemm, direct, sgemm / direct, step - sgemm + direct);
+    EPOCH_SECONDS(t[16], conv2d_im2col_batched(&w->Z1, &w->columns1, &maps, &w->X, &cnn.W1, &cnn.b1, shape1));
+    EPOCH_SECONDS(t[17], conv2d_im2col_batched(&w->Z2, &w->columns2, &maps, &w->A1, &cnn.W2, &cnn.b2, shape2));
+    printf("%s: the forward passes with one sgemm for the batch (and a copy into out's order)\n", name);
+    line("convolution 1 forward (im2col + one sgemm)", t[16], conv1, step);
+    line("convolution 2 forward (im2col + one sgemm)", t[17], conv2, step);
+    kit_matrix_free(&maps);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn);
 }
@@ -228,11 +288,11 @@ static void epochs(const char *name, const KitDataset *data, KitCnnSizes z, int 
             kit_cnn_free(&cnn);
         }
     double sgemm = median(times[0], count), direct = median(times[1], count), mixed = median(times[2], count);
-    printf("%s, one epoch of train_cnn_epoch (median of %d):\n"
+    printf("%s, one epoch of train_cnn_epoch (median of %d; the floor at the sgemm peak: %.3f s):\n"
            "  %.3f s with im2col + sgemm, mean loss %.6f\n"
            "  %.3f s direct (%.2fx), mean loss %.6f\n"
            "  %.3f s with im2col + sgemm but dX direct (%.2fx), mean loss %.6f\n",
-           name, count, sgemm, loss[0], direct, sgemm / direct, loss[1], mixed, sgemm / mixed, loss[2]);
+           name, count, epoch_flops(z) / 1e9 / peak, sgemm, loss[0], direct, sgemm / direct, loss[1], mixed, sgemm / mixed, loss[2]);
     kit_cnn_work_free(&work);
 }
 #endif
@@ -256,6 +316,8 @@ int main(int argc, char **argv)
     if (runs == 0) /* the checks alone */
         return failures ? 1 : 0;
     KitCnnSizes course = {1, 28, 28, 3, 8, 16, 64, 10}, capstone = {1, 28, 28, 3, 16, 32, 128, 10};
+    peak = sgemm_peak();
+    printf("sgemm peak (1024 x 1024 x 1024, one thread, median of 9, in processor time): %.1f GFLOP/s\n", peak);
     printf("Every time below: processor seconds of this thread (the machine is shared), one OpenBLAS thread; a step's\n"
            "parts are the median of %d runs of %d steps, times %.0f steps an epoch of 60,000 images\n",
            runs, steps, steps_an_epoch);
