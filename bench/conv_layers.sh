@@ -32,7 +32,7 @@ ${CC:-cc} $KIT_CFLAGS -Iharness -Ibench $(renamed mixed) -Dbackward_conv2d=backw
     -include bench/conv_direct.h -c solutions/4.3-pooling-cnn/exercise.c -o "$out/cnn_mixed.o"
 # shellcheck disable=SC2086
 ${CC:-cc} $KIT_CFLAGS ${KIT_CONV_FLAGS:-} -Iharness -Ibench -c bench/conv_direct.c -o "$out/conv_direct.o"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086
 ${CC:-cc} $KIT_CFLAGS -Iharness -Ibench -DCONV_LAYERS_EPOCH -o "$out/conv_layers" bench/conv_layers.c \
     "$out/conv_direct.o" "$out/cnn_direct.o" "$out/cnn_mixed.o" $sources build/kit/libkit.a $(pkg-config --libs openblas zlib libpng) -lm
 "$out/conv_layers" --runs "${KIT_BENCH_RUNS:-5}" --epochs "${KIT_BENCH_EPOCHS:-1}"
