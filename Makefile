@@ -42,7 +42,7 @@ MUTATE := $(BUILD)/grader/mutate
 FIGURES := $(BUILD)/tools/figures
 KIT := $(BUILD)/kit/libkit.a $(BUILD)/grader/runner.o $(SUITE_OBJECTS) $(GRADE) $(MUTATE)
 
-.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench figures fixtures stubs student coverage mutate new-lesson clean
+.PHONY: all deps datasets grade grade-solutions debug reset run hint watch test bench bench-conv figures fixtures stubs student coverage mutate new-lesson clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -94,6 +94,10 @@ bench: all
 figures: all
 	@$(MAKE) --no-print-directory -s $(FIGURES)
 	@$(FIGURES) lessons
+
+# a direct convolution for small filters against im2col + sgemm, kernel by kernel and layer by layer (bench/conv_direct.md)
+bench-conv: all
+	@KIT_CFLAGS="$(BASE_CFLAGS)" sh bench/conv_layers.sh
 
 fixtures: all
 	$(INSTRUCTORS_ONLY)
