@@ -48,13 +48,22 @@ static double sgemm_peak(int n, int runs)
     return peak;
 }
 
-static void report(const char *what, double seconds, double flops, double peak, double target)
+/* The line of one network's result that tools/bench.sh reads, after the line a reader reads:
+ *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak>
+ * network is the name peers.py gives the same network (mlp, mlp3, cnn, capstone). */
+static void report_parseable(const char *network, double seconds, double flops, double peak)
+{
+    printf("kit %s epoch_seconds %.4f floor_seconds %.4f\n", network, seconds, flops / 1e9 / peak);
+}
+
+static void report(const char *network, const char *what, double seconds, double flops, double peak, double target)
 {
     double rate = flops / seconds / 1e9;
     printf("%-34s %6.3f s an epoch  %6.1f GFLOP/s = %4.2f of the sgemm peak  (", what, seconds, rate, rate / peak);
     if (target > 0.0)
         printf("target: at most %.2f s%s; ", target, seconds <= target ? ", met" : ", missed");
     printf("its %.1f GFLOP at the peak: %.3f s)\n", flops / 1e9, flops / 1e9 / peak);
+    report_parseable(network, seconds, flops, peak);
 }
 
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
@@ -253,6 +262,7 @@ static double cnn_flops(long N, KitCnnSizes z)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it is measured, also through tools/bench.sh's pipe */
     int runs = 5;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
@@ -278,6 +288,7 @@ int main(int argc, char **argv)
         kit_fatal("%s", error);
     long N = data.train_images.rows, D = data.train_images.cols;
     printf("Data set: %s, %ld training images; every figure below is the median of %d epochs\n", place.name, N, runs);
+    printf("kit data %s\n", place.dir); /* for tools/bench.sh: the folder the peers read */
 #ifdef KIT_BENCH_MLP
     {
         /* floating-point operations of the matrix products of one epoch: forward X W1 and A1 W2, backward
@@ -286,7 +297,7 @@ int main(int argc, char **argv)
         double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_mlp(&data, H, runs);
-        report("MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
+        report("mlp", "MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
         int sizes[] = {(int)D, H, K};
         report_products(bench_products(N, 64, sizes, 2, runs), seconds, flops, peak);
     }
@@ -300,7 +311,7 @@ int main(int argc, char **argv)
         double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_mlp3(&data, runs);
-        report("MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
+        report("mlp3", "MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
         int sizes[] = {(int)D, H1, H2, K};
         report_products(bench_products(N, 64, sizes, 3, runs), seconds, flops, peak);
     }
@@ -313,11 +324,11 @@ int main(int argc, char **argv)
         KitCnnSizes course = {1, 28, 28, 3, 8, 16, 64, 10}, capstone = {1, 28, 28, 3, 16, 32, 128, 10};
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_cnn(&data, course, 0, runs);
-        report("CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0);
+        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0);
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
         seconds = bench_cnn(&data, capstone, 1, runs);
-        report("capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0);
+        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0);
 #else
         (void)capstone;
         printf("capstone CNN: not measured, chapter 4.5 is not written yet\n");
