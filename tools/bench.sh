@@ -1,7 +1,10 @@
 #!/bin/sh
 # make bench: the speed and memory of the reference solutions on this machine, and how long grading takes.
 # Every figure is measured here, now: medians over repeated runs (these machines are noisy).
-#   KIT_BENCH_RUNS   epochs (and grading runs) to take the median of (default 5 epochs, 3 full gradings)
+#   KIT_BENCH_RUNS   epochs (and grading runs) to take the median of (default 5 epochs, 3 full gradings; SCALE: 3)
+#   KIT_BENCH_PYTHON the python3 that has torch and numpy, for the peers (default: python3, else /usr/bin/python3)
+#   KIT_BENCH_SCALE  1 (make bench SCALE=1): instead of the rest, how an epoch's time grows with the batch size, the
+#                    hidden width and the filter count, against its floor at the sgemm peak
 set -eu
 cd "$(dirname "$0")/.."
 GRADE=build/grader/grade
@@ -33,6 +36,13 @@ echo "Load average (1 minute) as the benchmarks start: $(load) on $(nproc) cores
 flags_line=$(grep -m1 '^flags' /proc/cpuinfo)
 case "$flags_line" in *avx512f*) echo "The CPU has AVX-512: OPENBLAS_CORETYPE=SkylakeX may pick faster kernels." ;;
 *) echo "The CPU has no AVX-512 (AVX2 and FMA: $(echo "$flags_line" | grep -o 'avx2' | head -1 || true)), so OpenBLAS's SkylakeX kernels cannot run here." ;; esac
+if [ "${KIT_BENCH_SCALE:-}" = 1 ]; then
+    # the table's lines (scale <table> <value> ...) go to $out/scale.txt, for a chart
+    { "$out/bench" --scale --runs "${KIT_BENCH_RUNS:-3}" && echo 0 >"$out/bench.status" || echo $? >"$out/bench.status"; } |
+        tee "$out/scale.txt" | grep -v '^scale '
+    [ "$(cat "$out/bench.status")" = 0 ] || { echo "tools/bench.sh: $out/bench --scale failed" >&2; exit 1; }
+    exit 0
+fi
 # the kit's lines (kit <network> epoch_seconds ...) go to $out/bench.txt for the peers' table, the rest to the screen
 { "$out/bench" --runs "$runs" && echo 0 >"$out/bench.status" || echo $? >"$out/bench.status"; } | tee "$out/bench.txt" |
     grep -v '^kit '
