@@ -14,6 +14,8 @@
 #   make test               the kit's own tests (instructors and CI), two at a time on two cores
 #   make test T=mutants CH=3.4   some of them (make test T=list names them), for some chapters
 #   make bench              the speed of the reference solutions and of grading, measured on this machine
+#                           (and of the same networks in PyTorch and NumPy where python3-torch is installed)
+#   make bench SCALE=1      how an epoch's time grows with the batch size, the width and the filter count
 #   make figures            draw the lessons' figures of ideas again (tools/figures.c -> lessons/*/pictures/*.svg)
 #
 # Instructors: make grade-solutions, make fixtures, make stubs, make student, make coverage,
@@ -88,7 +90,7 @@ test: all
 	@T="$(T)" CH="$(CH)" J="$(J)" bash tools/test.sh
 
 bench: all
-	@KIT_CFLAGS="$(BASE_CFLAGS)" sh tools/bench.sh
+	@KIT_CFLAGS="$(BASE_CFLAGS)" KIT_BENCH_SCALE="$(SCALE)" sh tools/bench.sh
 
 # the figures of ideas in the lessons are drawn by a program (so that they can be changed): commit what it writes
 figures: all

@@ -3,7 +3,8 @@
  *
  * Built with the reference solutions of the written chapters; the parts whose chapter is not written
  * yet say so. Every figure is a median over repeated runs: one epoch of training is one run.
- *   bench [--runs N]
+ *   bench [--runs N] [--scale]
+ * --scale: instead, how the epoch's time grows with the batch size, the hidden width and the filter count.
  */
 #include "kit.h"
 #include "course.h"
@@ -48,13 +49,22 @@ static double sgemm_peak(int n, int runs)
     return peak;
 }
 
-static void report(const char *what, double seconds, double flops, double peak, double target)
+/* The line of one network's result that tools/bench.sh reads, after the line a reader reads:
+ *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak>
+ * network is the name peers.py gives the same network (mlp, mlp3, cnn, capstone). */
+static void report_parseable(const char *network, double seconds, double flops, double peak)
+{
+    printf("kit %s epoch_seconds %.4f floor_seconds %.4f\n", network, seconds, flops / 1e9 / peak);
+}
+
+static void report(const char *network, const char *what, double seconds, double flops, double peak, double target)
 {
     double rate = flops / seconds / 1e9;
     printf("%-34s %6.3f s an epoch  %6.1f GFLOP/s = %4.2f of the sgemm peak  (", what, seconds, rate, rate / peak);
     if (target > 0.0)
         printf("target: at most %.2f s%s; ", target, seconds <= target ? ", met" : ", missed");
     printf("its %.1f GFLOP at the peak: %.3f s)\n", flops / 1e9, flops / 1e9 / peak);
+    report_parseable(network, seconds, flops, peak);
 }
 
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
@@ -129,8 +139,8 @@ static void report_products(double seconds, double epoch_seconds, double flops, 
 #endif
 
 #ifdef KIT_BENCH_MLP
-/* The reference MLP D -> H -> 10 of chapter 3.4: the median time of runs epochs. */
-static double bench_mlp(const KitDataset *data, int H, int runs)
+/* The reference MLP D -> H -> 10 of chapter 3.4 in batches of B: the median time of runs epochs. */
+static double bench_mlp(const KitDataset *data, int H, int B, int runs)
 {
     const Matrix *X = &data->train_images, *y = &data->train_labels;
     int D = X->cols, K = 10;
@@ -140,7 +150,7 @@ static double bench_mlp(const KitDataset *data, int H, int runs)
     kit_rng_seed(&rng, 34);
     kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / D));
     kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / H));
-    KitMlpWork work = kit_mlp_work_create(X->rows, 64, D, H, K);
+    KitMlpWork work = kit_mlp_work_create(X->rows, B, D, H, K);
     double *times = malloc((size_t)runs * sizeof *times);
     for (int r = 0; r < runs; r++) {
         double started = kit_seconds();
@@ -251,12 +261,91 @@ static double cnn_flops(long N, KitCnnSizes z)
 }
 #endif
 
+/* ---- make bench SCALE=1: how an epoch's time grows with the batch, the width and the filters ---- */
+
+/* One row of a scaling table: the value varied, the epoch, its products alone (0: not measured), the floor (the
+ * epoch's products at the sgemm peak) and their ratio; then a line for tools/bench.sh:
+ *   scale <table> <value> epoch_seconds <s> products_seconds <s> floor_seconds <s> */
+#if defined KIT_BENCH_MLP || defined KIT_BENCH_CNN
+static void report_scale(const char *table, int value, double seconds, double products, double flops, double peak)
+{
+    double floor_seconds = flops / 1e9 / peak;
+    printf("  %6d %10.3f s", value, seconds);
+    if (products > 0.0)
+        printf(" %10.3f s", products);
+    printf(" %10.3f s %10.2f\n", floor_seconds, seconds / floor_seconds);
+    printf("scale %s %d epoch_seconds %.4f products_seconds %.4f floor_seconds %.4f\n", table, value, seconds, products,
+           floor_seconds);
+}
+#endif
+
+/* The three tables; the peak is measured again before each, and each uses the highest so far. */
+static void bench_scale(const KitDataset *data, double peak, int runs)
+{
+    long N = data->train_images.rows, D = data->train_images.cols;
+    (void)N, (void)D, (void)runs;
+    printf("How an epoch's time grows (make bench SCALE=1). floor: the epoch's matrix products at the sgemm peak, "
+           "which no\nimplementation of that network can beat with these products; epoch/floor near 1: the CPU is "
+           "used well\n");
+#ifdef KIT_BENCH_MLP
+    {
+        enum { K = 10 };
+        static const int batches[] = {16, 32, 64, 128, 256, 512}, widths[] = {64, 128, 256, 512, 1024};
+        peak = fmax(peak, sgemm_peak(1024, 9));
+        printf("MLP 784-256-10 by batch size (learning rate 0.1; medians of %d epochs; the peak: %.1f GFLOP/s):\n", runs,
+               peak);
+        printf("  %6s %12s %12s %12s %10s\n", "batch", "epoch", "products", "floor", "epoch/floor");
+        for (size_t i = 0; i < sizeof batches / sizeof batches[0]; i++) {
+            int H = 256, sizes[] = {(int)D, H, K};
+            double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
+            double seconds = bench_mlp(data, H, batches[i], runs);
+            report_scale("mlp_batch", batches[i], seconds, bench_products(N, batches[i], sizes, 2, runs), flops, peak);
+        }
+        peak = fmax(peak, sgemm_peak(1024, 9));
+        printf("MLP 784-H-10 by hidden width H (batch 64; the peak: %.1f GFLOP/s):\n", peak);
+        printf("  %6s %12s %12s %12s %10s\n", "H", "epoch", "products", "floor", "epoch/floor");
+        for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+            int H = widths[i], sizes[] = {(int)D, H, K};
+            double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
+            double seconds = bench_mlp(data, H, 64, runs);
+            report_scale("mlp_width", H, seconds, bench_products(N, 64, sizes, 2, runs), flops, peak);
+        }
+    }
+#else
+    printf("MLP: not measured, chapter 3.4 is not written yet\n");
+#endif
+#ifdef KIT_BENCH_CNN
+    {
+        /* the course's CNNs have twice as many filters in convolution 2 as in convolution 1 (8-16, 16-32); an epoch
+         * of the widest takes minutes, so each is timed on a tenth of the training set, once, and multiplied by 10 */
+        static const int filters[] = {4, 8, 16, 32, 64};
+        enum { PART = 10 };
+        KitDataset part = *data;
+        part.train_images.rows = part.train_labels.rows = (int)(N / PART);
+        peak = fmax(peak, sgemm_peak(1024, 9));
+        printf("CNN of 4.3 by filter count f (f filters 3x3, then 2f, dense 64, batch 64, learning rate 0.1; the peak: "
+               "%.1f GFLOP/s):\nthe time of one pass over %d images, times %d\n", peak, part.train_images.rows, PART);
+        printf("  %6s %12s %12s %10s\n", "f", "epoch", "floor", "epoch/floor");
+        for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+            KitCnnSizes sizes = {1, 28, 28, 3, filters[i], 2 * filters[i], 64, 10};
+            double seconds = PART * bench_cnn(&part, sizes, 0, 1);
+            report_scale("cnn_filters", filters[i], seconds, 0.0, cnn_flops(N, sizes), peak);
+        }
+    }
+#else
+    printf("CNN: not measured, chapter 4.3 is not written yet\n");
+#endif
+}
+
 int main(int argc, char **argv)
 {
-    int runs = 5;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it is measured, also through tools/bench.sh's pipe */
+    int runs = 5, scale = 0;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
             runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--scale") == 0)
+            scale = 1;
     if (runs < 1)
         kit_fatal("bench: --runs must be at least 1");
     printf("OpenBLAS: %s; kernels for the core '%s'; %d threads on %d processors\n", openblas_get_config(),
@@ -277,7 +366,14 @@ int main(int argc, char **argv)
     if (kit_dataset_find(&place, error, sizeof error) != 0 || kit_dataset_load(&data, &place, error, sizeof error) != 0)
         kit_fatal("%s", error);
     long N = data.train_images.rows, D = data.train_images.cols;
+    if (scale) {
+        printf("Data set: %s, %ld training images\n", place.name, N);
+        bench_scale(&data, fmax(peak, peak_one), runs); /* the higher of the two: one thread can be faster */
+        kit_dataset_free(&data);
+        return 0;
+    }
     printf("Data set: %s, %ld training images; every figure below is the median of %d epochs\n", place.name, N, runs);
+    printf("kit data %s\n", place.dir); /* for tools/bench.sh: the folder the peers read */
 #ifdef KIT_BENCH_MLP
     {
         /* floating-point operations of the matrix products of one epoch: forward X W1 and A1 W2, backward
@@ -285,8 +381,8 @@ int main(int argc, char **argv)
         int H = 256, K = 10;
         double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
-        double seconds = bench_mlp(&data, H, runs);
-        report("MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
+        double seconds = bench_mlp(&data, H, 64, runs);
+        report("mlp", "MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
         int sizes[] = {(int)D, H, K};
         report_products(bench_products(N, 64, sizes, 2, runs), seconds, flops, peak);
     }
@@ -300,7 +396,7 @@ int main(int argc, char **argv)
         double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_mlp3(&data, runs);
-        report("MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
+        report("mlp3", "MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
         int sizes[] = {(int)D, H1, H2, K};
         report_products(bench_products(N, 64, sizes, 3, runs), seconds, flops, peak);
     }
@@ -313,11 +409,11 @@ int main(int argc, char **argv)
         KitCnnSizes course = {1, 28, 28, 3, 8, 16, 64, 10}, capstone = {1, 28, 28, 3, 16, 32, 128, 10};
         peak = fmax(peak, sgemm_peak(1024, 9));
         double seconds = bench_cnn(&data, course, 0, runs);
-        report("CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0);
+        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0);
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
         seconds = bench_cnn(&data, capstone, 1, runs);
-        report("capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0);
+        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0);
 #else
         (void)capstone;
         printf("capstone CNN: not measured, chapter 4.5 is not written yet\n");
