@@ -7,8 +7,10 @@
  *
  * One look for all of them: a white background, sans-serif text, and a small palette (ink, grey, blue for the
  * forward pass and class 1, orange for the backward pass and what is highlighted, green for results). The numbers
- * are the course's: computed here as the demos compute them (a product, a pooling, a dropout mask drawn with the
- * kit's own generator), or copied from a demo's output where it is a training run (3.1's learned lines).
+ * are the course's: computed here as the demos compute them (a product, a pooling, the people data set's columns
+ * normalized, float's sigmoid, a dropout mask drawn with the kit's own generator), or copied from a demo's output
+ * where it is a training run (3.1's learned lines). Where a figure picks its own example (2.4's large step h), it
+ * says so.
  * The letters are those of the legend at the top of harness/course.h (N, D, H, K, k, IH, IW, OH, OW, ...).
  */
 #include "course.h"
@@ -224,6 +226,84 @@ static void figure_broadcast(void)
     text(f, 40, y + 52, "start", "", "column %d: %g + %g = %g and %g + %g = %g", j, X[j], row[j], out[j], X[D + j], row[j],
          out[D + j]);
     text(f, 40, y + 82, "start", "fill=\"" GREY "\"", "in a layer, the row is the bias b: one number per output, for every example");
+    figure_close(f);
+}
+
+/* One row of dots at height y: the values on an axis mapping [low, high] to [x0, x0 + width], the one at ring ringed. */
+static void dot_row(FILE *f, double x0, double width, double low, double high, double y, const double *values, int count,
+                    const char *colour, int ring)
+{
+    for (int i = 0; i < count; i++) {
+        double x = x0 + (values[i] - low) / (high - low) * width;
+        circle(f, x, y, 6, colour, "white", 1);
+        if (i == ring)
+            circle(f, x, y, 10, "none", INK, 1.5);
+    }
+}
+
+/* The axis of dot rows: a line over [x0, x0 + width] at y for [low, high], ticks every step from first to last,
+ * labelled with format. */
+static void dot_axis(FILE *f, double x0, double width, double low, double high, double first, double last, double step,
+                     double y, const char *format)
+{
+    line(f, x0, y, x0 + width, y, GREY, 1, 0, NULL);
+    for (double t = first; t <= last + 1e-9 * (high - low); t += step) {
+        double x = x0 + (t - low) / (high - low) * width;
+        line(f, x, y, x, y + 5, GREY, 1, 0, NULL);
+        text(f, x, y + 20, "middle", "font-size=\"12\" fill=\"" GREY "\"", format, fabs(t) < 1e-9 ? 0.0 : t);
+    }
+}
+
+static void figure_normalize_columns(void)
+{
+    const char *folder = "1.1-arrays";
+    FILE *f = figure_open(folder, "1.1-normalize-columns.svg", 660, 400,
+                          "The ages and salaries of the 8 people before and after normalize_columns");
+    Matrix people = kit_people_dataset();
+    enum { N = 8 };
+    const int columns[2] = {0, 1}; /* age, salary */
+    double raw[2][N], normalized[2][N], mean[2], std[2], youngest = 1e9, oldest = -1e9;
+    for (int c = 0; c < 2; c++) {
+        double sum = 0, squares = 0;
+        for (int i = 0; i < N; i++)
+            raw[c][i] = people.data[i * people.cols + columns[c]], sum += raw[c][i];
+        for (int i = 0; i < N && c == 0; i++)
+            youngest = fmin(youngest, raw[c][i]), oldest = fmax(oldest, raw[c][i]);
+        mean[c] = sum / N;
+        for (int i = 0; i < N; i++)
+            squares += (raw[c][i] - mean[c]) * (raw[c][i] - mean[c]);
+        std[c] = sqrt(squares / N);
+        for (int i = 0; i < N; i++)
+            normalized[c][i] = (raw[c][i] - mean[c]) / std[c];
+    }
+    const char *colours[2] = {BLUE, ORANGE};
+    const double x0 = 110, width = 500;
+    /* before: both on one axis of raw numbers */
+    text(f, 20, 28, "start", "font-weight=\"bold\"", "Before: age and salary on one axis");
+    const double low = 0, high = 120000, age_y = 70, salary_y = 105, axis_y = 130;
+    for (int c = 0; c < 2; c++) {
+        double y = c == 0 ? age_y : salary_y;
+        text(f, x0 - 16, y + 5, "end", c == 0 ? "fill=\"" BLUE "\"" : "fill=\"" ORANGE "\"", "%s", kit_people_columns[columns[c]]);
+        dot_row(f, x0, width, low, high, y, raw[c], N, colours[c], 0);
+    }
+    dot_axis(f, x0, width, low, high, low, high, 20000, axis_y, "%.0f");
+    text(f, x0 + 14, age_y - 14, "start", "font-size=\"12\" fill=\"" BLUE "\"", "all 8 ages, %g to %g, in one dot near 0",
+         youngest, oldest);
+    text(f, x0, axis_y + 46, "start", "", "σ: age %.2f, salary %.2f; the salaries set the scale", std[0], std[1]);
+    /* after: both columns as standard deviations from their means */
+    text(f, 20, 228, "start", "font-weight=\"bold\"", "After normalize_columns: (x − μ_{j}) / σ_{j}, each column its own");
+    const double n_low = -2.5, n_high = 2.5, n_age_y = 270, n_salary_y = 305, n_axis_y = 330;
+    line(f, x0 + width / 2, n_age_y - 18, x0 + width / 2, n_axis_y, GREY, 1.5, 1, NULL);
+    for (int c = 0; c < 2; c++) {
+        double y = c == 0 ? n_age_y : n_salary_y;
+        text(f, x0 - 16, y + 5, "end", c == 0 ? "fill=\"" BLUE "\"" : "fill=\"" ORANGE "\"", "%s", kit_people_columns[columns[c]]);
+        dot_row(f, x0, width, n_low, n_high, y, normalized[c], N, colours[c], 0);
+    }
+    dot_axis(f, x0, width, n_low, n_high, -2, 2, 1, n_axis_y, "%g");
+    text(f, x0 + width / 2, n_axis_y + 36, "middle", "font-size=\"12\" fill=\"" GREY "\"", "standard deviations from the mean (0)");
+    text(f, x0, n_axis_y + 62, "start", "", "ringed: person 0, age %g → %.2f, salary %g → %.2f", raw[0][0], normalized[0][0],
+         raw[1][0], normalized[1][0]);
+    kit_matrix_free(&people);
     figure_close(f);
 }
 
@@ -1018,6 +1098,7 @@ int main(int argc, char **argv)
     if (argc == 2)
         root = argv[1];
     figure_broadcast();
+    figure_normalize_columns();
     figure_angle();
     figure_row_times_column();
     figure_sigmoid_relu();
