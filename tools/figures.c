@@ -685,6 +685,8 @@ static void figure_secants(void)
     text(f, x, y + 214, "start", "fill=\"" GREY "\"", "forward: off by about h f''/2 = %.3f", h * exact / 2);
     text(f, x, y + 238, "start", "fill=\"" GREY "\"", "central: the f'' terms cancel,");
     text(f, x, y + 258, "start", "fill=\"" GREY "\"", "off by about h^{2} f'''/6 = %.3f", h * h * exact / 6);
+    text(f, x, y + 290, "start", "font-size=\"12\" fill=\"" GREY "\"", "h is this large here to be seen;");
+    text(f, x, y + 306, "start", "font-size=\"12\" fill=\"" GREY "\"", "the demo's steps are 10^{−1} to 10^{−5}");
     figure_close(f);
 }
 
