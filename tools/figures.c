@@ -7,8 +7,10 @@
  *
  * One look for all of them: a white background, sans-serif text, and a small palette (ink, grey, blue for the
  * forward pass and class 1, orange for the backward pass and what is highlighted, green for results). The numbers
- * are the course's: computed here as the demos compute them (a product, a pooling, a dropout mask drawn with the
- * kit's own generator), or copied from a demo's output where it is a training run (3.1's learned lines).
+ * are the course's: computed here as the demos compute them (a product, a pooling, the people data set's columns
+ * normalized, float's sigmoid, a dropout mask drawn with the kit's own generator), or copied from a demo's output
+ * where it is a training run (3.1's learned lines). Where a figure picks its own example (2.4's large step h), it
+ * says so.
  * The letters are those of the legend at the top of harness/course.h (N, D, H, K, k, IH, IW, OH, OW, ...).
  */
 #include "course.h"
@@ -170,6 +172,233 @@ static void matrix(FILE *f, double x, double y, double cell, int rows, int cols,
             }
         }
     rect(f, x, y, cols * cell, rows * cell, "none", INK, 1.5);
+}
+
+/* ---- 1.1: a row vector broadcast over every row ------------------------------ */
+
+static void figure_broadcast(void)
+{
+    const char *folder = "1.1-arrays";
+    FILE *f = figure_open(folder, "1.1-broadcast.svg", 660, 340,
+                          "add_row_vector: the same row added to every row of X");
+    enum { N = 2, D = 3 };
+    const float X[N * D] = {1, 2, 3, 4, 5, 6}, row[D] = {10, 20, 30};
+    float repeated[N * D], out[N * D];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < D; j++) {
+            repeated[i * D + j] = row[j];
+            out[i * D + j] = X[i * D + j] + row[j];
+        }
+    const char *fills_x[N * D], *fills_row[N * D], *fills_out[N * D];
+    for (int k = 0; k < N * D; k++)
+        fills_x[k] = PALE_BLUE, fills_row[k] = k < D ? PALE_ORANGE : "white", fills_out[k] = PALE_GREEN;
+    const double cell = 44, top = 80, xx = 40, xr = 250, xo = 460;
+    text(f, xx + D * cell / 2, top - 36, "middle", "font-weight=\"bold\"", "X");
+    text(f, xx + D * cell / 2, top - 16, "middle", "", "N × D = %d × %d", N, D);
+    matrix(f, xx, top, cell, N, D, X, "%.0f", fills_x, NULL);
+    text(f, xx + D * cell + 38, top + cell + 7, "middle", "font-size=\"20\"", "+");
+    text(f, xr + D * cell / 2, top - 36, "middle", "font-weight=\"bold\"", "row");
+    text(f, xr + D * cell / 2, top - 16, "middle", "", "1 × D = 1 × %d", D);
+    matrix(f, xr, top, cell, 1, D, repeated, "%.0f", fills_row, NULL);
+    /* the row again under itself: read again for row 1, not stored twice */
+    for (int i = 1; i < N; i++)
+        for (int j = 0; j < D; j++) {
+            fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" stroke=\"" GREY
+                       "\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n",
+                    xr + j * cell, top + i * cell, cell, cell);
+            text(f, xr + (j + 0.5) * cell, top + (i + 0.5) * cell + 5, "middle", "fill=\"" GREY "\"", "%.0f",
+                 repeated[i * D + j]);
+        }
+    text(f, xr + D * cell / 2, top + N * cell + 20, "middle", "font-size=\"12\" fill=\"" GREY "\"",
+         "dashed: the same row, read again");
+    text(f, xr + D * cell + 38, top + cell + 7, "middle", "font-size=\"20\"", "=");
+    text(f, xo + D * cell / 2, top - 36, "middle", "font-weight=\"bold\"", "out");
+    text(f, xo + D * cell / 2, top - 16, "middle", "", "N × D = %d × %d", N, D);
+    matrix(f, xo, top, cell, N, D, out, "%.0f", fills_out, NULL);
+    /* one column followed through */
+    const int j = 1;
+    rect(f, xx + j * cell, top, cell, N * cell, "none", INK, 3);
+    rect(f, xr + j * cell, top, cell, cell, "none", ORANGE, 3);
+    rect(f, xo + j * cell, top, cell, N * cell, "none", INK, 3);
+    double y = top + N * cell + 70;
+    text(f, 40, y, "start", "", "out_{ij} = X_{ij} + row_{j}: the column index j picks the element of the row,");
+    text(f, 40, y + 22, "start", "", "the row index i does not, so every row of X gets the same row added");
+    text(f, 40, y + 52, "start", "", "column %d: %g + %g = %g and %g + %g = %g", j, X[j], row[j], out[j], X[D + j], row[j],
+         out[D + j]);
+    text(f, 40, y + 82, "start", "fill=\"" GREY "\"", "in a layer, the row is the bias b: one number per output, for every example");
+    figure_close(f);
+}
+
+/* One row of dots at height y: the values on an axis mapping [low, high] to [x0, x0 + width], the one at ring ringed. */
+static void dot_row(FILE *f, double x0, double width, double low, double high, double y, const double *values, int count,
+                    const char *colour, int ring)
+{
+    for (int i = 0; i < count; i++) {
+        double x = x0 + (values[i] - low) / (high - low) * width;
+        circle(f, x, y, 6, colour, "white", 1);
+        if (i == ring)
+            circle(f, x, y, 10, "none", INK, 1.5);
+    }
+}
+
+/* The axis of dot rows: a line over [x0, x0 + width] at y for [low, high], ticks every step from first to last,
+ * labelled with format. */
+static void dot_axis(FILE *f, double x0, double width, double low, double high, double first, double last, double step,
+                     double y, const char *format)
+{
+    line(f, x0, y, x0 + width, y, GREY, 1, 0, NULL);
+    for (double t = first; t <= last + 1e-9 * (high - low); t += step) {
+        double x = x0 + (t - low) / (high - low) * width;
+        line(f, x, y, x, y + 5, GREY, 1, 0, NULL);
+        text(f, x, y + 20, "middle", "font-size=\"12\" fill=\"" GREY "\"", format, fabs(t) < 1e-9 ? 0.0 : t);
+    }
+}
+
+static void figure_normalize_columns(void)
+{
+    const char *folder = "1.1-arrays";
+    FILE *f = figure_open(folder, "1.1-normalize-columns.svg", 660, 400,
+                          "The ages and salaries of the 8 people before and after normalize_columns");
+    Matrix people = kit_people_dataset();
+    enum { N = 8 };
+    const int columns[2] = {0, 1}; /* age, salary */
+    double raw[2][N], normalized[2][N], mean[2], std[2], youngest = 1e9, oldest = -1e9;
+    for (int c = 0; c < 2; c++) {
+        double sum = 0, squares = 0;
+        for (int i = 0; i < N; i++)
+            raw[c][i] = people.data[i * people.cols + columns[c]], sum += raw[c][i];
+        for (int i = 0; i < N && c == 0; i++)
+            youngest = fmin(youngest, raw[c][i]), oldest = fmax(oldest, raw[c][i]);
+        mean[c] = sum / N;
+        for (int i = 0; i < N; i++)
+            squares += (raw[c][i] - mean[c]) * (raw[c][i] - mean[c]);
+        std[c] = sqrt(squares / N);
+        for (int i = 0; i < N; i++)
+            normalized[c][i] = (raw[c][i] - mean[c]) / std[c];
+    }
+    const char *colours[2] = {BLUE, ORANGE};
+    const double x0 = 110, width = 500;
+    /* before: both on one axis of raw numbers */
+    text(f, 20, 28, "start", "font-weight=\"bold\"", "Before: age and salary on one axis");
+    const double low = 0, high = 120000, age_y = 70, salary_y = 105, axis_y = 130;
+    for (int c = 0; c < 2; c++) {
+        double y = c == 0 ? age_y : salary_y;
+        text(f, x0 - 16, y + 5, "end", c == 0 ? "fill=\"" BLUE "\"" : "fill=\"" ORANGE "\"", "%s", kit_people_columns[columns[c]]);
+        dot_row(f, x0, width, low, high, y, raw[c], N, colours[c], 0);
+    }
+    dot_axis(f, x0, width, low, high, low, high, 20000, axis_y, "%.0f");
+    text(f, x0 + 14, age_y - 14, "start", "font-size=\"12\" fill=\"" BLUE "\"", "all 8 ages, %g to %g, in one dot near 0",
+         youngest, oldest);
+    text(f, x0, axis_y + 46, "start", "", "σ: age %.2f, salary %.2f; the salaries set the scale", std[0], std[1]);
+    /* after: both columns as standard deviations from their means */
+    text(f, 20, 228, "start", "font-weight=\"bold\"", "After normalize_columns: (x − μ_{j}) / σ_{j}, each column its own");
+    const double n_low = -2.5, n_high = 2.5, n_age_y = 270, n_salary_y = 305, n_axis_y = 330;
+    line(f, x0 + width / 2, n_age_y - 18, x0 + width / 2, n_axis_y, GREY, 1.5, 1, NULL);
+    for (int c = 0; c < 2; c++) {
+        double y = c == 0 ? n_age_y : n_salary_y;
+        text(f, x0 - 16, y + 5, "end", c == 0 ? "fill=\"" BLUE "\"" : "fill=\"" ORANGE "\"", "%s", kit_people_columns[columns[c]]);
+        dot_row(f, x0, width, n_low, n_high, y, normalized[c], N, colours[c], 0);
+    }
+    dot_axis(f, x0, width, n_low, n_high, -2, 2, 1, n_axis_y, "%g");
+    text(f, x0 + width / 2, n_axis_y + 36, "middle", "font-size=\"12\" fill=\"" GREY "\"", "standard deviations from the mean (0)");
+    text(f, x0, n_axis_y + 62, "start", "", "ringed: person 0, age %g → %.2f, salary %g → %.2f", raw[0][0], normalized[0][0],
+         raw[1][0], normalized[1][0]);
+    kit_matrix_free(&people);
+    figure_close(f);
+}
+
+/* ---- 1.3: sigmoid's S curve, and ReLU as a maximum ------------------------- */
+
+/* A plot's frame: x in [x_low, x_high] and y in [y_low, y_high] mapped to the box (px, py, w, h), with axes through 0 */
+typedef struct {
+    double px, py, w, h, x_low, x_high, y_low, y_high;
+} Plot;
+
+static double plot_x(const Plot *p, double x) { return p->px + (x - p->x_low) / (p->x_high - p->x_low) * p->w; }
+static double plot_y(const Plot *p, double y) { return p->py + p->h - (y - p->y_low) / (p->y_high - p->y_low) * p->h; }
+
+/* the axes through 0 with ticks every step on x (labelled) and at the given y values */
+static void plot_axes(FILE *f, const Plot *p, double x_step, const double *y_ticks, int y_count, const char *x_name,
+                      const char *y_name)
+{
+    line(f, p->px, plot_y(p, 0), p->px + p->w + 8, plot_y(p, 0), GREY, 1, 0, "grey");
+    line(f, plot_x(p, 0), p->py + p->h, plot_x(p, 0), p->py - 8, GREY, 1, 0, "grey");
+    for (double x = ceil(p->x_low / x_step) * x_step; x <= p->x_high + 1e-9; x += x_step) {
+        if (fabs(x) < 1e-9)
+            continue;
+        line(f, plot_x(p, x), plot_y(p, 0) - 4, plot_x(p, x), plot_y(p, 0) + 4, GREY, 1, 0, NULL);
+        text(f, plot_x(p, x), plot_y(p, 0) + 18, "middle", "font-size=\"12\" fill=\"" GREY "\"", "%g", x);
+    }
+    for (int i = 0; i < y_count; i++) {
+        line(f, plot_x(p, 0) - 4, plot_y(p, y_ticks[i]), plot_x(p, 0) + 4, plot_y(p, y_ticks[i]), GREY, 1, 0, NULL);
+        text(f, plot_x(p, 0) - 8, plot_y(p, y_ticks[i]) + 4, "end", "font-size=\"12\" fill=\"" GREY "\"", "%g", y_ticks[i]);
+    }
+    text(f, p->px + p->w + 12, plot_y(p, 0) + 5, "start", "font-style=\"italic\"", "%s", x_name);
+    text(f, plot_x(p, 0) + 8, p->py - 4, "start", "", "%s", y_name);
+}
+
+/* the curve y = fn(x, parameter) over the plot's x range, sampled at count points */
+static void plot_curve(FILE *f, const Plot *p, double (*fn)(double, double), double parameter, const char *colour,
+                       double width, int count)
+{
+    fputs("<polyline points=\"", f);
+    for (int i = 0; i < count; i++) {
+        double x = p->x_low + (p->x_high - p->x_low) * i / (count - 1);
+        fprintf(f, "%.1f,%.1f ", plot_x(p, x), plot_y(p, fn(x, parameter)));
+    }
+    fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"/>\n", colour, width);
+}
+
+static double sigmoid_of(double z, double unused)
+{
+    (void)unused; /* the stable sigmoid, in float: the exponential is always of -|z| */
+    float e = expf(-fabsf((float)z));
+    return z >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+static double maximum_of(double z, double floor_value) { return z > floor_value ? z : floor_value; }
+
+static void figure_sigmoid_relu(void)
+{
+    const char *folder = "1.3-math-functions";
+    FILE *f = figure_open(folder, "1.3-sigmoid-relu.svg", 700, 395, "Sigmoid squashes every z into (0, 1); ReLU is a maximum with a floor of 0");
+    /* the sigmoid */
+    const Plot s = {50, 70, 280, 200, -8, 8, -0.15, 1.15};
+    text(f, s.px + s.w / 2, 24, "middle", "font-weight=\"bold\"", "σ(z) = 1 / (1 + e^{−z})");
+    const double s_ticks[] = {0.5};
+    plot_axes(f, &s, 4, s_ticks, 1, "z", "");
+    text(f, s.px - 6, plot_y(&s, 1) + 4, "end", "font-size=\"12\" fill=\"" GREY "\"", "1");
+    text(f, s.px - 6, plot_y(&s, 0) + 4, "end", "font-size=\"12\" fill=\"" GREY "\"", "0");
+    line(f, s.px, plot_y(&s, 1), s.px + s.w, plot_y(&s, 1), GREY, 1.5, 1, NULL);
+    plot_curve(f, &s, sigmoid_of, 0, BLUE, 2.5, 161);
+    double half = sigmoid_of(0, 0);
+    circle(f, plot_x(&s, 0), plot_y(&s, half), 5, ORANGE, ORANGE, 1);
+    text(f, plot_x(&s, 0) + 12, plot_y(&s, half) + 16, "start", "fill=\"" ORANGE "\"", "σ(0) = %g", half);
+    text(f, s.px + s.w, plot_y(&s, 1) - 8, "end", "font-size=\"12\" fill=\"" GREY "\"", "→ 1 as z → ∞");
+    text(f, s.px, plot_y(&s, 0) - 8, "start", "font-size=\"12\" fill=\"" GREY "\"", "→ 0 as z → −∞");
+    /* where e^z overflows: the largest float z with a finite expf(z), found as the demo finds it */
+    float z = 88.0f;
+    while (isfinite(expf(nextafterf(z, INFINITY))))
+        z = nextafterf(z, INFINITY);
+    double y = s.py + s.h + 50;
+    text(f, 30, y, "start", "font-size=\"13\"", "far to the right, e^{z} overflows to inf for z above %.2f:", z);
+    text(f, 30, y + 20, "start", "font-size=\"13\"", "there e^{z} / (1 + e^{z}) is inf / inf = NaN; the stable");
+    text(f, 30, y + 40, "start", "font-size=\"13\"", "sigmoid only takes e^{−|z|}, between 0 and 1: σ(100) = %g", sigmoid_of(100, 0));
+    text(f, 30, y + 66, "start", "font-size=\"12\" fill=\"" GREY "\"", "(the curve is the stable sigmoid, in float)");
+    /* ReLU and a floor of -1 */
+    const Plot r = {420, 70, 230, 200, -3, 3, -1.6, 3.2};
+    text(f, r.px + r.w / 2, 24, "middle", "font-weight=\"bold\"", "max(z, floor)");
+    const double r_ticks[] = {-1, 1, 2, 3};
+    plot_axes(f, &r, 1, r_ticks, 4, "z", "");
+    plot_curve(f, &r, maximum_of, -1, GREY, 2, 2 * 6 + 1);
+    plot_curve(f, &r, maximum_of, 0, GREEN, 2.5, 2 * 6 + 1);
+    circle(f, plot_x(&r, 0), plot_y(&r, 0), 4, GREEN, GREEN, 1);
+    text(f, plot_x(&r, -3) + 4, plot_y(&r, 0) - 8, "start", "fill=\"" GREEN "\"", "floor 0: ReLU");
+    text(f, plot_x(&r, -3) + 4, plot_y(&r, -1) + 18, "start", "fill=\"" GREY "\"", "floor −1");
+    y = r.py + r.h + 50;
+    text(f, 400, y, "start", "font-size=\"13\"", "below the floor: the floor; above it: z itself,");
+    text(f, 400, y + 20, "start", "font-size=\"13\"", "with slope 1 and no exponential to overflow");
+    figure_close(f);
 }
 
 /* ---- 1.2: the angle between two vectors, and a row times a column ------------ */
@@ -390,6 +619,151 @@ static void figure_xor(void)
     decision_legend(f, 70, 397, 1);
     text(f, 70, 427, "start", "fill=\"" GREY "\"",
          "z(0,1) + z(1,0) = z(0,0) + z(1,1): the two 1s cannot both be above 0 while both 0s are below");
+    figure_close(f);
+}
+
+/* ---- 2.4: forward and central differences as secant lines ------------------ */
+
+static double exp_of(double x, double unused)
+{
+    (void)unused;
+    return exp(x);
+}
+
+/* the line through (x0, y0) with the given slope, drawn over [x_from, x_to] of the plot */
+static void slope_line(FILE *f, const Plot *p, double x0, double y0, double slope, double x_from, double x_to,
+                       const char *colour, int dashed)
+{
+    line(f, plot_x(p, x_from), plot_y(p, y0 + slope * (x_from - x0)), plot_x(p, x_to), plot_y(p, y0 + slope * (x_to - x0)),
+         colour, 2, dashed, NULL);
+}
+
+static void figure_secants(void)
+{
+    const char *folder = "2.4-numerical-gradients";
+    FILE *f = figure_open(folder, "2.4-secants.svg", 680, 420,
+                          "Forward and central differences as secant lines of e^x around x = 0.5");
+    /* the demo's function and point, with a step h large enough to see */
+    const double w = 0.5, h = 0.4;
+    const double exact = exp(w), forward = (exp(w + h) - exp(w)) / h, central = (exp(w + h) - exp(w - h)) / (2 * h);
+    const Plot p = {60, 50, 360, 300, -0.3, 1.35, 0, 4.2};
+    const double y_ticks[] = {1, 2, 3, 4};
+    plot_axes(f, &p, 0.5, y_ticks, 4, "x", "f(x) = e^{x}");
+    plot_curve(f, &p, exp_of, 0, INK, 2.5, 81);
+    const double from = -0.25, to = 1.3;
+    slope_line(f, &p, w, exact, exact, from, to, GREEN, 0);
+    slope_line(f, &p, w, exp(w), forward, from, to, ORANGE, 0);
+    slope_line(f, &p, w + h, exp(w + h), central, from, to, BLUE, 0);
+    /* the points the quotients read, and the steps h */
+    for (int i = -1; i <= 1; i++) {
+        double x = w + i * h;
+        line(f, plot_x(&p, x), plot_y(&p, 0), plot_x(&p, x), plot_y(&p, exp(x)), GREY, 1, 1, NULL);
+        circle(f, plot_x(&p, x), plot_y(&p, exp(x)), 5, i == 0 ? GREEN : "white", INK, 1.5);
+    }
+    double hy = plot_y(&p, 0) + 36;
+    text(f, plot_x(&p, w - h), hy, "middle", "", "w − h");
+    text(f, plot_x(&p, w), hy, "middle", "", "w");
+    text(f, plot_x(&p, w + h), hy, "middle", "", "w + h");
+    for (int i = 0; i < 2; i++) {
+        double a = plot_x(&p, w + (i - 1) * h), b = plot_x(&p, w + i * h), y = plot_y(&p, 0) - 14;
+        line(f, a + 2, y, b - 2, y, GREY, 1, 0, "grey");
+        line(f, b - 2, y, a + 2, y, GREY, 1, 0, "grey");
+        text(f, (a + b) / 2, y - 6, "middle", "fill=\"" GREY "\"", "h");
+    }
+    /* the slopes */
+    double x = 445, y = 80;
+    text(f, x, y, "start", "font-weight=\"bold\"", "Slopes at w = %g, h = %g", w, h);
+    line(f, x, y + 26, x + 26, y + 26, GREEN, 2.5, 0, NULL);
+    text(f, x + 34, y + 31, "start", "fill=\"" GREEN "\"", "tangent: f'(w) = e^{%g}", w);
+    text(f, x + 34, y + 51, "start", "", "= %.3f", exact);
+    line(f, x, y + 86, x + 26, y + 86, ORANGE, 2.5, 0, NULL);
+    text(f, x + 34, y + 91, "start", "fill=\"" ORANGE "\"", "forward: [f(w + h) − f(w)] / h");
+    text(f, x + 34, y + 111, "start", "", "= %.3f, off by %.3f", forward, forward - exact);
+    line(f, x, y + 146, x + 26, y + 146, BLUE, 2.5, 0, NULL);
+    text(f, x + 34, y + 151, "start", "fill=\"" BLUE "\"", "central: [f(w+h) − f(w−h)] / 2h");
+    text(f, x + 34, y + 171, "start", "", "= %.3f, off by %.3f", central, central - exact);
+    text(f, x, y + 214, "start", "fill=\"" GREY "\"", "forward: off by about h f''/2 = %.3f", h * exact / 2);
+    text(f, x, y + 238, "start", "fill=\"" GREY "\"", "central: the f'' terms cancel,");
+    text(f, x, y + 258, "start", "fill=\"" GREY "\"", "off by about h^{2} f'''/6 = %.3f", h * h * exact / 6);
+    text(f, x, y + 290, "start", "font-size=\"12\" fill=\"" GREY "\"", "h is this large here to be seen;");
+    text(f, x, y + 306, "start", "font-size=\"12\" fill=\"" GREY "\"", "the demo's steps are 10^{−1} to 10^{−5}");
+    figure_close(f);
+}
+
+/* ---- 3.3: the 784 -> 256 -> 10 network and the shapes of its forward pass ---- */
+
+/* A column of a layer's units at x: shown circles spread over [top, top + height] with a ⋮ in the middle, or all
+ * of them when shown is the count; puts the y of each unit drawn in ys and returns how many there are. */
+static int layer_units(FILE *f, double x, double top, double height, int count, int shown, double *ys)
+{
+    int gap = shown < count ? shown / 2 : -1; /* where the ⋮ goes */
+    int slots = shown + (gap >= 0), drawn = 0;
+    for (int s = 0; s < slots; s++) {
+        double y = top + height * (s + 0.5) / slots;
+        if (s == gap) {
+            text(f, x, y + 6, "middle", "font-size=\"18\" fill=\"" GREY "\"", "⋮");
+            continue;
+        }
+        ys[drawn++] = y;
+    }
+    return drawn;
+}
+
+static void figure_network(void)
+{
+    const char *folder = "3.3-mlp-forward";
+    FILE *f = figure_open(folder, "3.3-network.svg", 700, 520,
+                          "The 784 -> 256 -> 10 network: its layers, and the shape of every matrix of a forward pass");
+    const int N = 64, D = 784, H = 256, K = 10;
+    const double top = 90, height = 220, xs[3] = {90, 350, 610};
+    const int counts[3] = {D, H, K}, shown[3] = {6, 6, K};
+    const char *fills[3] = {PALE, PALE_BLUE, PALE_GREEN};
+    double ys[3][16];
+    int drawn[3];
+    for (int l = 0; l < 3; l++)
+        drawn[l] = layer_units(f, xs[l], top, height, counts[l], shown[l], ys[l]);
+    /* every shown unit of a layer feeds every shown unit of the next: a weight each */
+    for (int l = 0; l < 2; l++)
+        for (int a = 0; a < drawn[l]; a++)
+            for (int b = 0; b < drawn[l + 1]; b++)
+                line(f, xs[l] + 9, ys[l][a], xs[l + 1] - 9, ys[l + 1][b], DROPPED, 0.8, 0, NULL);
+    for (int l = 0; l < 3; l++)
+        for (int a = 0; a < drawn[l]; a++)
+            circle(f, xs[l], ys[l][a], 9, fills[l], INK, 1.2);
+    for (int k = 0; k < K; k++)
+        text(f, xs[2] + 16, ys[2][k] + 4, "start", "font-size=\"11\" fill=\"" GREY "\"", "%d", k);
+    /* the layers, named with their widths */
+    const char *names[3] = {"input: D = %d pixels", "hidden: H = %d units", "output: K = %d classes"};
+    for (int l = 0; l < 3; l++)
+        text(f, xs[l], top - 40, "middle", "font-weight=\"bold\"", names[l], counts[l]);
+    text(f, xs[1], top - 20, "middle", "font-size=\"12\" fill=\"" GREY "\"", "ReLU");
+    text(f, xs[2], top - 20, "middle", "font-size=\"12\" fill=\"" GREY "\"", "softmax");
+    /* the parameters between the layers */
+    char label[64];
+    for (int l = 0; l < 2; l++) {
+        double mx = (xs[l] + xs[l + 1]) / 2;
+        snprintf(label, sizeof label, "W_{%d}: %d × %d", l + 1, counts[l], counts[l + 1]);
+        rect(f, mx - 62, top + height + 6, 124, 44, "white", ORANGE, 1.5);
+        text(f, mx, top + height + 24, "middle", "fill=\"" ORANGE "\"", "%s", label);
+        text(f, mx, top + height + 42, "middle", "fill=\"" ORANGE "\"", "b_{%d}: 1 × %d", l + 1, counts[l + 1]);
+    }
+    /* the shapes of a batch, under each layer */
+    double y = top + height + 90;
+    text(f, 20, y - 18, "start", "font-weight=\"bold\"", "A batch of N = %d images, one per row:", N);
+    const char *batch[3][2] = {{"X", "N × D"}, {"Z_{1}, A_{1}", "N × H"}, {"Z_{2}, A_{2}", "N × K"}};
+    for (int l = 0; l < 3; l++) {
+        rect(f, xs[l] - 70, y, 140, 46, l == 0 ? PALE : l == 1 ? PALE_BLUE : PALE_GREEN, INK, 1);
+        text(f, xs[l], y + 18, "middle", "font-weight=\"bold\"", "%s", batch[l][0]);
+        text(f, xs[l], y + 37, "middle", "", "%s = %d × %d", batch[l][1], N, counts[l]);
+    }
+    arrow(f, xs[0] + 74, y + 23, xs[1] - 74, y + 23, "blue", BLUE);
+    arrow(f, xs[1] + 74, y + 23, xs[2] - 74, y + 23, "blue", BLUE);
+    text(f, (xs[0] + xs[1]) / 2, y + 44, "middle", "font-size=\"12\" fill=\"" BLUE "\"", "Z_{1} = X W_{1} + b_{1}");
+    text(f, (xs[1] + xs[2]) / 2, y + 44, "middle", "font-size=\"12\" fill=\"" BLUE "\"", "Z_{2} = A_{1} W_{2} + b_{2}");
+    rect(f, xs[2] - 70, y + 62, 140, 46, PALE, INK, 1);
+    text(f, xs[2], y + 80, "middle", "font-weight=\"bold\"", "Y = one_hot(labels)");
+    text(f, xs[2], y + 99, "middle", "", "N × K = %d × %d", N, K);
+    text(f, xs[2] - 80, y + 89, "end", "font-size=\"12\" fill=\"" GREY "\"", "the targets, one row per image, beside A_{2}");
     figure_close(f);
 }
 
@@ -725,10 +1099,15 @@ int main(int argc, char **argv)
     }
     if (argc == 2)
         root = argv[1];
+    figure_broadcast();
+    figure_normalize_columns();
     figure_angle();
     figure_row_times_column();
+    figure_sigmoid_relu();
+    figure_secants();
     figure_decision_boundary();
     figure_xor();
+    figure_network();
     figure_backprop_flow();
     figure_sliding_window();
     figure_im2col();
