@@ -144,23 +144,20 @@ static double bench_mlp(const KitDataset *data, int H, int B, int runs)
 {
     const Matrix *X = &data->train_images, *y = &data->train_labels;
     int D = X->cols, K = 10;
-    Matrix W1 = kit_matrix_create(D, H), b1 = kit_matrix_create(1, H), W2 = kit_matrix_create(H, K);
-    Matrix b2 = kit_matrix_create(1, K);
     KitRng rng;
     kit_rng_seed(&rng, 34);
-    kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / D));
-    kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / H));
+    Mlp mlp = kit_mlp_create(D, H, K, &rng);
     KitMlpWork work = kit_mlp_work_create(X->rows, B, D, H, K);
     double *times = malloc((size_t)runs * sizeof *times);
     for (int r = 0; r < runs; r++) {
         double started = kit_seconds();
-        train_mlp_epoch(&W1, &b1, &W2, &b2, X, y, &work, 0.1f, &rng, NULL);
+        train_mlp_epoch(&mlp, X, y, &work, 0.1f, &rng, NULL);
         times[r] = kit_seconds() - started;
     }
     double result = median(times, runs);
     free(times);
     kit_mlp_work_free(&work);
-    kit_matrix_free(&W1), kit_matrix_free(&b1), kit_matrix_free(&W2), kit_matrix_free(&b2);
+    kit_mlp_free(&mlp);
     return result;
 }
 #endif
@@ -173,47 +170,35 @@ static double bench_mlp3(const KitDataset *data, int runs)
     enum { B = 64, H1 = 256, H2 = 128, K = 10 };
     const Matrix *X = &data->train_images, *y = &data->train_labels;
     int N = X->rows, D = X->cols;
-    Matrix W[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, K)};
-    Matrix b[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, K)};
-    Matrix dW[3] = {kit_matrix_create(D, H1), kit_matrix_create(H1, H2), kit_matrix_create(H2, K)};
-    Matrix db[3] = {kit_matrix_create(1, H1), kit_matrix_create(1, H2), kit_matrix_create(1, K)};
     KitRng rng;
     kit_rng_seed(&rng, 41);
-    for (int l = 0; l < 3; l++)
-        kit_matrix_fill_normal(&W[l], &rng, 0.0f, sqrtf(2.0f / W[l].rows));
-    Matrix Xb = kit_matrix_create(B, D), yb = kit_matrix_create(B, 1), Y = kit_matrix_create(B, K);
-    Matrix Z1 = kit_matrix_create(B, H1), A1 = kit_matrix_create(B, H1), Z2 = kit_matrix_create(B, H2);
-    Matrix A2 = kit_matrix_create(B, H2), Z3 = kit_matrix_create(B, K), A3 = kit_matrix_create(B, K);
-    Matrix dZ1 = kit_matrix_create(B, H1), dZ2 = kit_matrix_create(B, H2), dZ3 = kit_matrix_create(B, K);
-    Matrix *batch[] = {&Xb, &yb, &Y, &Z1, &A1, &Z2, &A2, &Z3, &A3, &dZ1, &dZ2, &dZ3};
-    int *order = malloc((size_t)N * sizeof *order);
+    Mlp3 mlp = kit_mlp3_create(D, H1, H2, K, &rng);
+    KitMlp3Work work = kit_mlp3_work_create(N, B, D, H1, H2, K);
+    Matrix *parameters[] = {&mlp.W1, &mlp.b1, &mlp.W2, &mlp.b2, &mlp.W3, &mlp.b3};
+    Mlp3Gradients *g = &work.gradients;
+    const Matrix *gradients[] = {&g->dW1, &g->db1, &g->dW2, &g->db2, &g->dW3, &g->db3};
     double *times = malloc((size_t)runs * sizeof *times);
     for (int r = 0; r < runs; r++) {
         double started = kit_seconds();
-        shuffle_indices(order, N, &rng);
+        shuffle_indices(work.order, N, &rng);
         for (int start = 0; start < N; start += B) {
             int m = N - start < B ? N - start : B;
-            for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
-                batch[k]->rows = m;
-            gather_rows(&Xb, X, order, start);
-            gather_rows(&yb, y, order, start);
-            one_hot(&Y, &yb);
-            forward_mlp3(&Z1, &A1, &Z2, &A2, &Z3, &A3, &Xb, &W[0], &b[0], &W[1], &b[1], &W[2], &b[2]);
-            backward_mlp3(&dW[0], &db[0], &dW[1], &db[1], &dW[2], &db[2], &dZ3, &dZ2, &dZ1, &Xb, &Y, &Z1, &A1, &Z2,
-                          &A2, &A3, &W[1], &W[2]);
-            for (int l = 0; l < 3; l++) {
-                cblas_saxpy(W[l].rows * W[l].cols, -0.1f, dW[l].data, 1, W[l].data, 1);
-                cblas_saxpy(b[l].cols, -0.1f, db[l].data, 1, b[l].data, 1);
-            }
+            kit_mlp3_work_rows(&work, m);
+            gather_rows(&work.X, X, work.order, start);
+            gather_rows(&work.labels, y, work.order, start);
+            one_hot(&work.Y, &work.labels);
+            forward_mlp3(&work.cache, &work.X, &mlp);
+            backward_mlp3(g, &work.cache, &work.X, &work.Y, &mlp);
+            for (int p = 0; p < 6; p++)
+                cblas_saxpy(parameters[p]->rows * parameters[p]->cols, -0.1f, gradients[p]->data, 1,
+                            parameters[p]->data, 1);
         }
         times[r] = kit_seconds() - started;
     }
     double result = median(times, runs);
-    free(times), free(order);
-    for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
-        batch[k]->rows = B, kit_matrix_free(batch[k]);
-    for (int l = 0; l < 3; l++)
-        kit_matrix_free(&W[l]), kit_matrix_free(&b[l]), kit_matrix_free(&dW[l]), kit_matrix_free(&db[l]);
+    free(times);
+    kit_mlp3_work_free(&work);
+    kit_mlp3_free(&mlp);
     return result;
 }
 #endif

@@ -569,7 +569,8 @@ char *judge_gradient(const Gradient *g)
         largest_analytic = fmax(largest_analytic, fabs(a));
         largest_numeric = fmax(largest_numeric, fabs(u));
         double allowed = g->rel_tol * fmax(fmax(fabs(a), fabs(u)), 1.0);
-        double excess = isfinite(a) ? fabs(a - u) / allowed : INFINITY;
+        /* a NaN or inf on either side is wrong: NaN > 1 would otherwise let it pass */
+        double excess = isfinite(a) && isfinite(u) ? fabs(a - u) / allowed : INFINITY;
         if (excess > 1) {
             wrong++;
             if (excess > worst_excess)

@@ -12,7 +12,7 @@
  *   N       examples: the rows of a data set (m: the rows of one mini-batch, B: the batch size)
  *   D       input features: the columns of X (X is N x D; a product XW is (N x D)(D x M))
  *   M       the outputs of one layer of neurons (W is D x M, b is 1 x M)
- *   H       hidden units (H1 and H2: the two hidden layers of chapter 4.1)
+ *   H       hidden units (H1 and H2: the two hidden layers of chapters 4.1 and 4.4)
  *   K       classes: the columns of the one-hot targets Y and of the probabilities (labels 0..K-1)
  *   C       channels of an image (1 for MNIST's gray pixels)
  *   IH, IW  an input image's height and width (ConvShape's height and width)
@@ -163,42 +163,100 @@ void softmax(Matrix *out, const Matrix *Z);
 /* Y (N x K) = the one-hot rows of labels (N x 1, classes 0..K-1 as floats): Y[i][labels[i]] = 1, else 0; overwrites Y. */
 void one_hot(Matrix *Y, const Matrix *labels);
 
-/* Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x D, W1 D x H, b1 1 x H, W2 H x K, b2 1 x K; the caller allocates the four outputs. */
-void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
-                 const Matrix *b1, const Matrix *W2, const Matrix *b2);
+/* A two-layer network's parameters (chapters 3.3 and 3.4): W1 D x H, b1 1 x H, W2 H x K, b2 1 x K. */
+struct Mlp {
+    Matrix W1, b1; /* the hidden layer */
+    Matrix W2, b2; /* the output layer */
+};
+
+/* forward_mlp's cache, the values of the forward pass that backward_mlp reads: Z1, A1 N x H and Z2, A2 N x K. */
+typedef struct {
+    Matrix Z1, A1; /* the hidden layer's scores X W1 + b1, and relu of them */
+    Matrix Z2, A2; /* the output scores A1 W2 + b2, and softmax of them: the probabilities */
+} MlpCache;
+
+/* cache->Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x D, the parameters those of Mlp; the caller allocates the cache, overwritten. */
+void forward_mlp(MlpCache *cache, const Matrix *X, const Mlp *mlp);
 
 /* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x K), in double; never NaN or inf. */
 float cross_entropy(const Matrix *A, const Matrix *Y);
 
 /* ---- 3.4 Backpropagation for Training MLPs (lessons/3.4-backpropagation) ---- */
 
+/* backward_mlp's outputs: the gradient of the loss L for each parameter (dW1 = dL/dW1 has W1's shape, and so on)
+ * and for each layer's scores (dZ1 N x H, dZ2 N x K). A struct of its own rather than a second Mlp (the CNN's
+ * velocity of 4.5 reuses Cnn): named as in the formulas, dW1 reads as the gradient of W1, never as a weight, and
+ * the struct also holds dZ1 and dZ2, which have a batch's rows and no parameter of their own. */
+typedef struct {
+    Matrix dW1, db1, dW2, db2; /* the parameters' gradients, each of its parameter's shape */
+    Matrix dZ1, dZ2;           /* the scores' gradients, the batch's rows */
+} MlpGradients;
+
+/* The scratch of training the two-layer network, allocated once by kit_mlp_work_create (kit.h) so that no training
+ * step allocates: the batch matrices (X m x D, labels m x 1, Y m x K, the cache, and the gradients dZ1, dZ2) have
+ * batch_size rows, of which kit_mlp_work_rows makes the current batch's m used; order holds the N examples' order. */
+struct KitMlpWork {
+    int batch_size, examples;
+    Matrix X, labels, Y;       /* the batch, its classes and their one-hot rows */
+    MlpCache cache;            /* forward_mlp's output */
+    MlpGradients gradients;    /* backward_mlp's output */
+    int *order;
+};
+
 /* The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N, dW2 = A1^T dZ2, db2 = column sums of dZ2,
- * dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of dZ1; all six outputs overwritten (dZ2 N x K, dZ1 N x H). */
-void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
-                  const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2);
+ * dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of dZ1; all six gradients overwritten (not added to). */
+void backward_mlp(MlpGradients *gradients, const MlpCache *cache, const Matrix *X, const Matrix *Y, const Mlp *mlp);
 
 /* One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp, cross_entropy, backward_mlp,
  * then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step. */
-float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr);
+float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr);
 
 /* One epoch: shuffle_indices(work->order), then train_mlp_step on each batch of batch_size rows (the last one shorter),
  * reporting each step to progress (may be NULL); returns the mean of the batch losses weighted by their rows. */
-float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
-                      KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress);
+float train_mlp_epoch(Mlp *mlp, const Matrix *X, const Matrix *labels, KitMlpWork *work, float lr, KitRng *rng,
+                      KitProgress *progress);
 
 /* ---- 4.1 Deeper MLPs and Vanishing Gradients (lessons/4.1-deeper-mlp) ---- */
 
-/* Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3 + b3, A3 = softmax(Z3) (N x K);
- * W1 D x H1, W2 H1 x H2, W3 H2 x K, biases 1 x their layer's width; the caller allocates the six outputs. */
-void forward_mlp3(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, Matrix *Z3, Matrix *A3, const Matrix *X,
-                  const Matrix *W1, const Matrix *b1, const Matrix *W2, const Matrix *b2, const Matrix *W3,
-                  const Matrix *b3);
+/* A three-layer network's parameters (chapters 4.1 and 4.4): W1 D x H1, b1 1 x H1, W2 H1 x H2, b2 1 x H2, W3 H2 x K,
+ * b3 1 x K. */
+struct Mlp3 {
+    Matrix W1, b1; /* the first hidden layer */
+    Matrix W2, b2; /* the second hidden layer */
+    Matrix W3, b3; /* the output layer */
+};
+
+/* forward_mlp3's cache: Z1, A1 N x H1, Z2, A2 N x H2, Z3, A3 N x K (as MlpCache, one layer more). */
+typedef struct {
+    Matrix Z1, A1, Z2, A2, Z3, A3;
+} Mlp3Cache;
+
+/* backward_mlp3's outputs: dW1 .. db3, each of its parameter's shape, and dZ1 N x H1, dZ2 N x H2, dZ3 N x K (as
+ * MlpGradients, one layer more). */
+typedef struct {
+    Matrix dW1, db1, dW2, db2, dW3, db3;
+    Matrix dZ1, dZ2, dZ3;
+} Mlp3Gradients;
+
+/* The scratch of training the three-layer network (kit_mlp3_work_create, kit.h), as KitMlpWork, with the dropout masks
+ * of chapter 4.4 (mask1 m x H1, mask2 m x H2) among the batch matrices. */
+struct KitMlp3Work {
+    int batch_size, examples;
+    Matrix X, labels, Y;
+    Mlp3Cache cache;
+    Mlp3Gradients gradients;
+    Matrix mask1, mask2;
+    int *order;
+};
+
+/* cache->Z1 = X W1 + b1, A1 = relu(Z1) (N x H1), Z2 = A1 W2 + b2, A2 = relu(Z2) (N x H2), Z3 = A2 W3 + b3, A3 = softmax(Z3) (N x K);
+ * the parameters those of Mlp3; the caller allocates the cache, overwritten. */
+void forward_mlp3(Mlp3Cache *cache, const Matrix *X, const Mlp3 *mlp);
 
 /* The gradients of the mean cross-entropy of forward_mlp3's output: dZ3 = (A3 - Y) / N, dW3 = A2^T dZ3, db3 = column sums,
- * dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1; all nine outputs overwritten. */
-void backward_mlp3(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dW3, Matrix *db3, Matrix *dZ3,
-                   Matrix *dZ2, Matrix *dZ1, const Matrix *X, const Matrix *Y, const Matrix *Z1, const Matrix *A1,
-                   const Matrix *Z2, const Matrix *A2, const Matrix *A3, const Matrix *W2, const Matrix *W3);
+ * dZ2 = (dZ3 W3^T) * relu'(Z2), dW2 = A1^T dZ2, db2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1; all nine gradients
+ * overwritten (not added to). */
+void backward_mlp3(Mlp3Gradients *gradients, const Mlp3Cache *cache, const Matrix *X, const Matrix *Y, const Mlp3 *mlp);
 
 /* ---- 4.2 Convolutional Layers for CNNs (lessons/4.2-convolution) ---- */
 
@@ -292,10 +350,10 @@ float l2_regularization(Matrix *dW, const Matrix *W, float lambda);
  * out = A * mask; in evaluation (training 0) out = A and mask = 1, rng unused; out and mask overwritten, out may be A; rate in [0, 1). */
 void dropout(Matrix *out, Matrix *mask, const Matrix *A, float rate, int training, KitRng *rng);
 
-/* train_mlp_step with dropout (rate) on the hidden activations and L2 (lambda) on W1 and W2, the step's mask in the first m rows of
- * mask (at least m x H); returns the batch's cross-entropy plus the penalty, before the update. */
-float train_mlp_step_regularized(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, Matrix *mask,
-                                 float lr, float lambda, float rate, KitRng *rng);
+/* One step of gradient descent on the three-layer network with dropout (rate) on both hidden activations (masks in
+ * work->mask1, mask2) and L2 (lambda) on W1, W2 and W3; gradients into work->gradients, overwritten, then W -= lr dW for
+ * all six parameters; returns the batch's cross-entropy plus the penalty, before the update. */
+float train_mlp_step_regularized(Mlp3 *mlp, KitMlp3Work *work, float lr, float lambda, float rate, KitRng *rng);
 
 /* ---- 4.5 Advanced Optimization and Capstone (lessons/4.5-momentum-capstone) ---- */
 

@@ -216,17 +216,23 @@ const char *kit_picture_path(const char *file_name);
 
 /* ---- training ------------------------------------------------------------ */
 
-/* The scratch of two-layer network training (chapter 3.4), allocated once before the first epoch so that
- * no training step allocates. The batch matrices (X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1) have batch_size
- * rows; kit_mlp_work_rows sets how many of them the current batch uses. The gradients have the shapes of
- * the parameters: dW1 D x H, db1 1 x H, dW2 H x K, db2 1 x K. order holds the examples' order (N ints). */
-typedef struct {
-    int batch_size;
-    Matrix X, labels, Y, Z1, A1, Z2, A2, dZ2, dZ1;
-    Matrix dW1, db1, dW2, db2;
-    int *order;
-    int examples;
-} KitMlpWork;
+/* The networks of chapters 3.3 to 4.4 and the scratch of their training (course.h defines them: Mlp and KitMlpWork
+ * in chapters 3.3 and 3.4, Mlp3 and KitMlp3Work in chapter 4.1). The work is allocated once before the first epoch
+ * so that no training step allocates; its batch matrices have batch_size rows, of which kit_mlp_work_rows (or
+ * kit_mlp3_work_rows) makes the current batch's m used. */
+typedef struct Mlp Mlp;
+typedef struct Mlp3 Mlp3;
+typedef struct KitMlpWork KitMlpWork;
+typedef struct KitMlp3Work KitMlp3Work;
+
+/* A two-layer network of D inputs, H hidden units and K classes, every parameter 0; then, when rng is not NULL, W1
+ * and W2 drawn in that order from He's normal distribution (mean 0, std sqrt(2 / fan_in), fan_in = D and H). */
+Mlp kit_mlp_create(int inputs, int hidden, int classes, KitRng *rng);
+void kit_mlp_free(Mlp *mlp);
+
+/* The same for a three-layer network of H1 and H2 hidden units: W1, W2, W3 drawn in that order (fan_in D, H1, H2). */
+Mlp3 kit_mlp3_create(int inputs, int hidden1, int hidden2, int classes, KitRng *rng);
+void kit_mlp3_free(Mlp3 *mlp);
 
 /* Allocates the scratch for N examples of D inputs, H hidden units and K classes, in batches of batch_size. */
 KitMlpWork kit_mlp_work_create(int examples, int batch_size, int inputs, int hidden, int classes);
@@ -236,6 +242,11 @@ void kit_mlp_work_rows(KitMlpWork *work, int m);
 
 /* Frees what kit_mlp_work_create allocated. */
 void kit_mlp_work_free(KitMlpWork *work);
+
+/* The same three for the three-layer network of H1 and H2 hidden units (its work holds dropout's masks too). */
+KitMlp3Work kit_mlp3_work_create(int examples, int batch_size, int inputs, int hidden1, int hidden2, int classes);
+void kit_mlp3_work_rows(KitMlp3Work *work, int m);
+void kit_mlp3_work_free(KitMlp3Work *work);
 
 /* The side of the pooling windows of chapter 4.3's CNN, and their stride: each convolution stage pools with
  * max_pool(..., KIT_CNN_POOL, ...), in windows of 2x2. Every size of the CNN after a pooling is worked out from it. */

@@ -7,6 +7,63 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+Mlp kit_mlp_create(int inputs, int hidden, int classes, KitRng *rng)
+{
+    if (inputs < 1 || hidden < 1 || classes < 2)
+        kit_fatal("kit_mlp_create: %d inputs, %d hidden units, %d classes; expected at least 1, 1 and 2", inputs,
+                  hidden, classes);
+    Mlp n;
+    n.W1 = kit_matrix_create(inputs, hidden), n.b1 = kit_matrix_create(1, hidden);
+    n.W2 = kit_matrix_create(hidden, classes), n.b2 = kit_matrix_create(1, classes);
+    if (rng) {
+        kit_matrix_fill_normal(&n.W1, rng, 0.0f, sqrtf(2.0f / inputs));
+        kit_matrix_fill_normal(&n.W2, rng, 0.0f, sqrtf(2.0f / hidden));
+    }
+    return n;
+}
+
+void kit_mlp_free(Mlp *n)
+{
+    Matrix *all[] = {&n->W1, &n->b1, &n->W2, &n->b2};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        kit_matrix_free(all[k]);
+}
+
+Mlp3 kit_mlp3_create(int inputs, int hidden1, int hidden2, int classes, KitRng *rng)
+{
+    if (inputs < 1 || hidden1 < 1 || hidden2 < 1 || classes < 2)
+        kit_fatal("kit_mlp3_create: %d inputs, %d and %d hidden units, %d classes; expected at least 1, 1, 1 and 2",
+                  inputs, hidden1, hidden2, classes);
+    Mlp3 n;
+    n.W1 = kit_matrix_create(inputs, hidden1), n.b1 = kit_matrix_create(1, hidden1);
+    n.W2 = kit_matrix_create(hidden1, hidden2), n.b2 = kit_matrix_create(1, hidden2);
+    n.W3 = kit_matrix_create(hidden2, classes), n.b3 = kit_matrix_create(1, classes);
+    if (rng) {
+        kit_matrix_fill_normal(&n.W1, rng, 0.0f, sqrtf(2.0f / inputs));
+        kit_matrix_fill_normal(&n.W2, rng, 0.0f, sqrtf(2.0f / hidden1));
+        kit_matrix_fill_normal(&n.W3, rng, 0.0f, sqrtf(2.0f / hidden2));
+    }
+    return n;
+}
+
+void kit_mlp3_free(Mlp3 *n)
+{
+    Matrix *all[] = {&n->W1, &n->b1, &n->W2, &n->b2, &n->W3, &n->b3};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        kit_matrix_free(all[k]);
+}
+
+/* order = 0, 1, ..., examples - 1, allocated for the work that function (its name, for the message) makes. */
+static int *first_order(int examples, const char *function)
+{
+    int *order = malloc((size_t)examples * sizeof *order);
+    if (!order)
+        kit_fatal("%s: no memory for the order of %d examples", function, examples);
+    for (int i = 0; i < examples; i++)
+        order[i] = i;
+    return order;
+}
+
 KitMlpWork kit_mlp_work_create(int examples, int batch_size, int inputs, int hidden, int classes)
 {
     if (examples < 1 || batch_size < 1 || inputs < 1 || hidden < 1 || classes < 2)
@@ -19,21 +76,14 @@ KitMlpWork kit_mlp_work_create(int examples, int batch_size, int inputs, int hid
     w.X = kit_matrix_create(batch_size, inputs);
     w.labels = kit_matrix_create(batch_size, 1);
     w.Y = kit_matrix_create(batch_size, classes);
-    w.Z1 = kit_matrix_create(batch_size, hidden);
-    w.A1 = kit_matrix_create(batch_size, hidden);
-    w.Z2 = kit_matrix_create(batch_size, classes);
-    w.A2 = kit_matrix_create(batch_size, classes);
-    w.dZ2 = kit_matrix_create(batch_size, classes);
-    w.dZ1 = kit_matrix_create(batch_size, hidden);
-    w.dW1 = kit_matrix_create(inputs, hidden);
-    w.db1 = kit_matrix_create(1, hidden);
-    w.dW2 = kit_matrix_create(hidden, classes);
-    w.db2 = kit_matrix_create(1, classes);
-    w.order = malloc((size_t)examples * sizeof *w.order);
-    if (!w.order)
-        kit_fatal("kit_mlp_work_create: no memory for the order of %d examples", examples);
-    for (int i = 0; i < examples; i++)
-        w.order[i] = i;
+    MlpCache *c = &w.cache;
+    c->Z1 = kit_matrix_create(batch_size, hidden), c->A1 = kit_matrix_create(batch_size, hidden);
+    c->Z2 = kit_matrix_create(batch_size, classes), c->A2 = kit_matrix_create(batch_size, classes);
+    MlpGradients *g = &w.gradients;
+    g->dW1 = kit_matrix_create(inputs, hidden), g->db1 = kit_matrix_create(1, hidden);
+    g->dW2 = kit_matrix_create(hidden, classes), g->db2 = kit_matrix_create(1, classes);
+    g->dZ1 = kit_matrix_create(batch_size, hidden), g->dZ2 = kit_matrix_create(batch_size, classes);
+    w.order = first_order(examples, "kit_mlp_work_create");
     return w;
 }
 
@@ -42,15 +92,71 @@ void kit_mlp_work_rows(KitMlpWork *w, int m)
     if (m < 1 || m > w->batch_size)
         kit_fatal("kit_mlp_work_rows: a batch of %d rows; expected 1 to %d (the batch size the work was made for)", m,
                   w->batch_size);
-    Matrix *batch[] = {&w->X, &w->labels, &w->Y, &w->Z1, &w->A1, &w->Z2, &w->A2, &w->dZ2, &w->dZ1};
+    MlpCache *c = &w->cache;
+    Matrix *batch[] = {&w->X, &w->labels, &w->Y, &c->Z1, &c->A1, &c->Z2, &c->A2, &w->gradients.dZ1,
+                       &w->gradients.dZ2};
     for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
         batch[k]->rows = m;
 }
 
 void kit_mlp_work_free(KitMlpWork *w)
 {
-    Matrix *all[] = {&w->X,   &w->labels, &w->Y,   &w->Z1,  &w->A1,  &w->Z2, &w->A2,
-                     &w->dZ2, &w->dZ1,    &w->dW1, &w->db1, &w->dW2, &w->db2};
+    MlpCache *c = &w->cache;
+    MlpGradients *g = &w->gradients;
+    Matrix *all[] = {&w->X,   &w->labels, &w->Y,   &c->Z1,  &c->A1,  &c->Z2,  &c->A2,
+                     &g->dW1, &g->db1,    &g->dW2, &g->db2, &g->dZ1, &g->dZ2};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        kit_matrix_free(all[k]);
+    free(w->order);
+    w->order = NULL;
+}
+
+KitMlp3Work kit_mlp3_work_create(int examples, int batch_size, int inputs, int hidden1, int hidden2, int classes)
+{
+    if (examples < 1 || batch_size < 1 || inputs < 1 || hidden1 < 1 || hidden2 < 1 || classes < 2)
+        kit_fatal("kit_mlp3_work_create: %d examples, batch size %d, %d inputs, %d and %d hidden units, %d classes; "
+                  "expected at least 1, 1, 1, 1, 1 and 2",
+                  examples, batch_size, inputs, hidden1, hidden2, classes);
+    int B = batch_size;
+    KitMlp3Work w;
+    w.batch_size = B;
+    w.examples = examples;
+    w.X = kit_matrix_create(B, inputs), w.labels = kit_matrix_create(B, 1), w.Y = kit_matrix_create(B, classes);
+    Mlp3Cache *c = &w.cache;
+    c->Z1 = kit_matrix_create(B, hidden1), c->A1 = kit_matrix_create(B, hidden1);
+    c->Z2 = kit_matrix_create(B, hidden2), c->A2 = kit_matrix_create(B, hidden2);
+    c->Z3 = kit_matrix_create(B, classes), c->A3 = kit_matrix_create(B, classes);
+    Mlp3Gradients *g = &w.gradients;
+    g->dW1 = kit_matrix_create(inputs, hidden1), g->db1 = kit_matrix_create(1, hidden1);
+    g->dW2 = kit_matrix_create(hidden1, hidden2), g->db2 = kit_matrix_create(1, hidden2);
+    g->dW3 = kit_matrix_create(hidden2, classes), g->db3 = kit_matrix_create(1, classes);
+    g->dZ1 = kit_matrix_create(B, hidden1), g->dZ2 = kit_matrix_create(B, hidden2);
+    g->dZ3 = kit_matrix_create(B, classes);
+    w.mask1 = kit_matrix_create(B, hidden1), w.mask2 = kit_matrix_create(B, hidden2);
+    w.order = first_order(examples, "kit_mlp3_work_create");
+    return w;
+}
+
+void kit_mlp3_work_rows(KitMlp3Work *w, int m)
+{
+    if (m < 1 || m > w->batch_size)
+        kit_fatal("kit_mlp3_work_rows: a batch of %d rows; expected 1 to %d (the batch size the work was made for)",
+                  m, w->batch_size);
+    Mlp3Cache *c = &w->cache;
+    Mlp3Gradients *g = &w->gradients;
+    Matrix *batch[] = {&w->X,  &w->labels, &w->Y,  &c->Z1,    &c->A1,   &c->Z2, &c->A2,
+                       &c->Z3, &c->A3,     &g->dZ1, &g->dZ2, &g->dZ3, &w->mask1, &w->mask2};
+    for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
+        batch[k]->rows = m;
+}
+
+void kit_mlp3_work_free(KitMlp3Work *w)
+{
+    Mlp3Cache *c = &w->cache;
+    Mlp3Gradients *g = &w->gradients;
+    Matrix *all[] = {&w->X,   &w->labels, &w->Y,   &c->Z1,  &c->A1,  &c->Z2,  &c->A2,    &c->Z3,    &c->A3,
+                     &g->dW1, &g->db1,    &g->dW2, &g->db2, &g->dW3, &g->db3, &g->dZ1,   &g->dZ2,   &g->dZ3,
+                     &w->mask1, &w->mask2};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
     free(w->order);

@@ -26,10 +26,8 @@ const char kit_suite_chapter[] = "3.3";
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* The parameters of a two-layer network D -> H -> C. */
-typedef struct {
-    Matrix W1, b1, W2, b2;
-} Network;
+/* The parameters of a two-layer network D -> H -> K (course.h's Mlp). */
+typedef Mlp Network;
 
 static void free_network(Network *net)
 {
@@ -78,9 +76,10 @@ static void emit_forward(KitCase *c, const char *what, const Matrix *X, const Ne
                          double score_abs_tol, double score_rel_tol, double probability_tol)
 {
     int N = X->rows, H = net->W1.cols, C = net->W2.cols;
-    Matrix Z1 = kit_output_matrix(N, H), A1 = kit_output_matrix(N, H);
-    Matrix Z2 = kit_output_matrix(N, C), A2 = kit_output_matrix(N, C);
-    forward_mlp(&Z1, &A1, &Z2, &A2, X, &net->W1, &net->b1, &net->W2, &net->b2);
+    MlpCache cache = {kit_output_matrix(N, H), kit_output_matrix(N, H), kit_output_matrix(N, C),
+                      kit_output_matrix(N, C)};
+    forward_mlp(&cache, X, net);
+    Matrix Z1 = cache.Z1, A1 = cache.A1, Z2 = cache.Z2, A2 = cache.A2;
     char label[200];
     if (emit_hidden) {
         snprintf(label, sizeof label, "Z1 = X W1 + b1 (%dx%d), %s", N, H, what);
@@ -127,7 +126,7 @@ static void check_one_hot_lesson(KitCase *c)
     kit_emit(c, "Y (3x4) after one_hot(Y, labels = [3, 0, 2])", &Y, 0, 0);
     kit_emit_unchanged(c, "one_hot", "labels", &labels);
     one_hot(&Y_people, &people);
-    kit_emit(c, "Y (8x2) after one_hot(Y, the 8 people's labels), C = 2", &Y_people, 0, 0);
+    kit_emit(c, "Y (8x2) after one_hot(Y, the 8 people's labels), K = 2", &Y_people, 0, 0);
     kit_emit_unchanged(c, "one_hot", "people's labels", &people);
     kit_matrix_free(&labels), kit_matrix_free(&people), kit_matrix_free(&Y), kit_matrix_free(&Y_people);
 }
@@ -340,7 +339,7 @@ static void check_forward_mnist_size(KitCase *c)
 
 /* A call of forward_mlp where one matrix has the wrong shape, for a network 3 -> 4 -> 2 on 5 examples. */
 typedef struct {
-    Matrix *Z1, *A1, *Z2, *A2;
+    MlpCache cache;
     const Matrix *X;
     const Network *net;
 } ForwardCall;
@@ -348,7 +347,7 @@ typedef struct {
 static void call_forward(void *context)
 {
     ForwardCall *f = context;
-    forward_mlp(f->Z1, f->A1, f->Z2, f->A2, f->X, &f->net->W1, &f->net->b1, &f->net->W2, &f->net->b2);
+    forward_mlp(&f->cache, f->X, f->net);
 }
 
 static void check_forward_bad_shape(KitCase *c)
@@ -365,9 +364,9 @@ static void check_forward_bad_shape(KitCase *c)
     kit_matrix_fill_normal(&tall.W2, &rng, 0.0f, 0.7f);
     Matrix Z1 = kit_output_matrix(N, H), A1 = kit_output_matrix(N, H), Z2 = kit_output_matrix(N, C),
            A2 = kit_output_matrix(N, C), narrow = kit_output_matrix(N, H - 1);
-    ForwardCall wrong_w2 = {&Z1, &A1, &Z2, &A2, &X, &tall};
+    ForwardCall wrong_w2 = {{Z1, A1, Z2, A2}, &X, &tall};
     kit_emit_refusal(c, "forward_mlp", "W2 of 5 x 2 where A1 has 4 columns (expected 4 x 2)", call_forward, &wrong_w2);
-    ForwardCall wrong_z1 = {&narrow, &A1, &Z2, &A2, &X, &net};
+    ForwardCall wrong_z1 = {{narrow, A1, Z2, A2}, &X, &net};
     kit_emit_refusal(c, "forward_mlp", "Z1 of 5 x 3 for 4 hidden units (expected 5 x 4)", call_forward, &wrong_z1);
     Matrix *all[] = {&X, &Z1, &A1, &Z2, &A2, &narrow};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
@@ -419,8 +418,8 @@ static void check_cross_entropy_fixed(KitCase *c)
     for (int k = 0; k < 50; k++)
         uniform10[k] = 0.1f, targets10[k] = (k % 10) == (k / 10) * 3 % 10 ? 1.0f : 0.0f;
     const float targets4[] = {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1};
-    emit_loss(c, "cross_entropy, uniform 1/4 on 3 rows of C = 4: log 4 = 1.3863", "uniform, C = 4", 3, 4, uniform4, targets4);
-    emit_loss(c, "cross_entropy, uniform 1/10 on 5 rows of C = 10: log 10 = 2.3026", "uniform, C = 10", 5, 10, uniform10, targets10);
+    emit_loss(c, "cross_entropy, uniform 1/4 on 3 rows of K = 4: log 4 = 1.3863", "uniform, K = 4", 3, 4, uniform4, targets4);
+    emit_loss(c, "cross_entropy, uniform 1/10 on 5 rows of K = 10: log 10 = 2.3026", "uniform, K = 10", 5, 10, uniform10, targets10);
 
     /* a probability of exactly 0 on the true class: clipped to 1e-7 */
     const float zero[] = {0, 1}, first[] = {1, 0};
@@ -455,7 +454,7 @@ static void check_cross_entropy_random(KitCase *c)
         kit_show_input(c, label, &A);
         snprintf(label, sizeof label, "Y (%dx%d)", N, C);
         kit_show_input(c, label, &Y);
-        snprintf(label, sizeof label, "cross_entropy(A, Y), %d rows of C = %d", N, C);
+        snprintf(label, sizeof label, "cross_entropy(A, Y), %d rows of K = %d", N, C);
         kit_emit_scalar(c, label, cross_entropy(&A, &Y), LOSS_ABS_TOL, LOSS_REL_TOL);
         snprintf(label, sizeof label, "A (%dx%d)", N, C);
         kit_emit_unchanged(c, "cross_entropy", label, &A);
@@ -479,36 +478,37 @@ static void check_cross_entropy_soft(KitCase *c)
 }
 
 const KitCheck kit_suite_checks[] = {
-    {"one-hot-lesson", "one_hot: labels [3, 0, 2] with C = 4, and the 8 people's labels with C = 2", 1, "",
-     "Set every element of Y to 0 first, then Y[i][labels[i]] = 1 in row i: element i * C + label.", 5, 0,
+    {"one-hot-lesson", "one_hot: labels [3, 0, 2] with K = 4, and the 8 people's labels with K = 2", 1, "",
+     "Set every element of Y to 0 first, then Y[i][labels[i]] = 1 in row i: element i * K + label.", 5, 0,
      check_one_hot_lesson},
-    {"one-hot-random", "one_hot: random labels, C = 10, 3 and 7; a second call on the same Y", 2, "",
-     "C is Y->cols (not always 10). Zero all of Y on every call, so that the 1s of an earlier call are gone.", 5, 0,
+    {"one-hot-random", "one_hot: random labels, K = 10, 3 and 7; a second call on the same Y", 2, "",
+     "K is Y->cols (not always 10). Zero all of Y on every call, so that the 1s of an earlier call are gone.", 5, 0,
      check_one_hot_random},
     {"one-hot-bad-label", "one_hot: labels 4 (with 4 classes), 2.5 and -1 are mistakes of the caller: kit_fatal", 1,
-     "", "Check each label before using it as an index: a whole number from 0 to C - 1, else kit_fatal(\"one_hot: "
-     "labels[%d] is %g, expected a class number from 0 to %d\", i, value, C - 1).", 5, 0, check_one_hot_bad_label},
+     "", "Check each label before using it as an index: a whole number from 0 to K - 1, else kit_fatal(\"one_hot: "
+     "labels[%d] is %g, expected a class number from 0 to %d\", i, value, K - 1).", 5, 0, check_one_hot_bad_label},
     {"forward-lesson", "forward_mlp: the 3 -> 4 -> 3 example of its comment, every cache", 2, "1.2 3.2",
      "Z1 = linear_layer(X, W1, b1), A1 = relu(Z1), Z2 = linear_layer(A1, W2, b2), A2 = softmax(Z2): "
      "the second layer reads A1, not Z1 or X, and only A2 goes through softmax.", 5, 0, check_forward_lesson},
-    {"forward-random", "forward_mlp: random networks of 4 shapes (H above and below C), every cache", 3, "1.2 3.2",
-     "W1 is D x H and W2 is H x C: read them as they are stored, without transposing. Each output has its own "
-     "shape: Z1 and A1 are N x H, Z2 and A2 are N x C.", 5, 0, check_forward_random},
+    {"forward-random", "forward_mlp: random networks of 4 shapes (H above and below K), every cache", 3, "1.2 3.2",
+     "W1 is D x H and W2 is H x K: read them as they are stored, without transposing. Each matrix of the cache has "
+     "its own shape: Z1 and A1 are N x H, Z2 and A2 are N x K.", 5, 0, check_forward_random},
     {"forward-large-logits", "forward_mlp: logits near +1000 and -1000 and large inputs stay finite", 2, "1.2 3.2",
      "softmax must subtract each row's largest logit before exp (chapter 3.2): e^1000 is inf and e^-1000 is 0.", 5,
      0, check_forward_large_logits},
     {"forward-people", "forward_mlp: the lesson's 3 -> 8 -> 2 network on the 8 people", 2, "1.2 3.2", NULL, 5, 0,
      check_forward_people},
     {"forward-mnist-size", "forward_mlp: a 784 -> 256 -> 10 network on 8 random images", 2, "1.2 3.2",
-     "Use the sizes of the matrices you are given (X->cols, W1->cols, W2->cols), never fixed numbers.", 10, 0,
+     "Use the sizes of the matrices you are given (X->cols, mlp->W1.cols, mlp->W2.cols), never fixed numbers.", 10, 0,
      check_forward_mnist_size},
     {"forward-bad-shape", "forward_mlp: a W2 with a row too many and a Z1 a column short stop with kit_fatal", 1,
      "1.2 3.2",
-     "Take N, D, H and C from X and the weights (X->rows, X->cols, W1->cols, W2->cols), then "
-     "kit_require_shape(W2, H, C, \"forward_mlp: W2\") and the like for all eight matrices, before any product.",
+     "Take N, D, H and K from X and the weights (X->rows, X->cols, mlp->W1.cols, mlp->W2.cols), then "
+     "kit_require_shape(&mlp->W2, H, K, \"forward_mlp: W2\") and the like for all eight matrices, before any "
+     "product.",
      5, 0, check_forward_bad_shape},
     {"cross-entropy-fixed", "cross_entropy: the lesson's example, perfect, uniform and zero probabilities", 2, "",
-     "L = -(1/N) sum of Y log(max(A, 1e-7)): divide by the number of rows N (not by N * C) and clip before the "
+     "L = -(1/N) sum of Y log(max(A, 1e-7)): divide by the number of rows N (not by N * K) and clip before the "
      "log, so that a probability of 0 costs 16.1181.", 5, 0, check_cross_entropy_fixed},
     {"cross-entropy-random", "cross_entropy: random softmax outputs and one-hot targets", 2, "", NULL, 5, 0,
      check_cross_entropy_random},

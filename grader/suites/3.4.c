@@ -54,10 +54,11 @@ static void show_problem(KitCase *c, const char *prefix, const Problem *p)
 }
 
 /* Runs the reference-free forward pass with the kit's own arithmetic (in double), so that the backward checks
- * do not depend on chapter 3.3: fills Z1, A1 and A2 of a problem. */
-static void forward_here(Matrix *Z1, Matrix *A1, Matrix *A2, const Problem *p)
+ * do not depend on chapter 3.3: fills the cache of a problem (Z1, A1, Z2 and A2). */
+static void forward_here(MlpCache *cache, const Problem *p)
 {
     int N = p->X.rows, D = p->X.cols, H = p->W1.cols, C = p->W2.cols;
+    Matrix *Z1 = &cache->Z1, *A1 = &cache->A1, *Z2 = &cache->Z2, *A2 = &cache->A2;
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < H; j++) {
             double z = p->b1.data[j];
@@ -72,6 +73,7 @@ static void forward_here(Matrix *Z1, Matrix *A1, Matrix *A2, const Problem *p)
             for (int j = 0; j < H; j++)
                 z += (double)A1->data[i * H + j] * p->W2.data[j * C + c];
             scores[c] = z;
+            Z2->data[i * C + c] = (float)z;
             largest = z > largest ? z : largest;
         }
         for (int c = 0; c < C; c++)
@@ -83,14 +85,14 @@ static void forward_here(Matrix *Z1, Matrix *A1, Matrix *A2, const Problem *p)
 
 /* Emits the inputs of backward_mlp after the call, named "A2" or, after a prefix "network 1: ", "A2 (network 1)": it
  * must not change them. */
-static void emit_backward_unchanged(KitCase *c, const char *prefix, const Problem *p, const Matrix *Z1,
-                                    const Matrix *A1, const Matrix *A2)
+static void emit_backward_unchanged(KitCase *c, const char *prefix, const Problem *p, const MlpCache *cache)
 {
-    const char *names[] = {"X", "Y", "Z1", "A1", "A2", "W2"};
-    const Matrix *inputs[] = {&p->X, &p->Y, Z1, A1, A2, &p->W2};
+    const char *names[] = {"X", "Y", "Z1", "A1", "Z2", "A2", "W1", "b1", "W2", "b2"};
+    const Matrix *inputs[] = {&p->X,  &p->Y,  &cache->Z1, &cache->A1, &cache->Z2,
+                              &cache->A2, &p->W1, &p->b1,     &p->W2,     &p->b2};
     int which = (int)strcspn(prefix, ":");
     char label[64];
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 10; k++) {
         if (prefix[0])
             snprintf(label, sizeof label, "%s (%.*s)", names[k], which, prefix);
         else
@@ -103,26 +105,28 @@ static void emit_backward_unchanged(KitCase *c, const char *prefix, const Proble
 static void emit_backward(KitCase *c, const char *prefix, const char *what, const Problem *p)
 {
     int N = p->X.rows, D = p->X.cols, H = p->W1.cols, C = p->W2.cols;
-    Matrix Z1 = kit_matrix_create(N, H), A1 = kit_matrix_create(N, H), A2 = kit_matrix_create(N, C);
-    forward_here(&Z1, &A1, &A2, p);
+    MlpCache cache = {kit_matrix_create(N, H), kit_matrix_create(N, H), kit_matrix_create(N, C),
+                      kit_matrix_create(N, C)};
+    forward_here(&cache, p);
     char label[160];
     snprintf(label, sizeof label, "%sZ1 (from the forward pass)", prefix);
-    kit_show_input(c, label, &Z1);
+    kit_show_input(c, label, &cache.Z1);
     snprintf(label, sizeof label, "%sA2 (from the forward pass)", prefix);
-    kit_show_input(c, label, &A2);
-    Matrix dW1 = kit_output_matrix(D, H), db1 = kit_output_matrix(1, H), dW2 = kit_output_matrix(H, C);
-    Matrix db2 = kit_output_matrix(1, C), dZ2 = kit_output_matrix(N, C), dZ1 = kit_output_matrix(N, H);
-    backward_mlp(&dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &p->X, &p->Y, &Z1, &A1, &A2, &p->W2);
+    kit_show_input(c, label, &cache.A2);
+    MlpGradients g = {kit_output_matrix(D, H), kit_output_matrix(1, H), kit_output_matrix(H, C),
+                      kit_output_matrix(1, C), kit_output_matrix(N, H), kit_output_matrix(N, C)};
+    Mlp mlp = problem_mlp(p);
+    backward_mlp(&g, &cache, &p->X, &p->Y, &mlp);
     struct {
         const char *name;
         const Matrix *m;
-    } outputs[] = {{"dZ2", &dZ2}, {"dW2", &dW2}, {"db2", &db2}, {"dZ1", &dZ1}, {"dW1", &dW1}, {"db1", &db1}};
+    } outputs[] = {{"dZ2", &g.dZ2}, {"dW2", &g.dW2}, {"db2", &g.db2}, {"dZ1", &g.dZ1}, {"dW1", &g.dW1}, {"db1", &g.db1}};
     for (int k = 0; k < 6; k++) {
         snprintf(label, sizeof label, "%s after backward_mlp, %s", outputs[k].name, what);
         kit_emit(c, label, outputs[k].m, GRADIENT_ABS_TOL, GRADIENT_REL_TOL);
     }
-    emit_backward_unchanged(c, prefix, p, &Z1, &A1, &A2);
-    Matrix *all[] = {&Z1, &A1, &A2, &dW1, &db1, &dW2, &db2, &dZ2, &dZ1};
+    emit_backward_unchanged(c, prefix, p, &cache);
+    Matrix *all[] = {&cache.Z1, &cache.A1, &cache.Z2, &cache.A2, &g.dW1, &g.db1, &g.dW2, &g.db2, &g.dZ1, &g.dZ2};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
 }
@@ -162,14 +166,15 @@ static void check_backward_random(KitCase *c)
 /* The loss of the learner's network as a function of its parameters, for the gradient checker. */
 typedef struct {
     Problem *p;
-    Matrix Z1, A1, Z2, A2;
+    MlpCache cache;
 } LossContext;
 
 static double network_loss(void *context)
 {
     LossContext *l = context;
-    forward_mlp(&l->Z1, &l->A1, &l->Z2, &l->A2, &l->p->X, &l->p->W1, &l->p->b1, &l->p->W2, &l->p->b2);
-    return cross_entropy(&l->A2, &l->p->Y);
+    Mlp mlp = problem_mlp(l->p);
+    forward_mlp(&l->cache, &l->p->X, &mlp);
+    return cross_entropy(&l->cache.A2, &l->p->Y);
 }
 
 /* backward_mlp's gradient of one parameter (0 W1, 1 b1, 2 W2, 3 b2) against central differences of
@@ -179,26 +184,28 @@ static void check_numeric(KitCase *c, int which)
     enum { N = 6, D = 4, H = 5, C = 3 };
     Problem p = random_problem(c, 3410, N, D, H, C, 0.1);
     show_problem(c, "", &p);
-    LossContext l = {&p, kit_matrix_create(N, H), kit_matrix_create(N, H), kit_matrix_create(N, C),
-                     kit_matrix_create(N, C)};
+    LossContext l = {&p, {kit_matrix_create(N, H), kit_matrix_create(N, H), kit_matrix_create(N, C),
+                          kit_matrix_create(N, C)}};
     network_loss(&l); /* forward_mlp and cross_entropy (chapter 3.3): their inputs too must come back as they were */
     const char *inputs[] = {"X", "W1", "b1", "W2", "b2"};
     const Matrix *forward_inputs[] = {&p.X, &p.W1, &p.b1, &p.W2, &p.b2};
     for (int k = 0; k < 5; k++)
         kit_emit_unchanged(c, "forward_mlp", inputs[k], forward_inputs[k]);
     kit_emit_unchanged(c, "cross_entropy", "Y", &p.Y);
-    Matrix dW1 = kit_output_matrix(D, H), db1 = kit_output_matrix(1, H), dW2 = kit_output_matrix(H, C);
-    Matrix db2 = kit_output_matrix(1, C), dZ2 = kit_output_matrix(N, C), dZ1 = kit_output_matrix(N, H);
-    backward_mlp(&dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &p.X, &p.Y, &l.Z1, &l.A1, &l.A2, &p.W2);
+    MlpGradients g = {kit_output_matrix(D, H), kit_output_matrix(1, H), kit_output_matrix(H, C),
+                      kit_output_matrix(1, C), kit_output_matrix(N, H), kit_output_matrix(N, C)};
+    Mlp mlp = problem_mlp(&p);
+    backward_mlp(&g, &l.cache, &p.X, &p.Y, &mlp);
     /* (Z1, A1 and A2 come from the learner's own forward_mlp here, not from the reference's: the backward checks
      * above show whether backward_mlp changes its cache) */
     kit_emit_unchanged(c, "backward_mlp", "X", &p.X);
     kit_emit_unchanged(c, "backward_mlp", "Y", &p.Y);
     kit_emit_unchanged(c, "backward_mlp", "W2", &p.W2);
     const char *names[] = {"W1", "b1", "W2", "b2"};
-    Matrix *analytic[] = {&dW1, &db1, &dW2, &db2}, *parameters[] = {&p.W1, &p.b1, &p.W2, &p.b2};
+    Matrix *analytic[] = {&g.dW1, &g.db1, &g.dW2, &g.db2}, *parameters[] = {&p.W1, &p.b1, &p.W2, &p.b2};
     kit_check_gradient(c, names[which], analytic[which], parameters[which], network_loss, &l, NUMERIC_H, NUMERIC_TOL);
-    Matrix *all[] = {&l.Z1, &l.A1, &l.Z2, &l.A2, &dW1, &db1, &dW2, &db2, &dZ2, &dZ1};
+    Matrix *all[] = {&l.cache.Z1, &l.cache.A1, &l.cache.Z2, &l.cache.A2, &g.dW1, &g.db1, &g.dW2, &g.db2, &g.dZ1,
+                     &g.dZ2};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
     free_problem(&p);
@@ -222,10 +229,11 @@ static void check_step(KitCase *c)
     kit_matrix_copy(&work.X, &p.X);
     kit_matrix_copy(&work.labels, &p.labels);
     kit_matrix_fill(&work.Y, NAN); /* train_mlp_step makes the one-hot rows itself */
-    float loss = train_mlp_step(&p.W1, &p.b1, &p.W2, &p.b2, &work, 0.5f);
+    Mlp mlp = problem_mlp(&p);
+    float loss = train_mlp_step(&mlp, &work, 0.5f);
     kit_emit_scalar(c, "the loss train_mlp_step returned (lr 0.5)", loss, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     emit_parameters(c, "after one train_mlp_step with lr 0.5", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    loss = train_mlp_step(&p.W1, &p.b1, &p.W2, &p.b2, &work, 0.5f);
+    loss = train_mlp_step(&mlp, &work, 0.5f);
     kit_emit_scalar(c, "the loss of a second step on the same batch", loss, TRAINING_ABS_TOL, TRAINING_REL_TOL);
     kit_mlp_work_free(&work);
     free_problem(&p);
@@ -240,11 +248,12 @@ static void check_epoch(KitCase *c)
     KitMlpWork work = kit_mlp_work_create(N, BATCH, D, H, C);
     KitRng rng;
     kit_rng_seed(&rng, kit_case_seed(c) + 3431);
-    float first = train_mlp_epoch(&p.W1, &p.b1, &p.W2, &p.b2, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
+    Mlp mlp = problem_mlp(&p);
+    float first = train_mlp_epoch(&mlp, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
     kit_emit_scalar(c, "the mean loss train_mlp_epoch returned (epoch 1, 37 examples, batches of 8, lr 0.2)", first,
                     TRAINING_ABS_TOL, TRAINING_REL_TOL);
     emit_parameters(c, "after epoch 1", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
-    float second = train_mlp_epoch(&p.W1, &p.b1, &p.W2, &p.b2, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
+    float second = train_mlp_epoch(&mlp, &p.X, &p.labels, &work, 0.2f, &rng, NULL);
     kit_emit_scalar(c, "the mean loss of epoch 2 (a new order from the same generator)", second, TRAINING_ABS_TOL,
                     TRAINING_REL_TOL);
     emit_parameters(c, "after epoch 2", &p, TRAINING_ABS_TOL, TRAINING_REL_TOL);
@@ -262,7 +271,8 @@ static void check_epoch(KitCase *c)
     kit_show_input(c, "labels (the epoch of 32)", &q.labels);
     KitMlpWork full = kit_mlp_work_create(FULL, BATCH, D, H, C);
     kit_rng_seed(&rng, kit_case_seed(c) + 3433);
-    float whole = train_mlp_epoch(&q.W1, &q.b1, &q.W2, &q.b2, &q.X, &q.labels, &full, 0.2f, &rng, NULL);
+    Mlp whole_mlp = problem_mlp(&q);
+    float whole = train_mlp_epoch(&whole_mlp, &q.X, &q.labels, &full, 0.2f, &rng, NULL);
     kit_emit_scalar(c, "the mean loss train_mlp_epoch returned for 32 examples in 4 full batches of 8 (lr 0.2)", whole,
                     TRAINING_ABS_TOL, TRAINING_REL_TOL);
     emit_parameters(c, "after the epoch of 32 examples", &q, TRAINING_ABS_TOL, TRAINING_REL_TOL);
@@ -277,21 +287,18 @@ static void check_accuracy(KitCase *c)
     const KitDataset *data = kit_case_dataset(c);
     const Matrix *X = &data->train_images, *labels = &data->train_labels;
     int D = X->cols, H = ACCURACY_HIDDEN, C = 10;
-    Matrix W1 = kit_matrix_create(D, H), b1 = kit_matrix_create(1, H), W2 = kit_matrix_create(H, C);
-    Matrix b2 = kit_matrix_create(1, C);
     KitRng init, shuffle;
     kit_rng_seed(&init, kit_case_seed(c) + 3440);
     kit_rng_seed(&shuffle, kit_case_seed(c) + 3441);
-    kit_matrix_fill_normal(&W1, &init, 0.0f, sqrtf(2.0f / D));
-    kit_matrix_fill_normal(&W2, &init, 0.0f, sqrtf(2.0f / H));
+    Mlp mlp = kit_mlp_create(D, H, C, &init); /* He initialisation: W1, then W2 */
     KitMlpWork work = kit_mlp_work_create(X->rows, ACCURACY_BATCH, D, H, C);
     for (int epoch = 1; epoch <= ACCURACY_EPOCHS; epoch++)
-        train_mlp_epoch(&W1, &b1, &W2, &b2, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR,
-                        &shuffle, NULL);
-    kit_emit_at_least(c, "test accuracy", two_layer_test_accuracy(data, &W1, &b1, &W2, &b2), MNIST_BAR,
-                      FASHION_BAR);
+        train_mlp_epoch(&mlp, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR, &shuffle,
+                        NULL);
+    kit_emit_at_least(c, "test accuracy", two_layer_test_accuracy(data, &mlp.W1, &mlp.b1, &mlp.W2, &mlp.b2),
+                      MNIST_BAR, FASHION_BAR);
     kit_mlp_work_free(&work);
-    kit_matrix_free(&W1), kit_matrix_free(&b1), kit_matrix_free(&W2), kit_matrix_free(&b2);
+    kit_mlp_free(&mlp);
 }
 
 const KitCheck kit_suite_checks[] = {
@@ -300,8 +307,8 @@ const KitCheck kit_suite_checks[] = {
      "then dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = the column sums of dZ1.",
      5, 0, check_backward_lesson},
     {"backward-random", "backward_mlp: random networks 7 -> 6 -> 4 and 3 -> 2 -> 5, every output", 3, "",
-     "dW1 is D x H and dW2 is H x C: the shapes of W1 and W2. In the hidden delta W2 is read transposed "
-     "(dZ2 is N x C, W2^T is C x H); with cblas_sgemm say CblasTrans and keep W2's leading dimension C.",
+     "dW1 is D x H and dW2 is H x K: the shapes of W1 and W2. In the hidden delta W2 is read transposed "
+     "(dZ2 is N x K, W2^T is K x H); with cblas_sgemm say CblasTrans and keep W2's leading dimension K.",
      5, 0, check_backward_random},
     {"gradient-w1", "backward_mlp: dW1 against central differences of the loss", 2, "3.3",
      "relu'(Z1) masks the error on its way back: it is 1 where Z1 > 0 (not where dA1 > 0 or A1 > 1).", 5, 0,
@@ -316,8 +323,9 @@ const KitCheck kit_suite_checks[] = {
      "else.",
      5, 0, check_numeric_b2},
     {"step", "train_mlp_step: two steps on a batch of 5 rows (lr 0.5), loss and parameters", 3, "3.3",
-     "Make work->Y with one_hot, run forward_mlp, take the loss, run backward_mlp, then move all four parameters "
-     "against their gradients: W -= lr dW. Return the loss from before the step.",
+     "Make work->Y with one_hot, run forward_mlp into work->cache, take the loss, run backward_mlp into "
+     "work->gradients, then move all four parameters against their gradients: W -= lr dW. Return the loss from "
+     "before the step.",
      5, 0, check_step},
     {"epoch", "train_mlp_epoch: two epochs of 37 examples in batches of 8 (the last one 5), one of 32 (all full)", 3,
      "2.3 3.3",

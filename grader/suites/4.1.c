@@ -52,10 +52,8 @@ const char kit_suite_chapter[] = "4.1";
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* The parameters of a three-layer network D -> H1 -> H2 -> C. */
-typedef struct {
-    Matrix W1, b1, W2, b2, W3, b3;
-} Network;
+/* The parameters of a three-layer network D -> H1 -> H2 -> C (course.h's Mlp3). */
+typedef Mlp3 Network;
 
 static Network network_create(int D, int H1, int H2, int C)
 {
@@ -109,10 +107,8 @@ static void emit_forward_unchanged(KitCase *c, const char *suffix, const Matrix 
     }
 }
 
-/* The forward pass's cache, as six matrices. */
-typedef struct {
-    Matrix Z1, A1, Z2, A2, Z3, A3;
-} Cache;
+/* The forward pass's cache, as six matrices (course.h's Mlp3Cache). */
+typedef Mlp3Cache Cache;
 
 static Cache cache_outputs(int N, int H1, int H2, int C)
 {
@@ -233,8 +229,7 @@ static void emit_forward(KitCase *c, const char *what, const Matrix *X, Network 
 {
     int N = X->rows, H1 = net->W1.cols, H2 = net->W2.cols, C = net->W3.cols;
     Cache k = cache_outputs(N, H1, H2, C);
-    forward_mlp3(&k.Z1, &k.A1, &k.Z2, &k.A2, &k.Z3, &k.A3, X, &net->W1, &net->b1, &net->W2, &net->b2, &net->W3,
-                 &net->b3);
+    forward_mlp3(&k, X, net);
     char label[200];
     if (emit_hidden) {
         snprintf(label, sizeof label, "Z1 = X W1 + b1 (%dx%d), %s", N, H1, what);
@@ -332,16 +327,15 @@ static void check_forward_mnist_size(KitCase *c)
 
 /* ---- backward_mlp3 ------------------------------------------------------ */
 
-/* The nine outputs of backward_mlp3. */
-typedef struct {
-    Matrix dW1, db1, dW2, db2, dW3, db3, dZ3, dZ2, dZ1;
-} Gradients;
+/* The nine outputs of backward_mlp3 (course.h's Mlp3Gradients). */
+typedef Mlp3Gradients Gradients;
 
 static Gradients gradient_outputs(int N, int D, int H1, int H2, int C)
 {
-    Gradients g = {kit_output_matrix(D, H1),  kit_output_matrix(1, H1), kit_output_matrix(H1, H2),
-                   kit_output_matrix(1, H2),  kit_output_matrix(H2, C), kit_output_matrix(1, C),
-                   kit_output_matrix(N, C),   kit_output_matrix(N, H2), kit_output_matrix(N, H1)};
+    Gradients g;
+    g.dW1 = kit_output_matrix(D, H1), g.db1 = kit_output_matrix(1, H1), g.dW2 = kit_output_matrix(H1, H2);
+    g.db2 = kit_output_matrix(1, H2), g.dW3 = kit_output_matrix(H2, C), g.db3 = kit_output_matrix(1, C);
+    g.dZ3 = kit_output_matrix(N, C), g.dZ2 = kit_output_matrix(N, H2), g.dZ1 = kit_output_matrix(N, H1);
     return g;
 }
 
@@ -361,8 +355,7 @@ static const Matrix *gradient_of(const Gradients *g, int p)
 
 static void call_backward(Gradients *g, const Matrix *X, const Matrix *Y, const Cache *k, const Network *net)
 {
-    backward_mlp3(&g->dW1, &g->db1, &g->dW2, &g->db2, &g->dW3, &g->db3, &g->dZ3, &g->dZ2, &g->dZ1, X, Y, &k->Z1,
-                  &k->A1, &k->Z2, &k->A2, &k->A3, &net->W2, &net->W3);
+    backward_mlp3(g, k, X, Y, net);
 }
 
 /* Emits the nine outputs, each labelled with what. */
@@ -584,8 +577,7 @@ static void check_train_steps(KitCase *c)
     Gradients g = gradient_outputs(N, D, H1, H2, C);
     Matrix losses = kit_output_matrix(1, STEPS);
     for (int s = 0; s < STEPS; s++) {
-        forward_mlp3(&k.Z1, &k.A1, &k.Z2, &k.A2, &k.Z3, &k.A3, &X, &net.W1, &net.b1, &net.W2, &net.b2, &net.W3,
-                     &net.b3);
+        forward_mlp3(&k, &X, &net);
         if (s == 0) /* the parameters the suite drew: later steps move them */
             emit_forward_unchanged(c, "", &X, &net);
         losses.data[s] = (float)mean_cross_entropy(&k.A3, &Y);
@@ -656,8 +648,7 @@ static void check_accuracy(KitCase *c)
         gather_rows(&batch_labels, labels, order, start);
         start += m;
         one_hot(&Y, &batch_labels);
-        forward_mlp3(&k.Z1, &k.A1, &k.Z2, &k.A2, &k.Z3, &k.A3, &X, &net.W1, &net.b1, &net.W2, &net.b2, &net.W3,
-                     &net.b3);
+        forward_mlp3(&k, &X, &net);
         call_backward(&g, &X, &Y, &k, &net);
         float lr = s < ACCURACY_LATE_STEP ? ACCURACY_LR : ACCURACY_LATE_LR;
         for (int p = 0; p < 6; p++)
@@ -673,8 +664,7 @@ static void check_accuracy(KitCase *c)
         for (int b = 0; b < 6; b++)
             test_batch[b]->rows = m;
         Matrix Xt = rows_of(&data->test_images, first, m);
-        forward_mlp3(&t.Z1, &t.A1, &t.Z2, &t.A2, &t.Z3, &t.A3, &Xt, &net.W1, &net.b1, &net.W2, &net.b2, &net.W3,
-                     &net.b3);
+        forward_mlp3(&t, &Xt, &net);
         for (int i = 0; i < m; i++) { /* the class with the largest probability, against the label */
             int best = 0;
             for (int j = 1; j < C; j++)
@@ -705,9 +695,7 @@ typedef struct {
 static void call_forward(void *context)
 {
     ForwardCall *f = context;
-    Network *n = f->net;
-    forward_mlp3(&f->k->Z1, &f->k->A1, &f->k->Z2, &f->k->A2, &f->k->Z3, &f->k->A3, f->X, &n->W1, &n->b1, &n->W2,
-                 &n->b2, &n->W3, &n->b3);
+    forward_mlp3(f->k, f->X, f->net);
 }
 
 static void check_forward_bad_shape(KitCase *c)
@@ -742,15 +730,15 @@ const KitCheck kit_suite_checks[] = {
      "Z3 = linear_layer(A2, W3, b3), A3 = softmax(Z3): each layer reads the previous layer's activation, "
      "and only the last one goes through softmax.", 5, 0, check_forward_lesson},
     {"forward-random", "forward_mlp3: random networks of 4 shapes, every cache", 3, "1.2 3.2",
-     "H1, H2 and C differ here: W1 is D x H1, W2 is H1 x H2, W3 is H2 x C. Take every size from the "
-     "matrices you are given, and write all six outputs.", 5, 0, check_forward_random},
+     "H1, H2 and K differ here: W1 is D x H1, W2 is H1 x H2, W3 is H2 x K. Take every size from the "
+     "matrices you are given, and write all six matrices of the cache.", 5, 0, check_forward_random},
     {"forward-mnist-size", "forward_mlp3: a 784 -> 256 -> 128 -> 10 network on 8 random images", 2, "1.2 3.2",
-     "Never write 784, 256, 128 or 10 in your code: use X->cols, W1->cols, W2->cols and W3->cols.", 10, 0,
+     "Never write 784, 256, 128 or 10 in your code: use X->cols, mlp->W1.cols, mlp->W2.cols and mlp->W3.cols.", 10, 0,
      check_forward_mnist_size},
     {"forward-bad-shape", "forward_mlp3: a W3 with a row too many and an A2 a column short stop with kit_fatal", 1,
      "1.2 3.2",
-     "Take the sizes from X and the weights, then kit_require_shape(W3, H2, C, \"forward_mlp3: W3\") and the like "
-     "for the six parameters and the six outputs, before any product.",
+     "Take the sizes from X and the weights, then kit_require_shape(&mlp->W3, H2, K, \"forward_mlp3: W3\") and the "
+     "like for the six parameters and the six matrices of the cache, before any product.",
      5, 0, check_forward_bad_shape},
     {"backward-lesson", "backward_mlp3: the example of its comment, all nine outputs", 2, "",
      "Start from the output: dZ3 = (A3 - Y) / N with N = X->rows. Each dW is the layer's input, transposed, "

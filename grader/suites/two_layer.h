@@ -6,6 +6,7 @@
 #define KIT_TWO_LAYER_H
 
 #include "check.h"
+#include "course.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +22,14 @@ static inline void free_problem(Problem *p)
     Matrix *all[] = {&p->X, &p->labels, &p->Y, &p->W1, &p->b1, &p->W2, &p->b2};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
+}
+
+/* The problem's parameters as an Mlp (course.h): headers over the same memory, so that a step through the Mlp
+ * moves the problem's W1, b1, W2 and b2. */
+static inline Mlp problem_mlp(const Problem *p)
+{
+    Mlp mlp = {p->W1, p->b1, p->W2, p->b2};
+    return mlp;
 }
 
 /* The smallest |Z1| of the problem's hidden scores, computed here in double. */

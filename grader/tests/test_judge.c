@@ -117,6 +117,16 @@ Test(gradient, a_transpose_is_named)
     cr_assert(strstr(message, "transpose") != NULL, "%s", message);
 }
 
+Test(gradient, a_numeric_estimate_of_nan_fails)
+{
+    /* the loss was NaN (an output the learner never wrote, read by the suite's loss): no element can agree */
+    float numeric[] = {NAN, NAN, NAN, NAN}, analytic[] = {1, 2, 3, 4};
+    char *message = judge(analytic, numeric);
+    cr_assert_not_null(message);
+    cr_assert(strstr(message, "4 of 4 elements are wrong") != NULL, "%s", message);
+    free(message);
+}
+
 Test(gradient, an_all_zero_gradient_fails)
 {
     float numeric[] = {1, 2, 3, 4}, analytic[] = {0, 0, 0, 0};

@@ -27,13 +27,15 @@ static const float example_w2[] = {1, 0, -1, 0.5f, 1, 0, 0, -1, 1, 2, 2, 2}, exa
 static const float example_labels[] = {1, 2};
 
 typedef struct {
-    Matrix X, Y, W1, b1, W2, b2, Z1, A1, Z2, A2;
+    Matrix X, Y;
+    Mlp mlp;
+    MlpCache cache;
 } Example;
 
 static float example_loss(Example *e)
 {
-    forward_mlp(&e->Z1, &e->A1, &e->Z2, &e->A2, &e->X, &e->W1, &e->b1, &e->W2, &e->b2);
-    return cross_entropy(&e->A2, &e->Y);
+    forward_mlp(&e->cache, &e->X, &e->mlp);
+    return cross_entropy(&e->cache.A2, &e->Y);
 }
 
 /* The largest floored relative error |a - n| / max(|a|, |n|, 1) between backward_mlp's gradient of
@@ -58,18 +60,17 @@ static double gradient_error(Example *e, Matrix *P, const Matrix *analytic)
 }
 
 /* Test accuracy of the network on images (N x D), labels (N x 1), in batches of 1000 through your forward_mlp. */
-static double test_accuracy(const Matrix *images, const Matrix *labels, const Matrix *W1, const Matrix *b1,
-                            const Matrix *W2, const Matrix *b2, Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2)
+static double test_accuracy(const Matrix *images, const Matrix *labels, const Mlp *mlp, const MlpCache *cache)
 {
-    int N = images->rows, D = images->cols, chunk = Z1->rows;
+    int N = images->rows, D = images->cols, chunk = cache->Z1.rows;
     double right = 0.0;
     for (int start = 0; start < N; start += chunk) {
         int m = N - start < chunk ? N - start : chunk;
         Matrix X = {m, D, images->data + (size_t)start * D}, y = {m, 1, labels->data + start};
-        Matrix z1 = {m, Z1->cols, Z1->data}, a1 = {m, A1->cols, A1->data}, z2 = {m, Z2->cols, Z2->data};
-        Matrix a2 = {m, A2->cols, A2->data};
-        forward_mlp(&z1, &a1, &z2, &a2, &X, W1, b1, W2, b2);
-        right += kit_argmax_accuracy(&a2, &y) * m;
+        MlpCache rows = *cache; /* the first m rows of the cache: headers over the same memory */
+        rows.Z1.rows = rows.A1.rows = rows.Z2.rows = rows.A2.rows = m;
+        forward_mlp(&rows, &X, mlp);
+        right += kit_argmax_accuracy(&rows.A2, &y) * m;
     }
     return right / N;
 }
@@ -77,26 +78,28 @@ static double test_accuracy(const Matrix *images, const Matrix *labels, const Ma
 int main(void)
 {
     kit_section("Backpropagation on the 3 -> 4 -> 3 example of chapter 3.3");
-    Example e = {kit_matrix_from(2, 3, example_x), kit_matrix_create(2, 3), kit_matrix_from(3, 4, example_w1),
-                 kit_matrix_from(1, 4, example_b1), kit_matrix_from(4, 3, example_w2), kit_matrix_from(1, 3, example_b2),
-                 kit_matrix_create(2, 4), kit_matrix_create(2, 4), kit_matrix_create(2, 3), kit_matrix_create(2, 3)};
+    Example e = {kit_matrix_from(2, 3, example_x), kit_matrix_create(2, 3),
+                 {kit_matrix_from(3, 4, example_w1), kit_matrix_from(1, 4, example_b1), kit_matrix_from(4, 3, example_w2),
+                  kit_matrix_from(1, 3, example_b2)},
+                 {kit_matrix_create(2, 4), kit_matrix_create(2, 4), kit_matrix_create(2, 3), kit_matrix_create(2, 3)}};
     Matrix labels = kit_matrix_from(2, 1, example_labels);
     one_hot(&e.Y, &labels);
     float loss = example_loss(&e);
     printf("labels [1, 2]; loss before any step: %.4f\n", loss);
-    kit_matrix_print("A2 (probabilities)", &e.A2, 4);
-    Matrix dW1 = kit_matrix_create(3, 4), db1 = kit_matrix_create(1, 4), dW2 = kit_matrix_create(4, 3);
-    Matrix db2 = kit_matrix_create(1, 3), dZ2 = kit_matrix_create(2, 3), dZ1 = kit_matrix_create(2, 4);
-    backward_mlp(&dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &e.X, &e.Y, &e.Z1, &e.A1, &e.A2, &e.W2);
-    kit_matrix_print("dZ2 = (A2 - Y) / 2", &dZ2, 4);
-    kit_matrix_print("dW2 = A1^T dZ2", &dW2, 4);
-    kit_matrix_print("db2", &db2, 4);
-    kit_matrix_print("dZ1 = (dZ2 W2^T) * relu'(Z1)", &dZ1, 4);
-    kit_matrix_print("dW1 = X^T dZ1", &dW1, 4);
-    kit_matrix_print("db1", &db1, 4);
+    kit_matrix_print("A2 (probabilities)", &e.cache.A2, 4);
+    MlpGradients g = {kit_matrix_create(3, 4), kit_matrix_create(1, 4), kit_matrix_create(4, 3),
+                      kit_matrix_create(1, 3), kit_matrix_create(2, 4), kit_matrix_create(2, 3)};
+    backward_mlp(&g, &e.cache, &e.X, &e.Y, &e.mlp);
+    kit_matrix_print("dZ2 = (A2 - Y) / 2", &g.dZ2, 4);
+    kit_matrix_print("dW2 = A1^T dZ2", &g.dW2, 4);
+    kit_matrix_print("db2", &g.db2, 4);
+    kit_matrix_print("dZ1 = (dZ2 W2^T) * relu'(Z1)", &g.dZ1, 4);
+    kit_matrix_print("dW1 = X^T dZ1", &g.dW1, 4);
+    kit_matrix_print("db1", &g.db1, 4);
 
     kit_section("The same gradients by central differences");
-    Matrix *parameters[] = {&e.W1, &e.b1, &e.W2, &e.b2}, *gradients[] = {&dW1, &db1, &dW2, &db2};
+    Matrix *parameters[] = {&e.mlp.W1, &e.mlp.b1, &e.mlp.W2, &e.mlp.b2};
+    Matrix *gradients[] = {&g.dW1, &g.db1, &g.dW2, &g.db2};
     const char *names[] = {"W1", "b1", "W2", "b2"};
     for (int p = 0; p < 4; p++)
         printf("%s: largest floored relative error %.1e over %d elements\n", names[p],
@@ -108,10 +111,10 @@ int main(void)
     kit_matrix_copy(&small.X, &e.X);
     kit_matrix_copy(&small.labels, &labels);
     for (int step = 1; step <= 5; step++) {
-        float before = train_mlp_step(&e.W1, &e.b1, &e.W2, &e.b2, &small, 0.5f);
+        float before = train_mlp_step(&e.mlp, &small, 0.5f);
         printf("step %d (lr 0.5): loss before %.4f, after %.4f\n", step, before, example_loss(&e));
     }
-    kit_matrix_print("A2 after 5 steps", &e.A2, 4);
+    kit_matrix_print("A2 after 5 steps", &e.cache.A2, 4);
     kit_mlp_work_free(&small);
 
     kit_section("Training on the image data set");
@@ -125,17 +128,14 @@ int main(void)
     printf("%s: %d training images, %d test images\n", place.name, N, data.test_images.rows);
     printf("784 -> %d -> %d, batches of %d (%d steps an epoch), learning rate %g, the last epoch %g\n", HIDDEN,
            CLASSES, BATCH, steps, LEARNING_RATE, LAST_LEARNING_RATE);
-    Matrix W1 = kit_matrix_create(D, HIDDEN), b1 = kit_matrix_create(1, HIDDEN);
-    Matrix W2 = kit_matrix_create(HIDDEN, CLASSES), b2 = kit_matrix_create(1, CLASSES);
     KitRng rng;
     kit_rng_seed(&rng, 34);
-    kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / D)); /* He initialisation */
-    kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / HIDDEN));
+    Mlp mlp = kit_mlp_create(D, HIDDEN, CLASSES, &rng); /* He initialisation: W1, then W2; zero biases */
     KitMlpWork work = kit_mlp_work_create(N, BATCH, D, HIDDEN, CLASSES);
-    Matrix tZ1 = kit_matrix_create(1000, HIDDEN), tA1 = kit_matrix_create(1000, HIDDEN);
-    Matrix tZ2 = kit_matrix_create(1000, CLASSES), tA2 = kit_matrix_create(1000, CLASSES);
+    MlpCache test = {kit_matrix_create(1000, HIDDEN), kit_matrix_create(1000, HIDDEN),
+                     kit_matrix_create(1000, CLASSES), kit_matrix_create(1000, CLASSES)};
     printf("before training: test accuracy %.2f%%\n",
-           100 * test_accuracy(&data.test_images, &data.test_labels, &W1, &b1, &W2, &b2, &tZ1, &tA1, &tZ2, &tA2));
+           100 * test_accuracy(&data.test_images, &data.test_labels, &mlp, &test));
     float *step_losses = malloc((size_t)EPOCHS * steps * sizeof *step_losses);
     float train_accuracy[EPOCHS], test_accuracies[EPOCHS], epoch_loss[EPOCHS];
     double seconds = 0.0;
@@ -145,12 +145,11 @@ int main(void)
         progress.step_losses = step_losses + (size_t)(epoch - 1) * steps;
         float lr = epoch < EPOCHS ? LEARNING_RATE : LAST_LEARNING_RATE;
         double started = kit_seconds();
-        epoch_loss[epoch - 1] = train_mlp_epoch(&W1, &b1, &W2, &b2, X, y, &work, lr, &rng, &progress);
+        epoch_loss[epoch - 1] = train_mlp_epoch(&mlp, X, y, &work, lr, &rng, &progress);
         seconds += kit_seconds() - started;
         kit_progress_end(&progress);
         train_accuracy[epoch - 1] = (float)progress.right / (float)progress.seen;
-        test_accuracies[epoch - 1] = (float)test_accuracy(&data.test_images, &data.test_labels, &W1, &b1, &W2, &b2,
-                                                          &tZ1, &tA1, &tZ2, &tA2);
+        test_accuracies[epoch - 1] = (float)test_accuracy(&data.test_images, &data.test_labels, &mlp, &test);
         printf("        test accuracy %.2f%%\n", 100 * test_accuracies[epoch - 1]);
     }
     printf("%d epochs in %.1f s: %.2f s an epoch\n", EPOCHS, seconds, seconds / EPOCHS);
@@ -192,8 +191,10 @@ int main(void)
 
     free(smooth), free(step_losses);
     kit_mlp_work_free(&work);
-    Matrix *all[] = {&W1, &b1, &W2, &b2, &tZ1, &tA1, &tZ2, &tA2, &dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &labels,
-                     &e.X, &e.Y, &e.W1, &e.b1, &e.W2, &e.b2, &e.Z1, &e.A1, &e.Z2, &e.A2};
+    kit_mlp_free(&mlp), kit_mlp_free(&e.mlp);
+    Matrix *all[] = {&test.Z1, &test.A1,  &test.Z2, &test.A2,    &g.dW1,      &g.db1,      &g.dW2,      &g.db2,
+                     &g.dZ1,   &g.dZ2,    &labels,  &e.X,        &e.Y,        &e.cache.Z1, &e.cache.A1, &e.cache.Z2,
+                     &e.cache.A2};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
     kit_dataset_free(&data);

@@ -210,68 +210,43 @@ static double stack_test_accuracy(Stack *s, const Matrix *images, const Matrix *
 /* ---- the three-layer network --------------------------------------------- */
 
 typedef struct {
-    Matrix W1, b1, W2, b2, W3, b3;                         /* parameters */
-    Matrix dW1, db1, dW2, db2, dW3, db3;                   /* their gradients */
-    Matrix X, labels, Y, Z1, A1, Z2, A2, Z3, A3, dZ3, dZ2, dZ1; /* one batch: BATCH rows at most */
+    Mlp3 mlp;         /* the parameters */
+    KitMlp3Work work; /* one batch (BATCH rows at most): X, labels, Y, the cache and the gradients */
 } Network;
 
-static Network network_create(int D, int rows, uint64_t seed)
+/* He initialisation from seed (W1, then W2, then W3), zero biases; a work for batches of rows rows. */
+static Network network_create(int D, int examples, int rows, uint64_t seed)
 {
-    Network n;
-    n.W1 = kit_matrix_create(D, H1), n.b1 = kit_matrix_create(1, H1);
-    n.W2 = kit_matrix_create(H1, H2), n.b2 = kit_matrix_create(1, H2);
-    n.W3 = kit_matrix_create(H2, CLASSES), n.b3 = kit_matrix_create(1, CLASSES);
-    n.dW1 = kit_matrix_create(D, H1), n.db1 = kit_matrix_create(1, H1);
-    n.dW2 = kit_matrix_create(H1, H2), n.db2 = kit_matrix_create(1, H2);
-    n.dW3 = kit_matrix_create(H2, CLASSES), n.db3 = kit_matrix_create(1, CLASSES);
-    n.X = kit_matrix_create(rows, D), n.labels = kit_matrix_create(rows, 1), n.Y = kit_matrix_create(rows, CLASSES);
-    n.Z1 = kit_matrix_create(rows, H1), n.A1 = kit_matrix_create(rows, H1), n.dZ1 = kit_matrix_create(rows, H1);
-    n.Z2 = kit_matrix_create(rows, H2), n.A2 = kit_matrix_create(rows, H2), n.dZ2 = kit_matrix_create(rows, H2);
-    n.Z3 = kit_matrix_create(rows, CLASSES), n.A3 = kit_matrix_create(rows, CLASSES);
-    n.dZ3 = kit_matrix_create(rows, CLASSES);
-    /* He initialisation, zero biases */
     KitRng rng;
     kit_rng_seed(&rng, seed);
-    kit_matrix_fill_normal(&n.W1, &rng, 0.0f, sqrtf(2.0f / D));
-    kit_matrix_fill_normal(&n.W2, &rng, 0.0f, sqrtf(2.0f / H1));
-    kit_matrix_fill_normal(&n.W3, &rng, 0.0f, sqrtf(2.0f / H2));
+    Network n = {kit_mlp3_create(D, H1, H2, CLASSES, &rng), kit_mlp3_work_create(examples, rows, D, H1, H2, CLASSES)};
     return n;
 }
 
 static void network_free(Network *n)
 {
-    Matrix *all[] = {&n->W1,  &n->b1,  &n->W2,  &n->b2, &n->W3,     &n->b3, &n->dW1, &n->db1, &n->dW2,
-                     &n->db2, &n->dW3, &n->db3, &n->X,  &n->labels, &n->Y,  &n->Z1,  &n->A1,  &n->Z2,
-                     &n->A2,  &n->Z3,  &n->A3,  &n->dZ3, &n->dZ2,   &n->dZ1};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        kit_matrix_free(all[k]);
-}
-
-static void network_rows(Network *n, int m)
-{
-    Matrix *batch[] = {&n->X, &n->labels, &n->Y, &n->Z1, &n->A1, &n->Z2, &n->A2, &n->Z3, &n->A3, &n->dZ3,
-                       &n->dZ2, &n->dZ1};
-    for (size_t k = 0; k < sizeof batch / sizeof batch[0]; k++)
-        batch[k]->rows = m;
+    kit_mlp3_free(&n->mlp);
+    kit_mlp3_work_free(&n->work);
 }
 
 static void network_forward(Network *n, const Matrix *X)
 {
-    forward_mlp3(&n->Z1, &n->A1, &n->Z2, &n->A2, &n->Z3, &n->A3, X, &n->W1, &n->b1, &n->W2, &n->b2, &n->W3,
-                 &n->b3);
+    forward_mlp3(&n->work.cache, X, &n->mlp);
 }
 
 /* One step on the batch in n->X and n->labels: forward, loss, backward, update. Returns the loss before the step. */
 static float network_step(Network *n, float lr)
 {
-    one_hot(&n->Y, &n->labels);
-    network_forward(n, &n->X);
-    float loss = cross_entropy(&n->A3, &n->Y);
-    backward_mlp3(&n->dW1, &n->db1, &n->dW2, &n->db2, &n->dW3, &n->db3, &n->dZ3, &n->dZ2, &n->dZ1, &n->X, &n->Y,
-                  &n->Z1, &n->A1, &n->Z2, &n->A2, &n->A3, &n->W2, &n->W3);
-    descend(&n->W1, &n->dW1, lr), descend(&n->b1, &n->db1, lr);
-    descend(&n->W2, &n->dW2, lr), descend(&n->b2, &n->db2, lr);
-    descend(&n->W3, &n->dW3, lr), descend(&n->b3, &n->db3, lr);
+    KitMlp3Work *w = &n->work;
+    one_hot(&w->Y, &w->labels);
+    network_forward(n, &w->X);
+    float loss = cross_entropy(&w->cache.A3, &w->Y);
+    backward_mlp3(&w->gradients, &w->cache, &w->X, &w->Y, &n->mlp);
+    Mlp3 *p = &n->mlp;
+    Mlp3Gradients *g = &w->gradients;
+    descend(&p->W1, &g->dW1, lr), descend(&p->b1, &g->db1, lr);
+    descend(&p->W2, &g->dW2, lr), descend(&p->b2, &g->db2, lr);
+    descend(&p->W3, &g->dW3, lr), descend(&p->b3, &g->db3, lr);
     return loss;
 }
 
@@ -282,12 +257,12 @@ static void network_evaluate(Network *n, const Matrix *images, const Matrix *lab
     long right = 0;
     for (int first = 0; first < images->rows; first += BATCH) {
         int m = images->rows - first < BATCH ? images->rows - first : BATCH;
-        network_rows(n, m);
+        kit_mlp3_work_rows(&n->work, m);
         Matrix Xt = rows_of(images, first, m), Lt = rows_of(labels, first, m);
-        one_hot(&n->Y, &Lt);
+        one_hot(&n->work.Y, &Lt);
         network_forward(n, &Xt);
-        loss_sum += (double)cross_entropy(&n->A3, &n->Y) * m;
-        right += (long)(kit_argmax_accuracy(&n->A3, &Lt) * m + 0.5);
+        loss_sum += (double)cross_entropy(&n->work.cache.A3, &n->work.Y) * m;
+        right += (long)(kit_argmax_accuracy(&n->work.cache.A3, &Lt) * m + 0.5);
     }
     *loss = loss_sum / images->rows, *acc = (double)right / images->rows;
 }
@@ -305,52 +280,53 @@ int main(void)
     const float x[] = {1, 2, 0, -1}, w1[] = {1, -1, 0.5f, 0.5f, 1, -1}, bias1[] = {0, 0.5f, 0.5f};
     const float w2[] = {0.5f, -1, 1, 0.5f, -1, 1}, bias2[] = {0, -0.5f};
     const float w3[] = {1, 0, -1, 0.5f, 1, 0}, bias3[] = {0, 0, 0.5f}, y[] = {1, 0, 0, 0, 0, 1};
-    Matrix X = kit_matrix_from(2, 2, x), W1 = kit_matrix_from(2, 3, w1), b1 = kit_matrix_from(1, 3, bias1);
-    Matrix W2 = kit_matrix_from(3, 2, w2), b2 = kit_matrix_from(1, 2, bias2);
-    Matrix W3 = kit_matrix_from(2, 3, w3), b3 = kit_matrix_from(1, 3, bias3), Y = kit_matrix_from(2, 3, y);
-    Matrix Z1 = kit_matrix_create(2, 3), A1 = kit_matrix_create(2, 3), Z2 = kit_matrix_create(2, 2);
-    Matrix A2 = kit_matrix_create(2, 2), Z3 = kit_matrix_create(2, 3), A3 = kit_matrix_create(2, 3);
-    forward_mlp3(&Z1, &A1, &Z2, &A2, &Z3, &A3, &X, &W1, &b1, &W2, &b2, &W3, &b3);
+    Matrix X = kit_matrix_from(2, 2, x), Y = kit_matrix_from(2, 3, y);
+    Mlp3 mlp = {kit_matrix_from(2, 3, w1), kit_matrix_from(1, 3, bias1), kit_matrix_from(3, 2, w2),
+                kit_matrix_from(1, 2, bias2), kit_matrix_from(2, 3, w3), kit_matrix_from(1, 3, bias3)};
+    Mlp3Cache cache = {kit_matrix_create(2, 3), kit_matrix_create(2, 3), kit_matrix_create(2, 2),
+                       kit_matrix_create(2, 2), kit_matrix_create(2, 3), kit_matrix_create(2, 3)};
+    forward_mlp3(&cache, &X, &mlp);
     kit_matrix_print("X", &X, 0);
-    kit_matrix_print("Z1 = X W1 + b1", &Z1, 2);
-    kit_matrix_print("A1 = relu(Z1)", &A1, 2);
-    kit_matrix_print("Z2 = A1 W2 + b2", &Z2, 2);
-    kit_matrix_print("A2 = relu(Z2)", &A2, 2);
-    kit_matrix_print("Z3 = A2 W3 + b3", &Z3, 2);
-    kit_matrix_print("A3 = softmax(Z3)", &A3, 4);
-    printf("labels 0 and 2: cross_entropy(A3, Y) = %.4f = -(log %.4f + log %.4f) / 2\n", cross_entropy(&A3, &Y),
-           A3.data[0], A3.data[5]);
+    kit_matrix_print("Z1 = X W1 + b1", &cache.Z1, 2);
+    kit_matrix_print("A1 = relu(Z1)", &cache.A1, 2);
+    kit_matrix_print("Z2 = A1 W2 + b2", &cache.Z2, 2);
+    kit_matrix_print("A2 = relu(Z2)", &cache.A2, 2);
+    kit_matrix_print("Z3 = A2 W3 + b3", &cache.Z3, 2);
+    kit_matrix_print("A3 = softmax(Z3)", &cache.A3, 4);
+    printf("labels 0 and 2: cross_entropy(A3, Y) = %.4f = -(log %.4f + log %.4f) / 2\n", cross_entropy(&cache.A3, &Y),
+           cache.A3.data[0], cache.A3.data[5]);
 
     kit_section("Backward by hand: backward_mlp3");
-    Matrix dW1 = kit_matrix_create(2, 3), db1 = kit_matrix_create(1, 3), dW2 = kit_matrix_create(3, 2);
-    Matrix db2 = kit_matrix_create(1, 2), dW3 = kit_matrix_create(2, 3), db3 = kit_matrix_create(1, 3);
-    Matrix dZ3 = kit_matrix_create(2, 3), dZ2 = kit_matrix_create(2, 2), dZ1 = kit_matrix_create(2, 3);
-    backward_mlp3(&dW1, &db1, &dW2, &db2, &dW3, &db3, &dZ3, &dZ2, &dZ1, &X, &Y, &Z1, &A1, &Z2, &A2, &A3, &W2, &W3);
-    kit_matrix_print("dZ3 = (A3 - Y) / 2", &dZ3, 4);
-    kit_matrix_print("dW3 = A2^T dZ3", &dW3, 4);
-    kit_matrix_print("dZ2 = (dZ3 W3^T) * relu'(Z2)", &dZ2, 4);
-    kit_matrix_print("dW2 = A1^T dZ2", &dW2, 4);
-    kit_matrix_print("dZ1 = (dZ2 W2^T) * relu'(Z1)", &dZ1, 4);
-    kit_matrix_print("dW1 = X^T dZ1", &dW1, 4);
-    printf("db3 = [%.4f, %.4f, %.4f], db2 = [%.4f, %.4f], db1 = [%.4f, %.4f, %.4f]\n", db3.data[0], db3.data[1],
-           db3.data[2], db2.data[0], db2.data[1], db1.data[0], db1.data[1], db1.data[2]);
+    Mlp3Gradients g;
+    g.dW1 = kit_matrix_create(2, 3), g.db1 = kit_matrix_create(1, 3), g.dW2 = kit_matrix_create(3, 2);
+    g.db2 = kit_matrix_create(1, 2), g.dW3 = kit_matrix_create(2, 3), g.db3 = kit_matrix_create(1, 3);
+    g.dZ1 = kit_matrix_create(2, 3), g.dZ2 = kit_matrix_create(2, 2), g.dZ3 = kit_matrix_create(2, 3);
+    backward_mlp3(&g, &cache, &X, &Y, &mlp);
+    kit_matrix_print("dZ3 = (A3 - Y) / 2", &g.dZ3, 4);
+    kit_matrix_print("dW3 = A2^T dZ3", &g.dW3, 4);
+    kit_matrix_print("dZ2 = (dZ3 W3^T) * relu'(Z2)", &g.dZ2, 4);
+    kit_matrix_print("dW2 = A1^T dZ2", &g.dW2, 4);
+    kit_matrix_print("dZ1 = (dZ2 W2^T) * relu'(Z1)", &g.dZ1, 4);
+    kit_matrix_print("dW1 = X^T dZ1", &g.dW1, 4);
+    printf("db3 = [%.4f, %.4f, %.4f], db2 = [%.4f, %.4f], db1 = [%.4f, %.4f, %.4f]\n", g.db3.data[0], g.db3.data[1],
+           g.db3.data[2], g.db2.data[0], g.db2.data[1], g.db1.data[0], g.db1.data[1], g.db1.data[2]);
     /* three elements against central differences of your forward_mlp3 and cross_entropy */
     printf("against central differences, h = 0.001 (your forward_mlp3 and cross_entropy):\n");
     struct {
         const char *name;
         Matrix *param, *grad;
         int index;
-    } probes[] = {{"W1[1][0]", &W1, &dW1, 3}, {"W2[2][1]", &W2, &dW2, 5}, {"b3[1]   ", &b3, &db3, 1}};
-    Matrix sZ1 = kit_matrix_create(2, 3), sA1 = kit_matrix_create(2, 3), sZ2 = kit_matrix_create(2, 2);
-    Matrix sA2 = kit_matrix_create(2, 2), sZ3 = kit_matrix_create(2, 3), sA3 = kit_matrix_create(2, 3);
+    } probes[] = {{"W1[1][0]", &mlp.W1, &g.dW1, 3}, {"W2[2][1]", &mlp.W2, &g.dW2, 5}, {"b3[1]   ", &mlp.b3, &g.db3, 1}};
+    Mlp3Cache shifted = {kit_matrix_create(2, 3), kit_matrix_create(2, 3), kit_matrix_create(2, 2),
+                         kit_matrix_create(2, 2), kit_matrix_create(2, 3), kit_matrix_create(2, 3)};
     for (int p = 0; p < 3; p++) {
         float *value = &probes[p].param->data[probes[p].index], saved = *value, h = 1e-3f;
         *value = saved + h;
-        forward_mlp3(&sZ1, &sA1, &sZ2, &sA2, &sZ3, &sA3, &X, &W1, &b1, &W2, &b2, &W3, &b3);
-        double up = cross_entropy(&sA3, &Y);
+        forward_mlp3(&shifted, &X, &mlp);
+        double up = cross_entropy(&shifted.A3, &Y);
         *value = saved - h;
-        forward_mlp3(&sZ1, &sA1, &sZ2, &sA2, &sZ3, &sA3, &X, &W1, &b1, &W2, &b2, &W3, &b3);
-        double down = cross_entropy(&sA3, &Y);
+        forward_mlp3(&shifted, &X, &mlp);
+        double down = cross_entropy(&shifted.A3, &Y);
         *value = saved;
         printf("  %s  backward %8.4f   numeric %8.4f\n", probes[p].name, probes[p].grad->data[probes[p].index],
                (up - down) / (2 * h));
@@ -507,7 +483,7 @@ int main(void)
     }
 
     kit_section("Training 784 -> 256 -> 128 -> 10: your forward_mlp3 and backward_mlp3");
-    Network net = network_create(D, BATCH, 43);
+    Network net = network_create(D, N, BATCH, 43);
     printf("He initialisation (seed 43), zero biases; batches of %d, shuffles from seed 44\n", BATCH);
     printf("learning rate %.1f for the first %d epochs, %.2f for the last one\n", NETWORK_LEARNING_RATE, EPOCHS - 1,
            LATE_LEARNING_RATE);
@@ -524,11 +500,11 @@ int main(void)
         int window_rows = 0;
         for (int step = 0, start = 0; start < N; step++, start += BATCH) {
             int m = N - start < BATCH ? N - start : BATCH;
-            network_rows(&net, m);
-            gather_rows(&net.X, &data.train_images, order, start);
-            gather_rows(&net.labels, &data.train_labels, order, start);
+            kit_mlp3_work_rows(&net.work, m);
+            gather_rows(&net.work.X, &data.train_images, order, start);
+            gather_rows(&net.work.labels, &data.train_labels, order, start);
             float loss = network_step(&net, epoch < EPOCHS - 1 ? NETWORK_LEARNING_RATE : LATE_LEARNING_RATE);
-            kit_progress_step(&progress, loss, &net.A3, &net.labels);
+            kit_progress_step(&progress, loss, &net.work.cache.A3, &net.work.labels);
             window_sum += (double)loss * m, window_rows += m;
             if ((step + 1) % window == 0 || start + m >= N) {
                 curve[point++] = (float)(window_sum / window_rows);
@@ -569,20 +545,19 @@ int main(void)
     }
 
     kit_section("Where the time goes");
-    network_rows(&net, BATCH);
-    gather_rows(&net.X, &data.train_images, order, 0);
-    gather_rows(&net.labels, &data.train_labels, order, 0);
-    one_hot(&net.Y, &net.labels);
+    kit_mlp3_work_rows(&net.work, BATCH);
+    gather_rows(&net.work.X, &data.train_images, order, 0);
+    gather_rows(&net.work.labels, &data.train_labels, order, 0);
+    one_hot(&net.work.Y, &net.work.labels);
     int repeats = 300;
-    network_forward(&net, &net.X);
+    network_forward(&net, &net.work.X);
     double started = kit_seconds();
     for (int r = 0; r < repeats; r++)
-        network_forward(&net, &net.X);
+        network_forward(&net, &net.work.X);
     double forward_seconds = (kit_seconds() - started) / repeats;
     started = kit_seconds();
     for (int r = 0; r < repeats; r++)
-        backward_mlp3(&net.dW1, &net.db1, &net.dW2, &net.db2, &net.dW3, &net.db3, &net.dZ3, &net.dZ2, &net.dZ1,
-                      &net.X, &net.Y, &net.Z1, &net.A1, &net.Z2, &net.A2, &net.A3, &net.W2, &net.W3);
+        backward_mlp3(&net.work.gradients, &net.work.cache, &net.work.X, &net.work.Y, &net.mlp);
     double backward_seconds = (kit_seconds() - started) / repeats;
     printf("a batch of %d (the mean of %d calls): forward_mlp3 %.3f ms, %.1f GFLOP/s\n", BATCH, repeats,
            1000 * forward_seconds, forward_flops * BATCH / forward_seconds / 1e9);
@@ -591,12 +566,14 @@ int main(void)
     printf("%d such steps make an epoch: %.2f s in the two passes alone\n", steps_per_epoch,
            steps_per_epoch * (forward_seconds + backward_seconds));
 
-    Matrix *all[] = {&X,   &W1,  &b1,  &W2,  &b2,  &W3,  &b3,  &Y,   &Z1,  &A1,  &Z2,  &A2,      &Z3,
-                     &A3,  &dW1, &db1, &dW2, &db2, &dW3, &db3, &dZ3, &dZ2, &dZ1, &sZ1, &sA1, &sZ2,
-                     &sA2, &sZ3, &sA3, &batch_X, &batch_labels};
+    Matrix *all[] = {&X,          &Y,          &cache.Z1,   &cache.A1,   &cache.Z2,   &cache.A2,   &cache.Z3,
+                     &cache.A3,   &g.dW1,      &g.db1,      &g.dW2,      &g.db2,      &g.dW3,      &g.db3,
+                     &g.dZ1,      &g.dZ2,      &g.dZ3,      &shifted.Z1, &shifted.A1, &shifted.Z2, &shifted.A2,
+                     &shifted.Z3, &shifted.A3, &batch_X,    &batch_labels};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         kit_matrix_free(all[i]);
     stack_free(&sig), stack_free(&rel);
+    kit_mlp3_free(&mlp);
     network_free(&net);
     free(order);
     kit_dataset_free(&data);

@@ -3,9 +3,9 @@
  * Run it with your code:  make run CH=4.4
  * It walks through the lesson and calls your functions from exercise.c (l2_regularization, dropout and
  * train_mlp_step_regularized) and of earlier chapters: linear_layer (1.2), shuffle_indices and gather_rows
- * (2.3), relu and softmax (3.2), one_hot, forward_mlp and cross_entropy (3.3), train_mlp_step (3.4).
- * Then it trains the 784 -> 256 -> 10 network on a small part of the training set with and without
- * regularization, and measures each setting on the training images and on the test images.
+ * (2.3), relu and softmax (3.2), one_hot and cross_entropy (3.3), forward_mlp3 and backward_mlp3 (4.1).
+ * Then it trains the 784 -> 256 -> 128 -> 10 network of chapter 4.1 on a small part of the training set with
+ * and without regularization, and measures each setting on the training images and on the test images.
  */
 #include "kit.h"
 #include "course.h"
@@ -18,7 +18,8 @@
 void openblas_set_num_threads(int num_threads); /* from OpenBLAS's cblas.h */
 
 #define CLASSES 10
-#define HIDDEN 256
+#define H1 256 /* the two hidden layers of chapter 4.1's network */
+#define H2 128
 #define BATCH 64
 #define SUBSET 2000         /* the training images used: the first SUBSET of the training set */
 #define EPOCHS 60
@@ -55,66 +56,60 @@ static double largest_difference(const Matrix *a, const Matrix *b)
     return largest;
 }
 
-/* The regularized loss of the small network with a fixed mask, with your functions: linear_layer, relu, the
- * mask applied by hand, linear_layer, softmax, cross_entropy, plus l2_regularization of W1 and W2. */
-typedef struct {
-    Matrix Z1, A1, Z2, A2;
-} Scratch;
-
-static float loss_with_mask(Scratch *s, const Matrix *X, const Matrix *Y, const Matrix *W1, const Matrix *b1,
-                            const Matrix *W2, const Matrix *b2, const Matrix *mask, float lambda)
+/* W -= lr dW, element by element. */
+static void descend(Matrix *W, const Matrix *dW, float lr)
 {
-    linear_layer(&s->Z1, X, W1, b1);
-    relu(&s->A1, &s->Z1);
-    for (size_t k = 0; k < (size_t)s->A1.rows * s->A1.cols; k++)
-        s->A1.data[k] *= mask->data[k];
-    linear_layer(&s->Z2, &s->A1, W2, b2);
-    softmax(&s->A2, &s->Z2);
-    return cross_entropy(&s->A2, Y) + l2_regularization(NULL, W1, lambda) + l2_regularization(NULL, W2, lambda);
+    for (size_t k = 0; k < (size_t)W->rows * W->cols; k++)
+        W->data[k] -= lr * dW->data[k];
+}
+
+/* A = A * mask, element by element. */
+static void apply_mask(Matrix *A, const Matrix *mask)
+{
+    for (size_t k = 0; k < (size_t)A->rows * A->cols; k++)
+        A->data[k] *= mask->data[k];
+}
+
+/* The regularized loss of the small network with fixed masks, with your functions: linear_layer and relu, the
+ * masks applied by hand, softmax and cross_entropy, plus l2_regularization of W1, W2 and W3. */
+static float loss_with_masks(Mlp3Cache *c, const Matrix *X, const Matrix *Y, const Mlp3 *n, const Matrix *mask1,
+                             const Matrix *mask2, float lambda)
+{
+    linear_layer(&c->Z1, X, &n->W1, &n->b1);
+    relu(&c->A1, &c->Z1);
+    apply_mask(&c->A1, mask1);
+    linear_layer(&c->Z2, &c->A1, &n->W2, &n->b2);
+    relu(&c->A2, &c->Z2);
+    apply_mask(&c->A2, mask2);
+    linear_layer(&c->Z3, &c->A2, &n->W3, &n->b3);
+    softmax(&c->A3, &c->Z3);
+    return cross_entropy(&c->A3, Y) + l2_regularization(NULL, &n->W1, lambda) +
+           l2_regularization(NULL, &n->W2, lambda) + l2_regularization(NULL, &n->W3, lambda);
 }
 
 /* ---- the network and its evaluation ------------------------------------ */
 
+/* The scratch of evaluation: the cache of EVAL_ROWS rows, and their one-hot targets. */
 typedef struct {
-    Matrix W1, b1, W2, b2;
-} Network;
-
-/* He initialisation from seed (normal weights, std sqrt(2 / fan-in)), zero biases. */
-static Network network_create(int inputs, uint64_t seed)
-{
-    Network n = {kit_matrix_create(inputs, HIDDEN), kit_matrix_create(1, HIDDEN), kit_matrix_create(HIDDEN, CLASSES),
-                 kit_matrix_create(1, CLASSES)};
-    KitRng rng;
-    kit_rng_seed(&rng, seed);
-    kit_matrix_fill_normal(&n.W1, &rng, 0.0f, sqrtf(2.0f / inputs));
-    kit_matrix_fill_normal(&n.W2, &rng, 0.0f, sqrtf(2.0f / HIDDEN));
-    return n;
-}
-
-static void network_free(Network *n)
-{
-    kit_matrix_free(&n->W1), kit_matrix_free(&n->b1), kit_matrix_free(&n->W2), kit_matrix_free(&n->b2);
-}
-
-/* The scratch of evaluation: EVAL_ROWS rows of every layer. */
-typedef struct {
-    Matrix Z1, A1, Z2, A2, Y;
+    Mlp3Cache cache;
+    Matrix Y;
 } Evaluation;
 
-/* The mean cross-entropy and the accuracy of the network on X (N x 784) and labels, with your forward_mlp:
+/* The mean cross-entropy and the accuracy of the network on X (N x 784) and labels, with your forward_mlp3:
  * no dropout (inverted dropout needs no change at test time). */
-static void evaluate(double *loss, double *accuracy, Evaluation *e, const Network *n, const Matrix *X,
+static void evaluate(double *loss, double *accuracy, Evaluation *e, const Mlp3 *n, const Matrix *X,
                      const Matrix *labels)
 {
     double loss_sum = 0.0, right = 0.0;
+    Mlp3Cache *c = &e->cache;
     for (int start = 0; start < X->rows; start += EVAL_ROWS) {
         int m = X->rows - start < EVAL_ROWS ? X->rows - start : EVAL_ROWS;
         Matrix x = rows_of(X, start, m), l = rows_of(labels, start, m);
-        e->Z1.rows = e->A1.rows = e->Z2.rows = e->A2.rows = e->Y.rows = m;
-        forward_mlp(&e->Z1, &e->A1, &e->Z2, &e->A2, &x, &n->W1, &n->b1, &n->W2, &n->b2);
+        c->Z1.rows = c->A1.rows = c->Z2.rows = c->A2.rows = c->Z3.rows = c->A3.rows = e->Y.rows = m;
+        forward_mlp3(c, &x, n);
         one_hot(&e->Y, &l);
-        loss_sum += (double)cross_entropy(&e->A2, &e->Y) * m;
-        right += kit_argmax_accuracy(&e->A2, &l) * m;
+        loss_sum += (double)cross_entropy(&c->A3, &e->Y) * m;
+        right += kit_argmax_accuracy(&c->A3, &l) * m;
     }
     *loss = loss_sum / X->rows;
     *accuracy = right / X->rows;
@@ -134,10 +129,10 @@ static void run_setting(Setting *s, const Matrix *X, const Matrix *labels, const
                         const Matrix *test_labels, Evaluation *e)
 {
     int N = X->rows;
-    Network n = network_create(X->cols, 4401);
-    KitMlpWork work = kit_mlp_work_create(N, BATCH, X->cols, HIDDEN, CLASSES);
-    Matrix mask = kit_matrix_create(BATCH, HIDDEN);
-    KitRng shuffle, drop;
+    KitRng init, shuffle, drop;
+    kit_rng_seed(&init, 4401);
+    Mlp3 n = kit_mlp3_create(X->cols, H1, H2, CLASSES, &init); /* He initialisation, zero biases */
+    KitMlp3Work work = kit_mlp3_work_create(N, BATCH, X->cols, H1, H2, CLASSES);
     kit_rng_seed(&shuffle, 4402);
     kit_rng_seed(&drop, 4403);
     printf("%s (lambda %g, dropout rate %g):\n", s->name, s->lambda, s->rate);
@@ -148,10 +143,10 @@ static void run_setting(Setting *s, const Matrix *X, const Matrix *labels, const
         shuffle_indices(work.order, N, &shuffle);
         for (int start = 0; start < N; start += BATCH) {
             int m = N - start < BATCH ? N - start : BATCH;
-            kit_mlp_work_rows(&work, m);
+            kit_mlp3_work_rows(&work, m);
             gather_rows(&work.X, X, work.order, start);
             gather_rows(&work.labels, labels, work.order, start);
-            train_mlp_step_regularized(&n.W1, &n.b1, &n.W2, &n.b2, &work, &mask, lr, s->lambda, s->rate, &drop);
+            train_mlp_step_regularized(&n, &work, lr, s->lambda, s->rate, &drop);
         }
         s->seconds += kit_seconds() - started;
         if ((epoch + 1) % MEASURE_EVERY != 0)
@@ -169,9 +164,8 @@ static void run_setting(Setting *s, const Matrix *X, const Matrix *labels, const
                    train_loss, 100 * train_accuracy, test_loss, 100 * test_accuracy);
     }
     s->norm_w1 = norm_of(&n.W1);
-    kit_mlp_work_free(&work);
-    kit_matrix_free(&mask);
-    network_free(&n);
+    kit_mlp3_work_free(&work);
+    kit_mlp3_free(&n);
 }
 
 int main(void)
@@ -218,17 +212,17 @@ int main(void)
 
     kit_section("Why 1 / (1 - rate): the mean survives");
     enum { ROWS = 1000 };
-    Matrix activations = kit_matrix_create(ROWS, HIDDEN), dropped = kit_matrix_create(ROWS, HIDDEN);
-    Matrix big_mask = kit_matrix_create(ROWS, HIDDEN);
+    Matrix activations = kit_matrix_create(ROWS, H1), dropped = kit_matrix_create(ROWS, H1);
+    Matrix big_mask = kit_matrix_create(ROWS, H1);
     kit_rng_seed(&rng, 44);
     kit_matrix_fill_normal(&activations, &rng, 0.0f, 1.0f);
     relu(&activations, &activations); /* ReLU outputs of a hidden layer: half zeros, half positive */
-    size_t count = (size_t)ROWS * HIDDEN;
+    size_t count = (size_t)ROWS * H1;
     double mean_a = 0.0;
     for (size_t k = 0; k < count; k++)
         mean_a += activations.data[k];
     mean_a /= count;
-    printf("A: %d x %d ReLU activations (relu of normal numbers), mean %.4f\n", ROWS, HIDDEN, mean_a);
+    printf("A: %d x %d ReLU activations (relu of normal numbers), mean %.4f\n", ROWS, H1, mean_a);
     printf("rate   kept     mean(out)  mean(out) without the 1 / (1 - rate)\n");
     const float rates[] = {0.2f, 0.5f, 0.8f};
     for (int r = 0; r < 3; r++) {
@@ -242,65 +236,78 @@ int main(void)
     }
 
     kit_section("One regularized step by hand: train_mlp_step_regularized");
-    const float x[] = {1, 0, 2, 0, -1, 1};
-    const float w1[] = {0.5f, -1, 0, 1, 1, 0.5f, -0.5f, 0, 0, 1, 0.5f, -1}, bias1[] = {0, 0.5f, -0.5f, 0.25f};
-    const float w2[] = {1, 0, -1, 0.5f, 1, 0, 0, -1, 1, 2, 2, 2}, bias2[] = {0, 0.5f, -0.5f};
-    const float labels[] = {1, 2}, y[] = {0, 1, 0, 0, 0, 1};
-    Matrix X = kit_matrix_from(2, 3, x), Y = kit_matrix_from(2, 3, y);
-    Matrix W1 = kit_matrix_from(3, 4, w1), b1 = kit_matrix_from(1, 4, bias1);
-    Matrix W2 = kit_matrix_from(4, 3, w2), b2 = kit_matrix_from(1, 3, bias2);
-    KitMlpWork work = kit_mlp_work_create(2, 2, 3, 4, 3);
+    const float x[] = {1, 2, 0, -1}, w1[] = {1, -1, 0.5f, 0.5f, 1, -1}, bias1[] = {0, 0.5f, 0.5f};
+    const float w2[] = {0.5f, -1, 1, 0.5f, -1, 1}, bias2[] = {0, -0.5f};
+    const float w3[] = {1, 0, -1, 0.5f, 1, 0}, bias3[] = {0, 0, 0.5f};
+    const float labels[] = {0, 2}, y[] = {1, 0, 0, 0, 0, 1};
+    Matrix X = kit_matrix_from(2, 2, x), Y = kit_matrix_from(2, 3, y);
+    Mlp3 small = {kit_matrix_from(2, 3, w1), kit_matrix_from(1, 3, bias1), kit_matrix_from(3, 2, w2),
+                  kit_matrix_from(1, 2, bias2), kit_matrix_from(2, 3, w3), kit_matrix_from(1, 3, bias3)};
+    KitMlp3Work work = kit_mlp3_work_create(2, 2, 2, 3, 2, 3);
     kit_matrix_copy(&work.X, &X);
     memcpy(work.labels.data, labels, sizeof labels);
-    Matrix step_mask = kit_matrix_create(2, 4);
-    printf("the 3 -> 4 -> 3 network of chapters 3.3 and 3.4, examples [1, 0, 2] and [0, -1, 1], labels 1 and 2\n");
-    printf("lambda 0.1, dropout rate 0.5 (rng seeded with 7), learning rate 0 (the parameters stay put)\n");
-    kit_rng_seed(&rng, 7);
-    float loss = train_mlp_step_regularized(&W1, &b1, &W2, &b2, &work, &step_mask, 0.0f, 0.1f, 0.5f, &rng);
-    kit_matrix_print("Z1 = X W1 + b1", &work.Z1, 2);
-    kit_matrix_print("the step's mask", &step_mask, 0);
-    kit_matrix_print("A1 = relu(Z1) * mask (what layer 2 saw)", &work.A1, 2);
-    kit_matrix_print("A2 = softmax(A1 W2 + b2)", &work.A2, 4);
-    float data_loss = cross_entropy(&work.A2, &Y);
-    float penalty1 = l2_regularization(NULL, &W1, 0.1f), penalty2 = l2_regularization(NULL, &W2, 0.1f);
-    printf("loss %.4f = cross-entropy %.4f + 0.1 * |W1|^2 %.4f + 0.1 * |W2|^2 %.4f\n", loss, data_loss, penalty1,
-           penalty2);
-    kit_matrix_print("dZ1 = (dZ2 W2^T) * mask * relu'(Z1)", &work.dZ1, 4);
-    kit_matrix_print("dW1 = X^T dZ1 + 2 * 0.1 * W1", &work.dW1, 4);
-    kit_matrix_print("db1 (no penalty on biases)", &work.db1, 4);
-    printf("against central differences of the loss with this mask held fixed, h = 0.01:\n");
-    Scratch s = {kit_matrix_create(2, 4), kit_matrix_create(2, 4), kit_matrix_create(2, 3), kit_matrix_create(2, 3)};
+    printf("the 2 -> 3 -> 2 -> 3 network of chapter 4.1, examples [1, 2] and [0, -1], labels 0 and 2\n");
+    printf("lambda 0.1, dropout rate 0.5 (rng seeded with 17), learning rate 0 (the parameters stay put)\n");
+    kit_rng_seed(&rng, 17);
+    float loss = train_mlp_step_regularized(&small, &work, 0.0f, 0.1f, 0.5f, &rng);
+    kit_matrix_print("Z1 = X W1 + b1", &work.cache.Z1, 2);
+    kit_matrix_print("mask1 (the first 6 draws)", &work.mask1, 0);
+    kit_matrix_print("A1 = relu(Z1) * mask1 (what layer 2 saw)", &work.cache.A1, 2);
+    kit_matrix_print("Z2 = A1 W2 + b2", &work.cache.Z2, 2);
+    kit_matrix_print("mask2 (the next 4 draws)", &work.mask2, 0);
+    kit_matrix_print("A2 = relu(Z2) * mask2 (what layer 3 saw)", &work.cache.A2, 2);
+    kit_matrix_print("A3 = softmax(A2 W3 + b3)", &work.cache.A3, 4);
+    float data_loss = cross_entropy(&work.cache.A3, &Y);
+    float penalty1 = l2_regularization(NULL, &small.W1, 0.1f), penalty2 = l2_regularization(NULL, &small.W2, 0.1f);
+    float penalty3 = l2_regularization(NULL, &small.W3, 0.1f);
+    printf("loss %.4f = cross-entropy %.4f + 0.1 * |W1|^2 %.4f + 0.1 * |W2|^2 %.4f + 0.1 * |W3|^2 %.4f\n", loss,
+           data_loss, penalty1, penalty2, penalty3);
+    kit_matrix_print("dZ2 = (dZ3 W3^T) * mask2 * relu'(Z2)", &work.gradients.dZ2, 4);
+    kit_matrix_print("dZ1 = (dZ2 W2^T) * mask1 * relu'(Z1)", &work.gradients.dZ1, 4);
+    kit_matrix_print("dW1 = X^T dZ1 + 2 * 0.1 * W1", &work.gradients.dW1, 4);
+    kit_matrix_print("db1 (no penalty on biases)", &work.gradients.db1, 4);
+    printf("against central differences of the loss with these masks held fixed, h = 0.01:\n");
+    Mlp3Cache s = {kit_matrix_create(2, 3), kit_matrix_create(2, 3), kit_matrix_create(2, 2),
+                   kit_matrix_create(2, 2), kit_matrix_create(2, 3), kit_matrix_create(2, 3)};
     struct {
         const char *name;
         Matrix *param, *grad;
         int index;
-    } probes[] = {{"W1[0][0]", &W1, &work.dW1, 0}, {"W1[2][1]", &W1, &work.dW1, 9}, {"b1[1]   ", &b1, &work.db1, 1},
-                  {"W2[1][2]", &W2, &work.dW2, 5}};
+    } probes[] = {{"W1[0][1]", &small.W1, &work.gradients.dW1, 1},
+                  {"b1[2]   ", &small.b1, &work.gradients.db1, 2},
+                  {"W2[2][1]", &small.W2, &work.gradients.dW2, 5},
+                  {"W3[1][2]", &small.W3, &work.gradients.dW3, 5}};
     for (int p = 0; p < 4; p++) {
         float *value = &probes[p].param->data[probes[p].index], before = *value;
         *value = before + h;
-        double loss_up = loss_with_mask(&s, &X, &Y, &W1, &b1, &W2, &b2, &step_mask, 0.1f);
+        double loss_up = loss_with_masks(&s, &X, &Y, &small, &work.mask1, &work.mask2, 0.1f);
         *value = before - h;
-        double loss_down = loss_with_mask(&s, &X, &Y, &W1, &b1, &W2, &b2, &step_mask, 0.1f);
+        double loss_down = loss_with_masks(&s, &X, &Y, &small, &work.mask1, &work.mask2, 0.1f);
         *value = before;
         printf("  %s  step %8.4f   numeric %8.4f\n", probes[p].name, probes[p].grad->data[probes[p].index],
                (loss_up - loss_down) / (2 * h));
     }
-    /* lambda 0 and rate 0: chapter 3.4's step */
-    Matrix copies[2][4];
-    Matrix *originals[] = {&W1, &b1, &W2, &b2};
-    for (int k = 0; k < 4; k++)
-        for (int c = 0; c < 2; c++) {
-            copies[c][k] = kit_matrix_create(originals[k]->rows, originals[k]->cols);
-            kit_matrix_copy(&copies[c][k], originals[k]);
-        }
-    float loss_plain = train_mlp_step(&copies[0][0], &copies[0][1], &copies[0][2], &copies[0][3], &work, 0.5f);
-    float loss_zero = train_mlp_step_regularized(&copies[1][0], &copies[1][1], &copies[1][2], &copies[1][3], &work,
-                                                 &step_mask, 0.5f, 0.0f, 0.0f, &rng);
+    /* lambda 0 and rate 0: chapter 4.1's forward_mlp3 and backward_mlp3, then W -= lr dW */
+    Mlp3 by_41 = kit_mlp3_create(2, 3, 2, 3, NULL), by_44 = kit_mlp3_create(2, 3, 2, 3, NULL);
+    Matrix *originals[] = {&small.W1, &small.b1, &small.W2, &small.b2, &small.W3, &small.b3};
+    Matrix *plain_parameters[] = {&by_41.W1, &by_41.b1, &by_41.W2, &by_41.b2, &by_41.W3, &by_41.b3};
+    Matrix *zero_parameters[] = {&by_44.W1, &by_44.b1, &by_44.W2, &by_44.b2, &by_44.W3, &by_44.b3};
+    for (int k = 0; k < 6; k++)
+        kit_matrix_copy(plain_parameters[k], originals[k]), kit_matrix_copy(zero_parameters[k], originals[k]);
+    one_hot(&work.Y, &work.labels);
+    forward_mlp3(&work.cache, &work.X, &by_41);
+    float loss_plain = cross_entropy(&work.cache.A3, &work.Y);
+    backward_mlp3(&work.gradients, &work.cache, &work.X, &work.Y, &by_41);
+    const Matrix *plain_gradients[] = {&work.gradients.dW1, &work.gradients.db1, &work.gradients.dW2,
+                                       &work.gradients.db2, &work.gradients.dW3, &work.gradients.db3};
+    for (int k = 0; k < 6; k++)
+        descend(plain_parameters[k], plain_gradients[k], 0.5f);
+    float loss_zero = train_mlp_step_regularized(&by_44, &work, 0.5f, 0.0f, 0.0f, &rng);
     double difference = 0.0;
-    for (int k = 0; k < 4; k++)
-        difference = fmax(difference, largest_difference(&copies[0][k], &copies[1][k]));
-    printf("lambda 0, rate 0, lr 0.5: loss %.4f, train_mlp_step (3.4) %.4f; largest difference of the parameters %g\n",
+    for (int k = 0; k < 6; k++)
+        difference = fmax(difference, largest_difference(plain_parameters[k], zero_parameters[k]));
+    printf("lambda 0, rate 0, lr 0.5: loss %.4f, forward_mlp3 and backward_mlp3 (4.1) %.4f; largest difference of "
+           "the parameters %g\n",
            loss_zero, loss_plain, difference);
 
     kit_section("The data set");
@@ -319,17 +326,18 @@ int main(void)
     Matrix train_X = rows_of(&data.train_images, 0, subset), train_labels = rows_of(&data.train_labels, 0, subset);
     printf("training on the first %d of the %d training images; testing on all %d test images\n", subset,
            data.train_images.rows, data.test_images.rows);
-    printf("784 -> %d -> 10, %d weights and %d biases: %.0f parameters per training image\n", HIDDEN,
-           784 * HIDDEN + HIDDEN * CLASSES, HIDDEN + CLASSES,
-           (double)(784 * HIDDEN + HIDDEN * CLASSES + HIDDEN + CLASSES) / subset);
+    int weights = 784 * H1 + H1 * H2 + H2 * CLASSES, biases = H1 + H2 + CLASSES;
+    printf("784 -> %d -> %d -> 10, %d weights and %d biases: %.0f parameters per training image\n", H1, H2, weights,
+           biases, (double)(weights + biases) / subset);
 
     kit_section("Training with and without regularization");
     printf("He initialisation (seed 4401) and the same shuffles (seed 4402) for every setting; dropout masks from "
            "seed 4403\n");
     printf("batches of %d, learning rate %.1f for %d epochs, then %.2f for %d; accuracies measured without dropout\n",
            BATCH, LEARNING_RATE, EPOCHS - LATE_EPOCHS, LEARNING_RATE / 10, LATE_EPOCHS);
-    Evaluation e = {kit_matrix_create(EVAL_ROWS, HIDDEN), kit_matrix_create(EVAL_ROWS, HIDDEN),
-                    kit_matrix_create(EVAL_ROWS, CLASSES), kit_matrix_create(EVAL_ROWS, CLASSES),
+    Evaluation e = {{kit_matrix_create(EVAL_ROWS, H1), kit_matrix_create(EVAL_ROWS, H1),
+                     kit_matrix_create(EVAL_ROWS, H2), kit_matrix_create(EVAL_ROWS, H2),
+                     kit_matrix_create(EVAL_ROWS, CLASSES), kit_matrix_create(EVAL_ROWS, CLASSES)},
                     kit_matrix_create(EVAL_ROWS, CLASSES)};
     Setting settings[] = {{.name = "no regularization", .lambda = 0.0f, .rate = 0.0f},
                           {.name = "L2", .lambda = 0.003f, .rate = 0.0f},
@@ -394,13 +402,17 @@ int main(void)
             printf("  %s: %s\n", kit_plot_color_names[k], settings[k].name);
     }
 
-    Matrix *all[] = {&W, &dW, &added, &A, &out, &mask, &activations, &dropped, &big_mask, &X, &Y, &W1, &b1, &W2,
-                     &b2, &step_mask, &s.Z1, &s.A1, &s.Z2, &s.A2, &e.Z1, &e.A1, &e.Z2, &e.A2, &e.Y};
+    Matrix *all[] = {&W, &dW, &added, &A, &out, &mask, &activations, &dropped, &big_mask, &X, &Y, &e.Y};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
-    for (int k = 0; k < 4; k++)
-        kit_matrix_free(&copies[0][k]), kit_matrix_free(&copies[1][k]);
-    kit_mlp_work_free(&work);
+    Mlp3Cache *caches[] = {&s, &e.cache};
+    for (int k = 0; k < 2; k++) {
+        Matrix *cache[] = {&caches[k]->Z1, &caches[k]->A1, &caches[k]->Z2, &caches[k]->A2, &caches[k]->Z3, &caches[k]->A3};
+        for (int i = 0; i < 6; i++)
+            kit_matrix_free(cache[i]);
+    }
+    kit_mlp3_free(&small), kit_mlp3_free(&by_41), kit_mlp3_free(&by_44);
+    kit_mlp3_work_free(&work);
     kit_dataset_free(&data);
     return 0;
 }

@@ -109,35 +109,33 @@ int main(void)
     printf("X = the 8 people's normalized age, salary and experience; 3 -> %d (ReLU) -> 2 (softmax); "
            "forward_mlp, cross_entropy, backward_mlp, then momentum_update (lr 0.1, beta 0.9)\n",
            MLP_HIDDEN);
-    Matrix W1 = kit_matrix_create(3, MLP_HIDDEN), b1 = kit_matrix_create(1, MLP_HIDDEN);
-    Matrix W2 = kit_matrix_create(MLP_HIDDEN, 2), b2 = kit_matrix_create(1, 2);
-    Matrix V[4] = {kit_matrix_create(3, MLP_HIDDEN), kit_matrix_create(1, MLP_HIDDEN), kit_matrix_create(MLP_HIDDEN, 2),
-                   kit_matrix_create(1, 2)};
     kit_rng_seed(&rng, 7);
-    kit_matrix_fill_normal(&W1, &rng, 0.0f, sqrtf(2.0f / 3));
-    kit_matrix_fill_normal(&W2, &rng, 0.0f, sqrtf(2.0f / MLP_HIDDEN));
-    Matrix Y = kit_matrix_create(8, 2), Z1 = kit_matrix_create(8, MLP_HIDDEN), A1 = kit_matrix_create(8, MLP_HIDDEN);
-    Matrix Z2 = kit_matrix_create(8, 2), A2 = kit_matrix_create(8, 2);
-    Matrix dW1 = kit_matrix_create(3, MLP_HIDDEN), db1 = kit_matrix_create(1, MLP_HIDDEN);
-    Matrix dW2 = kit_matrix_create(MLP_HIDDEN, 2), db2 = kit_matrix_create(1, 2);
-    Matrix dZ2 = kit_matrix_create(8, 2), dZ1 = kit_matrix_create(8, MLP_HIDDEN);
+    Mlp mlp = kit_mlp_create(3, MLP_HIDDEN, 2, &rng);       /* He initialisation: W1, then W2 */
+    Mlp velocity = kit_mlp_create(3, MLP_HIDDEN, 2, NULL); /* momentum's velocities, one per parameter: zeros */
+    Matrix Y = kit_matrix_create(8, 2);
+    MlpCache cache = {kit_matrix_create(8, MLP_HIDDEN), kit_matrix_create(8, MLP_HIDDEN), kit_matrix_create(8, 2),
+                      kit_matrix_create(8, 2)};
+    MlpGradients g = {kit_matrix_create(3, MLP_HIDDEN), kit_matrix_create(1, MLP_HIDDEN),
+                      kit_matrix_create(MLP_HIDDEN, 2), kit_matrix_create(1, 2),
+                      kit_matrix_create(8, MLP_HIDDEN), kit_matrix_create(8, 2)};
     one_hot(&Y, &labels);
     for (int step = 0; step <= MLP_STEPS; step++) {
-        forward_mlp(&Z1, &A1, &Z2, &A2, &X, &W1, &b1, &W2, &b2);
+        forward_mlp(&cache, &X, &mlp);
         if (step % 50 == 0)
-            printf("  step %3d: loss %.4f, accuracy %.3f\n", step, cross_entropy(&A2, &Y), accuracy(&A2, &labels));
+            printf("  step %3d: loss %.4f, accuracy %.3f\n", step, cross_entropy(&cache.A2, &Y),
+                   accuracy(&cache.A2, &labels));
         if (step == MLP_STEPS)
             break;
-        backward_mlp(&dW1, &db1, &dW2, &db2, &dZ2, &dZ1, &X, &Y, &Z1, &A1, &A2, &W2);
-        momentum_update(&W1, &V[0], &dW1, 0.1f, 0.9f);
-        momentum_update(&b1, &V[1], &db1, 0.1f, 0.9f);
-        momentum_update(&W2, &V[2], &dW2, 0.1f, 0.9f);
-        momentum_update(&b2, &V[3], &db2, 0.1f, 0.9f);
+        backward_mlp(&g, &cache, &X, &Y, &mlp);
+        momentum_update(&mlp.W1, &velocity.W1, &g.dW1, 0.1f, 0.9f);
+        momentum_update(&mlp.b1, &velocity.b1, &g.db1, 0.1f, 0.9f);
+        momentum_update(&mlp.W2, &velocity.W2, &g.dW2, 0.1f, 0.9f);
+        momentum_update(&mlp.b2, &velocity.b2, &g.db2, 0.1f, 0.9f);
     }
     printf("promoted (label) and the network's probability of promotion:\n");
     for (int i = 0; i < 8; i++)
         printf("  age %2.0f, salary %6.0f, experience %2.0f: %.0f  %.4f\n", features.data[i * 3],
-               features.data[i * 3 + 1], features.data[i * 3 + 2], labels.data[i], A2.data[i * 2 + 1]);
+               features.data[i * 3 + 1], features.data[i * 3 + 2], labels.data[i], cache.A2.data[i * 2 + 1]);
     printf("(8 people and %d parameters: the network can learn them by heart; it says nothing about a ninth person)\n",
            3 * MLP_HIDDEN + MLP_HIDDEN + MLP_HIDDEN * 2 + 2);
 
@@ -189,10 +187,11 @@ int main(void)
         kit_matrix_free(&users[u]);
     Matrix *all[] = {&people, &mean, &std, &min, &max, &features, &labels, &X, &XT, &correlation, &salaries,
                      &salaries_normalized, &R, &y, &W, &b, &losses, &prediction, &residual, &z,
-                     &W1, &b1, &W2, &b2, &V[0], &V[1], &V[2], &V[3], &Y, &Z1, &A1, &Z2, &A2, &dW1, &db1, &dW2,
-                     &db2, &dZ2, &dZ1, &filter, &bias, &image, &map, &pooled, &rectified, &pictures};
+                     &Y, &cache.Z1, &cache.A1, &cache.Z2, &cache.A2, &g.dW1, &g.db1, &g.dW2, &g.db2, &g.dZ1, &g.dZ2,
+                     &filter, &bias, &image, &map, &pooled, &rectified, &pictures};
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         kit_matrix_free(all[k]);
+    kit_mlp_free(&mlp), kit_mlp_free(&velocity);
     kit_dataset_free(&data);
     return 0;
 }

@@ -12,6 +12,8 @@
  *   N  examples in the batch (rows)       D  input features per example (784 pixels for MNIST)
  *   H  hidden units                       K  classes (10 for MNIST)
  *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K.
+ * The four parameters travel together in an Mlp (harness/course.h): mlp->W1, mlp->b1, mlp->W2, mlp->b2;
+ * the forward pass's results in an MlpCache: cache->Z1, cache->A1, cache->Z2, cache->A2.
  * Labels are an N x 1 matrix of class numbers 0..K-1 stored as floats (the kit loads MNIST's
  * labels that way); one-hot targets Y are N x K.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
@@ -56,17 +58,17 @@ void one_hot(Matrix *Y, const Matrix *labels)
 
 /*
  * forward_mlp: the forward pass of a two-layer network, keeping every intermediate result.
- *   Z1 = X W1 + b1        (N x H)   the hidden layer's scores
- *   A1 = relu(Z1)         (N x H)   the hidden layer's activations
- *   Z2 = A1 W2 + b2       (N x K)   the output scores (logits), one per class
- *   A2 = softmax(Z2)      (N x K)   the probabilities: each row is >= 0 and sums to 1
- * X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K. The caller allocates
- * Z1, A1 (N x H) and Z2, A2 (N x K); all four are overwritten. They are the cache that
+ *   cache->Z1 = X W1 + b1        (N x H)   the hidden layer's scores
+ *   cache->A1 = relu(Z1)         (N x H)   the hidden layer's activations
+ *   cache->Z2 = A1 W2 + b2       (N x K)   the output scores (logits), one per class
+ *   cache->A2 = softmax(Z2)      (N x K)   the probabilities: each row is >= 0 and sums to 1
+ * X is N x D; the parameters are mlp->W1 (D x H), mlp->b1 (1 x H), mlp->W2 (H x K) and mlp->b2 (1 x K).
+ * The caller allocates the four matrices of the cache; all four are overwritten. They are what
  * backpropagation (chapter 3.4) reads, so write each one: do not compute A1 in Z1's place.
- * The inputs and parameters are not changed.
+ * X and the parameters are not changed.
  * Use your linear_layer (1.2) for both scores and your relu and softmax (3.2).
  * A matrix of the wrong shape is a mistake of the caller: check all eight first, with
- * kit_require_shape(Z1, N, H, "forward_mlp: Z1") and the like, which stop with a clear message.
+ * kit_require_shape(&cache->Z1, N, H, "forward_mlp: Z1") and the like, which stop with a clear message.
  * Example: X = [[1, 0, 2], [0, -1, 1]],
  *          W1 = [[0.5, -1, 0, 1], [1, 0.5, -0.5, 0], [0, 1, 0.5, -1]], b1 = [0, 0.5, -0.5, 0.25],
  *          W2 = [[1, 0, -1], [0.5, 1, 0], [0, -1, 1], [2, 2, 2]], b2 = [0, 0.5, -0.5]:
@@ -74,26 +76,25 @@ void one_hot(Matrix *Y, const Matrix *labels)
  *          A1 = [[0.5, 1.5, 0.5, 0], [0, 1, 0.5, 0]]        (the 4th hidden unit is off for both)
  *          Z2 = [[1.25, 1.5, -0.5], [0.5, 1, 0]]
  *          A2 = [[0.4069, 0.5224, 0.0707], [0.3072, 0.5065, 0.1863]]
- * In harness/course.h: Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x
- *     D, W1 D x H, b1 1 x H, W2 H x K, b2 1 x K; the caller allocates the four outputs.
+ * In harness/course.h: cache->Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is
+ *     N x D, the parameters those of Mlp; the caller allocates the cache, overwritten.
  */
-void forward_mlp(Matrix *Z1, Matrix *A1, Matrix *Z2, Matrix *A2, const Matrix *X, const Matrix *W1,
-                 const Matrix *b1, const Matrix *W2, const Matrix *b2)
+void forward_mlp(MlpCache *cache, const Matrix *X, const Mlp *mlp)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, D = X->cols, H = W1->cols, K = W2->cols;
-    kit_require_shape(W1, D, H, "forward_mlp: W1");
-    kit_require_shape(b1, 1, H, "forward_mlp: b1");
-    kit_require_shape(W2, H, K, "forward_mlp: W2");
-    kit_require_shape(b2, 1, K, "forward_mlp: b2");
-    kit_require_shape(Z1, N, H, "forward_mlp: Z1");
-    kit_require_shape(A1, N, H, "forward_mlp: A1");
-    kit_require_shape(Z2, N, K, "forward_mlp: Z2");
-    kit_require_shape(A2, N, K, "forward_mlp: A2");
-    linear_layer(Z1, X, W1, b1);  /* Z1 = X W1 + b1 */
-    relu(A1, Z1);                 /* A1 = max(0, Z1) */
-    linear_layer(Z2, A1, W2, b2); /* Z2 = A1 W2 + b2 */
-    softmax(A2, Z2);              /* A2 = softmax(Z2), row by row */
+    int N = X->rows, D = X->cols, H = mlp->W1.cols, K = mlp->W2.cols;
+    kit_require_shape(&mlp->W1, D, H, "forward_mlp: W1");
+    kit_require_shape(&mlp->b1, 1, H, "forward_mlp: b1");
+    kit_require_shape(&mlp->W2, H, K, "forward_mlp: W2");
+    kit_require_shape(&mlp->b2, 1, K, "forward_mlp: b2");
+    kit_require_shape(&cache->Z1, N, H, "forward_mlp: Z1");
+    kit_require_shape(&cache->A1, N, H, "forward_mlp: A1");
+    kit_require_shape(&cache->Z2, N, K, "forward_mlp: Z2");
+    kit_require_shape(&cache->A2, N, K, "forward_mlp: A2");
+    linear_layer(&cache->Z1, X, &mlp->W1, &mlp->b1);          /* Z1 = X W1 + b1 */
+    relu(&cache->A1, &cache->Z1);                             /* A1 = max(0, Z1) */
+    linear_layer(&cache->Z2, &cache->A1, &mlp->W2, &mlp->b2); /* Z2 = A1 W2 + b2 */
+    softmax(&cache->A2, &cache->Z2);                          /* A2 = softmax(Z2), row by row */
     /* SOLUTION END */
 }
 

@@ -10,6 +10,8 @@
  *
  * The network is chapter 3.3's: X (N x D) -> W1, b1 -> ReLU (H units) -> W2, b2 -> softmax (K classes).
  *   X is N x D, W1 is D x H, b1 is 1 x H, W2 is H x K, b2 is 1 x K, Y (one-hot targets) is N x K.
+ * The parameters are an Mlp (mlp->W1, ...), forward_mlp's results an MlpCache (cache->Z1, ...), and the
+ * gradients an MlpGradients (gradients->dW1, ...): all three in harness/course.h.
  * A Matrix is rows, cols and a row-major float array: element (i, j) is data[i * cols + j].
  * The caller allocates every output; your functions only fill it, and a training step allocates
  * nothing: its scratch is a KitMlpWork (harness/kit.h), made once before training.
@@ -26,7 +28,7 @@
 /*
  * backward_mlp: the gradients of the mean cross-entropy L of forward_mlp's output with respect to
  * every parameter, from the forward pass's cache (Z1, A1, A2), by the chain rule, layer by layer
- * from the output back:
+ * from the output back (each name below a member of gradients, cache or mlp):
  *   dZ2 = (A2 - Y) / N          (N x K)  softmax and cross-entropy together: dL/dZ2
  *   dW2 = A1^T dZ2              (H x K)
  *   db2 = sum over rows of dZ2  (1 x K)
@@ -35,8 +37,9 @@
  *   db1 = sum over rows of dZ1  (1 x H)
  * N is the number of rows of X (the batch). "*" is the element-wise product, and relu'(z) is 1 for
  * z > 0, else 0 (your relu_derivative of 3.2). W2^T means W2 read transposed: let cblas_sgemm do it
- * (CblasTrans) rather than copying it. dZ2 and dZ1 are outputs too (the caller's scratch): write
- * them. All six outputs are overwritten; the inputs do not change.
+ * (CblasTrans) rather than copying it. gradients->dZ2 and dZ1 are outputs too (the caller's scratch):
+ * write them. All six are overwritten, not added to; X, Y, the cache and the parameters do not change
+ * (of the parameters only W2 is read: no gradient flows back into X, so W1 is not needed).
  * Example: X = [[1, 0, 2], [0, -1, 1]], the parameters of 3.3's example, Y = [[0, 1, 0], [0, 0, 1]]
  *          (labels 1 and 2): A2 = [[0.4069, 0.5224, 0.0707], [0.3072, 0.5065, 0.1863]],
  *          dZ2 = [[0.2034, -0.2388, 0.0353], [0.1536, 0.2533, -0.4069]],
@@ -44,50 +47,51 @@
  *          (the fourth hidden unit was off for both examples, so nothing flows back through it).
  * In harness/course.h: The gradients of the mean cross-entropy of forward_mlp's output: dZ2 = (A2 - Y) / N,
  *     dW2 = A1^T dZ2, db2 = column sums of dZ2, dZ1 = (dZ2 W2^T) * relu'(Z1), dW1 = X^T dZ1, db1 = column sums of
- *     dZ1; all six outputs overwritten (dZ2 N x K, dZ1 N x H).
+ *     dZ1; all six gradients overwritten (not added to).
  */
-void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ2, Matrix *dZ1, const Matrix *X,
-                  const Matrix *Y, const Matrix *Z1, const Matrix *A1, const Matrix *A2, const Matrix *W2)
+void backward_mlp(MlpGradients *gradients, const MlpCache *cache, const Matrix *X, const Matrix *Y, const Mlp *mlp)
 {
     /* SOLUTION BEGIN */
+    MlpGradients *g = gradients;
+    const Matrix *W2 = &mlp->W2;
     int N = X->rows, D = X->cols, H = W2->rows, K = W2->cols;
     kit_require_shape(Y, N, K, "backward_mlp: Y");
-    kit_require_shape(Z1, N, H, "backward_mlp: Z1");
-    kit_require_shape(A1, N, H, "backward_mlp: A1");
-    kit_require_shape(A2, N, K, "backward_mlp: A2");
-    kit_require_shape(dW1, D, H, "backward_mlp: dW1");
-    kit_require_shape(db1, 1, H, "backward_mlp: db1");
-    kit_require_shape(dW2, H, K, "backward_mlp: dW2");
-    kit_require_shape(db2, 1, K, "backward_mlp: db2");
-    kit_require_shape(dZ2, N, K, "backward_mlp: dZ2");
-    kit_require_shape(dZ1, N, H, "backward_mlp: dZ1");
+    kit_require_shape(&cache->Z1, N, H, "backward_mlp: Z1");
+    kit_require_shape(&cache->A1, N, H, "backward_mlp: A1");
+    kit_require_shape(&cache->A2, N, K, "backward_mlp: A2");
+    kit_require_shape(&g->dW1, D, H, "backward_mlp: dW1");
+    kit_require_shape(&g->db1, 1, H, "backward_mlp: db1");
+    kit_require_shape(&g->dW2, H, K, "backward_mlp: dW2");
+    kit_require_shape(&g->db2, 1, K, "backward_mlp: db2");
+    kit_require_shape(&g->dZ2, N, K, "backward_mlp: dZ2");
+    kit_require_shape(&g->dZ1, N, H, "backward_mlp: dZ1");
     /* the output layer: softmax followed by cross-entropy differentiates to A2 - Y, per example */
     float inverse_n = 1.0f / (float)N;
     for (size_t k = 0; k < (size_t)N * K; k++)
-        dZ2->data[k] = (A2->data[k] - Y->data[k]) * inverse_n;
+        g->dZ2.data[k] = (cache->A2.data[k] - Y->data[k]) * inverse_n;
     /* dW2 = A1^T dZ2: (H x N)(N x K) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, N, 1.0f, A1->data, H, dZ2->data, K, 0.0f, dW2->data,
-                K);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, N, 1.0f, cache->A1.data, H, g->dZ2.data, K, 0.0f,
+                g->dW2.data, K);
     for (int c = 0; c < K; c++) { /* db2 = the column sums of dZ2 */
         float sum = 0.0f;
         for (int i = 0; i < N; i++)
-            sum += dZ2->data[(size_t)i * K + c];
-        db2->data[c] = sum;
+            sum += g->dZ2.data[(size_t)i * K + c];
+        g->db2.data[c] = sum;
     }
     /* back through W2: dA1 = dZ2 W2^T, (N x K)(K x H), then through ReLU: zero where Z1 <= 0 */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H, K, 1.0f, dZ2->data, K, W2->data, K, 0.0f, dZ1->data,
-                H);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H, K, 1.0f, g->dZ2.data, K, W2->data, K, 0.0f,
+                g->dZ1.data, H);
     for (size_t k = 0; k < (size_t)N * H; k++)
-        if (!(Z1->data[k] > 0.0f))
-            dZ1->data[k] = 0.0f;
+        if (!(cache->Z1.data[k] > 0.0f))
+            g->dZ1.data[k] = 0.0f;
     /* dW1 = X^T dZ1: (D x N)(N x H) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, H, N, 1.0f, X->data, D, dZ1->data, H, 0.0f, dW1->data,
-                H);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, H, N, 1.0f, X->data, D, g->dZ1.data, H, 0.0f,
+                g->dW1.data, H);
     for (int j = 0; j < H; j++) { /* db1 = the column sums of dZ1 */
         float sum = 0.0f;
         for (int i = 0; i < N; i++)
-            sum += dZ1->data[(size_t)i * H + j];
-        db1->data[j] = sum;
+            sum += g->dZ1.data[(size_t)i * H + j];
+        g->db1.data[j] = sum;
     }
     /* SOLUTION END */
 }
@@ -97,27 +101,27 @@ void backward_mlp(Matrix *dW1, Matrix *db1, Matrix *dW2, Matrix *db2, Matrix *dZ
  * The batch is in work->X (m x D) and work->labels (m x 1, class numbers), where m = work->X.rows
  * (the caller has set it with kit_mlp_work_rows). In order:
  *   1. work->Y = one_hot(work->labels)                            (m x K)
- *   2. forward_mlp into work->Z1, A1, Z2, A2
- *   3. loss = cross_entropy(work->A2, work->Y)                    (before the step)
- *   4. backward_mlp into work->dW1, db1, dW2, db2 (with work->dZ2, dZ1 as its scratch)
+ *   2. forward_mlp into work->cache
+ *   3. loss = cross_entropy(work->cache.A2, work->Y)              (before the step)
+ *   4. backward_mlp into work->gradients
  *   5. W1 -= lr dW1, b1 -= lr db1, W2 -= lr dW2, b2 -= lr db2    (all four, after every gradient is known)
- * Returns the loss of step 3. The forward pass's cache (work->A2 and the rest) is left as it was
- * before the update: train_mlp_epoch reports its A2 to the progress bar.
+ * Returns the loss of step 3. The forward pass's cache (work->cache.A2 and the rest) is left as it
+ * was before the update: train_mlp_epoch reports its A2 to the progress bar.
  * Example: in the demo, the first step on 64 images of the data set from He-initialised weights
  *          has a loss near log 10 = 2.30 (ten classes, nothing learned yet).
  * In harness/course.h: One step of gradient descent on the batch in work->X and work->labels: one_hot, forward_mlp,
  *     cross_entropy, backward_mlp, then W -= lr dW for W1, b1, W2, b2; returns the batch's loss before the step.
  */
-float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork *work, float lr)
+float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
 {
     /* SOLUTION BEGIN */
     KitMlpWork *w = work;
     one_hot(&w->Y, &w->labels);
-    forward_mlp(&w->Z1, &w->A1, &w->Z2, &w->A2, &w->X, W1, b1, W2, b2);
-    float loss = cross_entropy(&w->A2, &w->Y);
-    backward_mlp(&w->dW1, &w->db1, &w->dW2, &w->db2, &w->dZ2, &w->dZ1, &w->X, &w->Y, &w->Z1, &w->A1, &w->A2, W2);
-    Matrix *parameters[] = {W1, b1, W2, b2};
-    const Matrix *gradients[] = {&w->dW1, &w->db1, &w->dW2, &w->db2};
+    forward_mlp(&w->cache, &w->X, mlp);
+    float loss = cross_entropy(&w->cache.A2, &w->Y);
+    backward_mlp(&w->gradients, &w->cache, &w->X, &w->Y, mlp);
+    Matrix *parameters[] = {&mlp->W1, &mlp->b1, &mlp->W2, &mlp->b2};
+    const Matrix *gradients[] = {&w->gradients.dW1, &w->gradients.db1, &w->gradients.dW2, &w->gradients.db2};
     for (int p = 0; p < 4; p++) {
         kit_require_shape(gradients[p], parameters[p]->rows, parameters[p]->cols, "train_mlp_step: a parameter");
         size_t n = (size_t)parameters[p]->rows * parameters[p]->cols;
@@ -135,8 +139,8 @@ float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork 
  *       m = min(B, N - start)                   the last batch is shorter when B does not divide N
  *       kit_mlp_work_rows(work, m)
  *       gather_rows(&work->X, X, work->order, start) and the same for labels into work->labels
- *       loss = train_mlp_step(W1, b1, W2, b2, work, lr)
- *       kit_progress_step(progress, loss, &work->A2, &work->labels)   (progress may be NULL)
+ *       loss = train_mlp_step(mlp, work, lr)
+ *       kit_progress_step(progress, loss, &work->cache.A2, &work->labels)   (progress may be NULL)
  * Returns the epoch's mean loss: the sum of loss * m over the steps, divided by N.
  * work was made for N examples (work->examples) and this network's shapes; the caller calls
  * kit_progress_begin before and kit_progress_end after.
@@ -144,8 +148,8 @@ float train_mlp_step(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, KitMlpWork 
  *     rows (the last one shorter), reporting each step to progress (may be NULL); returns the mean of the batch
  *     losses weighted by their rows.
  */
-float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matrix *X, const Matrix *labels,
-                      KitMlpWork *work, float lr, KitRng *rng, KitProgress *progress)
+float train_mlp_epoch(Mlp *mlp, const Matrix *X, const Matrix *labels, KitMlpWork *work, float lr, KitRng *rng,
+                      KitProgress *progress)
 {
     /* SOLUTION BEGIN */
     int N = X->rows, B = work->batch_size;
@@ -159,8 +163,8 @@ float train_mlp_epoch(Matrix *W1, Matrix *b1, Matrix *W2, Matrix *b2, const Matr
         kit_mlp_work_rows(work, m);
         gather_rows(&work->X, X, work->order, start);
         gather_rows(&work->labels, labels, work->order, start);
-        float loss = train_mlp_step(W1, b1, W2, b2, work, lr);
-        kit_progress_step(progress, loss, &work->A2, &work->labels);
+        float loss = train_mlp_step(mlp, work, lr);
+        kit_progress_step(progress, loss, &work->cache.A2, &work->labels);
         total += (double)loss * m;
     }
     return (float)(total / N);
