@@ -8,9 +8,9 @@
  * One look for all of them: a white background, sans-serif text, and a small palette (ink, grey, blue for the
  * forward pass and class 1, orange for the backward pass and what is highlighted, green for results). The numbers
  * are the course's: computed here as the demos compute them (a product, a pooling, the people data set's columns
- * normalized, float's sigmoid, a dropout mask drawn with the kit's own generator), or copied from a demo's output
- * where it is a training run (3.1's learned lines). Where a figure picks its own example (2.4's large step h), it
- * says so.
+ * normalized, float's sigmoid, a dropout mask drawn with the kit's own generator, and 3.1's lines as the reference's
+ * train_perceptron learns them in that chapter's demo: the program links the reference solutions of 1.1 to 3.1).
+ * Where a figure picks its own example (2.4's large step h), it says so.
  * The letters are those of the legend at the top of harness/course.h (N, D, H, K, k, IH, IW, OH, OW, ...).
  */
 #include "course.h"
@@ -586,17 +586,32 @@ static void decision_legend(FILE *f, double x, double y, int wrong)
     }
 }
 
+/* W (2 x 1) and b of a neuron trained as the demo of 3.1 trains it: from zero, learning rate 1, 100 epochs of the
+ * reference's train_perceptron on the four points with these labels */
+static void train_gate(const float labels[4], float *w1, float *w2, float *b_value)
+{
+    const float points[] = {0, 0, 0, 1, 1, 0, 1, 1};
+    Matrix X = kit_matrix_from(4, 2, points), y = kit_matrix_from(4, 1, labels);
+    Matrix W = kit_matrix_create(2, 1), b = kit_matrix_create(1, 1), losses = kit_matrix_create(1, 100);
+    train_perceptron(&W, &b, &losses, &X, &y, 1.0f, 100);
+    *w1 = W.data[0], *w2 = W.data[1], *b_value = b.data[0];
+    kit_matrix_free(&X), kit_matrix_free(&y), kit_matrix_free(&W), kit_matrix_free(&b), kit_matrix_free(&losses);
+}
+
 static void figure_decision_boundary(void)
 {
     const char *folder = "3.1-perceptron";
     FILE *f = figure_open(folder, "3.1-decision-boundary.svg", 660, 420,
                           "The lines a neuron learned for AND and OR after 100 epochs");
-    /* W and b after 100 epochs, as the demo prints them */
     const int and_labels[4] = {0, 0, 0, 1}, or_labels[4] = {0, 1, 1, 1};
-    decision_panel(f, 70, 50, 230, "AND after 100 epochs", and_labels, 3.0493, 3.0493, -4.7909, 1.5);
-    decision_panel(f, 400, 50, 230, "OR after 100 epochs", or_labels, 4.0261, 4.0261, -1.4744, 0.5);
-    text(f, 185, 340, "middle", "fill=\"" BLUE "\"", "3.0493 x_{1} + 3.0493 x_{2} − 4.7909 = 0");
-    text(f, 515, 340, "middle", "fill=\"" BLUE "\"", "4.0261 x_{1} + 4.0261 x_{2} − 1.4744 = 0");
+    const float and_targets[4] = {0, 0, 0, 1}, or_targets[4] = {0, 1, 1, 1};
+    float a1, a2, ab, o1, o2, ob;
+    train_gate(and_targets, &a1, &a2, &ab);
+    train_gate(or_targets, &o1, &o2, &ob);
+    decision_panel(f, 70, 50, 230, "AND after 100 epochs", and_labels, a1, a2, ab, 1.5);
+    decision_panel(f, 400, 50, 230, "OR after 100 epochs", or_labels, o1, o2, ob, 0.5);
+    text(f, 185, 340, "middle", "fill=\"" BLUE "\"", "%.4f x_{1} + %.4f x_{2} − %.4f = 0", a1, a2, -ab);
+    text(f, 515, 340, "middle", "fill=\"" BLUE "\"", "%.4f x_{1} + %.4f x_{2} − %.4f = 0", o1, o2, -ob);
     decision_legend(f, 70, 375, 0);
     line(f, 400, 370, 430, 370, GREY, 1.5, 1, NULL);
     text(f, 436, 375, "start", "", "the middle lines");
@@ -610,11 +625,14 @@ static void figure_xor(void)
     const char *folder = "3.1-perceptron";
     FILE *f = figure_open(folder, "3.1-xor.svg", 660, 440, "XOR: every line gets at least one of the four points wrong");
     const int xor_labels[4] = {0, 1, 1, 0};
-    decision_panel(f, 70, 50, 230, "XOR with OR's line", xor_labels, 4.0261, 4.0261, -1.4744, -1);
+    const float or_targets[4] = {0, 1, 1, 1};
+    float o1, o2, ob;
+    train_gate(or_targets, &o1, &o2, &ob);
+    decision_panel(f, 70, 50, 230, "XOR with OR's line", xor_labels, o1, o2, ob, -1);
     decision_panel(f, 400, 50, 230, "XOR with NAND's line", xor_labels, -1, -1, 1.5, -1);
     text(f, 185, 362, "middle", "", "3 of 4 right: [1, 1] is wrong");
     text(f, 515, 362, "middle", "", "3 of 4 right: [0, 0] is wrong");
-    text(f, 185, 340, "middle", "fill=\"" BLUE "\"", "4.0261 x_{1} + 4.0261 x_{2} − 1.4744 = 0");
+    text(f, 185, 340, "middle", "fill=\"" BLUE "\"", "%.4f x_{1} + %.4f x_{2} − %.4f = 0", o1, o2, -ob);
     text(f, 515, 340, "middle", "fill=\"" BLUE "\"", "−x_{1} − x_{2} + 1.5 = 0");
     decision_legend(f, 70, 397, 1);
     text(f, 70, 427, "start", "fill=\"" GREY "\"",
