@@ -251,6 +251,8 @@ static int widest_tick_label(const Axis *a)
 typedef struct {
     int left, top, right, bottom;
     Axis x, y;
+    const char *const *x_names; /* a bar chart's groups: x = 0, 1, ... named under the axis instead of numbered */
+    int x_name_count;
 } Frame;
 
 #define TICK 5
@@ -270,8 +272,8 @@ static void frame_layout(Frame *f, const Canvas *c, const KitChart *chart)
     f->y.from = bottom - 1, f->y.to = top;
     f->x.from = left, f->x.to = f->right - 1;
     axis_ticks(&f->y, (bottom - top) / 55);
-    /* as many x ticks as fit with room between their numbers */
-    for (int wanted = 10; wanted >= 1; wanted--) {
+    /* as many x ticks as fit with room between their numbers (a bar chart names its groups instead) */
+    for (int wanted = 10; wanted >= 1 && f->x_names == NULL; wanted--) {
         axis_ticks(&f->x, wanted);
         int room = (int)fabs(axis_pixel(&f->x, f->x.first + f->x.step) - axis_pixel(&f->x, f->x.first));
         if (room >= widest_tick_label(&f->x) + 24)
@@ -298,7 +300,12 @@ static void frame_draw(Canvas *c, const Frame *f, const KitChart *chart)
                 if (v > y->low && v < y->high)
                     fill_rect(c, f->left - 3, (int)lround(axis_pixel(y, v)), 3, 1, ink);
             }
-    for (double v = x->first; v <= x->high + 1e-9 * (x->high - x->low); v += x->step) {
+    for (int g = 0; g < f->x_name_count; g++) { /* the groups of a bar chart, each name under its middle */
+        int px = (int)lround(axis_pixel(x, g));
+        fill_rect(c, px, f->bottom, 1, TICK, ink);
+        draw_text_centered(c, px, f->bottom + TICK + 6, f->x_names[g] ? f->x_names[g] : "", TEXT, ink);
+    }
+    for (double v = x->first; f->x_names == NULL && v <= x->high + 1e-9 * (x->high - x->low); v += x->step) {
         int px = (int)lround(axis_pixel(x, v));
         fill_rect(c, px, f->top, 1, f->bottom - f->top, grid_grey);
         fill_rect(c, px, f->bottom, 1, TICK, ink);
@@ -631,6 +638,72 @@ int kit_plot_scatter(const char *path, const KitChart *chart, const KitScatter *
         }
         unclip(&c);
         int needed = draw_legend(&c, &f, names, colors, as_dot, 2, below == 0);
+        if (needed == 0)
+            break;
+        free(c.pixels);
+        below = needed;
+    }
+    return finish(path, &c, error, error_size);
+}
+
+/* ---- bars in groups --------------------------------------------------------------- */
+
+int kit_plot_bars(const char *path, const KitChart *chart, const KitBars *bars, char *error, size_t error_size)
+{
+    if (path == NULL)
+        return fail(error, error_size, "kit_plot_bars: no path to write the chart to");
+    if (bars == NULL || bars->values == NULL || bars->groups < 1 || bars->series < 1 ||
+        bars->series > KIT_PLOT_MAX_CURVES)
+        return fail(error, error_size, "%s: %d groups of %d bars, expected at least 1 group of 1 to %d bars", path,
+                    bars ? bars->groups : 0, bars ? bars->series : 0, KIT_PLOT_MAX_CURVES);
+    if (chart == NULL)
+        chart = &no_chart_text;
+    int count = bars->groups * bars->series;
+    double low = INFINITY, high = -INFINITY;
+    for (int i = 0; i < count; i++)
+        if (isfinite(bars->values[i]))
+            low = fmin(low, bars->values[i]), high = fmax(high, bars->values[i]);
+    if (!isfinite(low))
+        return fail(error, error_size, "%s: none of the %d values is a finite number", path, count);
+    /* the bars start at 0, unless the values lie close together far from it: then a little below the smallest,
+     * so that their differences show (each bar carries its value) */
+    double base = low >= 0 && low < 0.5 * high ? 0 : low - 0.5 * (high - low + 1e-9 * fmax(1.0, fabs(low)));
+    if (high <= 0)
+        base = fmin(low, 0);
+    double top = high + 0.15 * (high - base);
+    Frame f = {0};
+    f.x = (Axis){.low = -0.5, .high = bars->groups - 0.5, .first = 0, .step = 1};
+    f.y = (Axis){.low = base, .high = top};
+    f.x_names = bars->group_names, f.x_name_count = bars->group_names ? bars->groups : 0;
+    KitChart linear = *chart;
+    linear.log_y = 0;
+    const char *names[KIT_PLOT_MAX_CURVES];
+    const unsigned char *colors[KIT_PLOT_MAX_CURVES];
+    for (int k = 0; k < bars->series; k++)
+        names[k] = bars->series_names ? bars->series_names[k] : NULL, colors[k] = palette[k];
+    Canvas c;
+    for (int below = 0;;) { /* as in kit_plot_curves: the legend under the chart when it would hide a bar */
+        if (canvas_create(&c, CHART_WIDTH, CHART_HEIGHT + below) != 0)
+            return fail(error, error_size, "%s: out of memory", path);
+        c.below = below;
+        frame_layout(&f, &c, &linear);
+        frame_draw(&c, &f, &linear);
+        double slot = axis_pixel(&f.x, 1) - axis_pixel(&f.x, 0), width = 0.8 * slot / bars->series;
+        for (int g = 0; g < bars->groups; g++)
+            for (int k = 0; k < bars->series; k++) {
+                double v = bars->values[g * bars->series + k];
+                int left = (int)lround(axis_pixel(&f.x, g) - 0.4 * slot + k * width);
+                int right = (int)lround(axis_pixel(&f.x, g) - 0.4 * slot + (k + 1) * width) - 2;
+                int bottom = f.bottom, height = 0;
+                char text[32] = "NaN";
+                if (isfinite(v)) {
+                    height = (int)lround(axis_pixel(&f.y, base) - axis_pixel(&f.y, fmin(v, top)));
+                    snprintf(text, sizeof text, "%.*f", bars->decimals, v);
+                }
+                fill_rect(&c, left, bottom - height, right - left, height, palette[k]);
+                draw_text_centered(&c, (left + right) / 2, bottom - height - GLYPH_TALL - 6, text, TEXT, ink);
+            }
+        int needed = draw_legend(&c, &f, names, colors, NULL, bars->series, below == 0);
         if (needed == 0)
             break;
         free(c.pixels);

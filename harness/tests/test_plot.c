@@ -280,6 +280,35 @@ Test(plot, a_scatter_draws_its_points_and_line, .init = make_scratch, .fini = re
     cr_assert(strstr(error, "scatter.png: no points to draw") != NULL, "%s", error);
 }
 
+Test(plot, bars_stand_in_their_groups_with_their_values, .init = make_scratch, .fini = remove_scratch)
+{
+    const float values[] = {99.95f, 91.21f, 99.30f, 91.64f}; /* two groups of a training and a test bar */
+    const char *groups[] = {"none", "both"}, *series[] = {"training", "test"};
+    KitBars bars = {values, 2, 2, groups, series, 2};
+    KitChart chart = {.title = "Accuracy", .y_label = "accuracy (%)"};
+    char error[256];
+    const char *path = scratch_path("bars.png");
+    cr_assert_eq(kit_plot_bars(path, &chart, &bars, error, sizeof error), 0, "%s", error);
+    Picture p = read_picture(path);
+    cr_assert_eq(p.width, 800);
+    /* the values lie close together far from 0: the axis starts below 91.21, so the test bars are short but there */
+    int blue = count_color(&p, 0, 0, p.width, p.height, BLUE), orange = count_color(&p, 0, 0, p.width, p.height, ORANGE);
+    cr_assert_gt(blue, 2 * 1000, "two training bars");
+    cr_assert_gt(orange, 2 * 100, "two test bars, shorter");
+    cr_assert_gt(blue, orange, "the training bars are the taller");
+    cr_assert_geq(longest_run(&p, BLUE), 100, "a bar is wide");
+    /* the group names and the values are written: ink under the plot area and over the bars */
+    cr_assert_gt(ink_extent(&p, p.height - 60, 60), 200, "group names under the axis");
+    free(p.rgb);
+    bars.groups = 0;
+    cr_assert_eq(kit_plot_bars(path, &chart, &bars, error, sizeof error), -1);
+    cr_assert(strstr(error, "bars.png: 0 groups of 2 bars") != NULL, "%s", error);
+    const float none[] = {NAN, NAN};
+    KitBars empty = {none, 1, 2, NULL, NULL, 2};
+    cr_assert_eq(kit_plot_bars(path, &chart, &empty, error, sizeof error), -1);
+    cr_assert(strstr(error, "none of the 2 values is a finite number") != NULL, "%s", error);
+}
+
 Test(plot, an_image_grid_scales_each_picture_on_its_own, .init = make_scratch, .fini = remove_scratch)
 {
     /* five 3 x 4 pictures, two to a row, magnified 3 times: three rows of the grid */

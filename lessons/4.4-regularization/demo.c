@@ -358,6 +358,22 @@ int main(void)
     }
     for (int k = 0; k < setting_count; k++)
         printf("%s: %d epochs of training in %.2f s\n", settings[k].name, EPOCHS, settings[k].seconds);
+    /* the last accuracies of the four settings as bars, training beside test */
+    float final[2 * 4];
+    const char *short_names[4] = {"none", "L2", "dropout", "L2 and dropout"};
+    for (int k = 0; k < setting_count; k++)
+        final[2 * k] = settings[k].train_accuracy[POINTS - 1], final[2 * k + 1] = settings[k].test_accuracy[POINTS - 1];
+    const char *bar_names[2] = {"training images", "test images"};
+    const KitBars bars = {final, setting_count, 2, short_names, bar_names, 2};
+    char bar_title[64];
+    snprintf(bar_title, sizeof bar_title, "Accuracy after %d epochs, by regularizer", EPOCHS);
+    const KitChart bar_chart = {.title = bar_title, .y_label = "accuracy (%)"};
+    const char *bar_path = kit_picture_path("4.4-final-accuracy.png");
+    if (kit_plot_bars(bar_path, &bar_chart, &bars, error, sizeof error) != 0)
+        printf("could not draw the chart: %s\n", error);
+    else
+        printf("accuracy bars: %s\n  %s: training images\n  %s: test images\n", bar_path, kit_plot_color_names[0],
+               kit_plot_color_names[1]);
     Setting *plain = &settings[0], *both = &settings[setting_count - 1];
     KitCurve curves[4] = {{plain->train_accuracy, POINTS, "no regularization, training images"},
                           {plain->test_accuracy, POINTS, "no regularization, test images"},
