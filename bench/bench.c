@@ -252,9 +252,39 @@ static double cnn_flops(long N, KitCnnSizes z)
  * epoch's products at the sgemm peak) and their ratio; then a line for tools/bench.sh:
  *   scale <table> <value> epoch_seconds <s> products_seconds <s> floor_seconds <s> */
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_CNN
-static void report_scale(const char *table, int value, double seconds, double products, double flops, double peak)
+/* One table's rows for its chart: the value varied, as text, and the epoch and its floor in seconds. */
+typedef struct {
+    char labels[8][16];
+    const char *names[8];
+    float seconds[16]; /* epoch and floor of row i at 2i and 2i + 1 */
+    int rows;
+} ScaleChart;
+
+/* The table as a bar chart, build/bench/scale-<table>.png: each row's epoch beside its floor. */
+static void draw_scale_chart(ScaleChart *chart, const char *table, const char *title, const char *x_label)
+{
+    char path[128], error[512];
+    snprintf(path, sizeof path, "build/bench/scale-%s.png", table);
+    for (int i = 0; i < chart->rows; i++)
+        chart->names[i] = chart->labels[i];
+    const char *series[2] = {"epoch", "floor at the sgemm peak"};
+    KitBars bars = {chart->seconds, chart->rows, 2, chart->names, series, 2};
+    KitChart text = {.title = title, .x_label = x_label, .y_label = "seconds"};
+    if (kit_plot_bars(path, &text, &bars, error, sizeof error) == 0)
+        printf("  chart: %s (blue: the epoch; orange: its floor)\n", path);
+    else
+        printf("  no chart: %s\n", error);
+}
+
+static void report_scale(ScaleChart *chart, const char *table, int value, double seconds, double products,
+                         double flops, double peak)
 {
     double floor_seconds = flops / 1e9 / peak;
+    if (chart->rows < 8) {
+        snprintf(chart->labels[chart->rows], sizeof chart->labels[0], "%d", value);
+        chart->seconds[2 * chart->rows] = (float)seconds, chart->seconds[2 * chart->rows + 1] = (float)floor_seconds;
+        chart->rows++;
+    }
     printf("  %6d %10.3f s", value, seconds);
     if (products > 0.0)
         printf(" %10.3f s", products);
@@ -276,6 +306,7 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
     {
         enum { K = 10 };
         static const int batches[] = {16, 32, 64, 128, 256, 512}, widths[] = {64, 128, 256, 512, 1024};
+        ScaleChart by_batch = {.rows = 0}, by_width = {.rows = 0};
         peak = fmax(peak, sgemm_peak(1024, 9));
         printf("MLP 784-256-10 by batch size (learning rate 0.1; medians of %d epochs; the peak: %.1f GFLOP/s):\n", runs,
                peak);
@@ -284,8 +315,10 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
             int H = 256, sizes[] = {(int)D, H, K};
             double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
             double seconds = bench_mlp(data, H, batches[i], runs);
-            report_scale("mlp_batch", batches[i], seconds, bench_products(N, batches[i], sizes, 2, runs), flops, peak);
+            report_scale(&by_batch, "mlp_batch", batches[i], seconds, bench_products(N, batches[i], sizes, 2, runs),
+                         flops, peak);
         }
+        draw_scale_chart(&by_batch, "mlp-batch", "MLP 784-256-10: an epoch by batch size", "batch size");
         peak = fmax(peak, sgemm_peak(1024, 9));
         printf("MLP 784-H-10 by hidden width H (batch 64; the peak: %.1f GFLOP/s):\n", peak);
         printf("  %6s %12s %12s %12s %10s\n", "H", "epoch", "products", "floor", "epoch/floor");
@@ -293,8 +326,9 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
             int H = widths[i], sizes[] = {(int)D, H, K};
             double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
             double seconds = bench_mlp(data, H, 64, runs);
-            report_scale("mlp_width", H, seconds, bench_products(N, 64, sizes, 2, runs), flops, peak);
+            report_scale(&by_width, "mlp_width", H, seconds, bench_products(N, 64, sizes, 2, runs), flops, peak);
         }
+        draw_scale_chart(&by_width, "mlp-width", "MLP 784-H-10: an epoch by hidden width", "hidden units H");
     }
 #else
     printf("MLP: not measured, chapter 3.4 is not written yet\n");
@@ -304,6 +338,7 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
         /* the course's CNNs have twice as many filters in convolution 2 as in convolution 1 (8-16, 16-32); an epoch
          * of the widest takes minutes, so each is timed on a tenth of the training set, once, and multiplied by 10 */
         static const int filters[] = {4, 8, 16, 32, 64};
+        ScaleChart by_filters = {.rows = 0};
         enum { PART = 10 };
         KitDataset part = *data;
         part.train_images.rows = part.train_labels.rows = (int)(N / PART);
@@ -314,8 +349,9 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
         for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
             KitCnnSizes sizes = {1, 28, 28, 3, filters[i], 2 * filters[i], 64, 10};
             double seconds = PART * bench_cnn(&part, sizes, 0, 1);
-            report_scale("cnn_filters", filters[i], seconds, 0.0, cnn_flops(N, sizes), peak);
+            report_scale(&by_filters, "cnn_filters", filters[i], seconds, 0.0, cnn_flops(N, sizes), peak);
         }
+        draw_scale_chart(&by_filters, "cnn-filters", "CNN of 4.3: an epoch by filter count", "filters f (then 2f)");
     }
 #else
     printf("CNN: not measured, chapter 4.3 is not written yet\n");
