@@ -16,17 +16,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-    qsort(values, (size_t)count, sizeof *values, compare_doubles);
-    return count % 2 ? values[count / 2] : 0.5 * (values[count / 2 - 1] + values[count / 2]);
-}
 
 /* The sgemm peak: the median GFLOP/s of runs products of two n x n matrices. */
 static double sgemm_peak(int n, int runs)
@@ -43,7 +32,7 @@ static double sgemm_peak(int n, int runs)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A.data, n, B.data, n, 0.0f, C.data, n);
         rates[r] = 2.0 * n * n * (double)n / (kit_seconds() - started) / 1e9;
     }
-    double peak = median(rates, runs);
+    double peak = kit_median(rates, runs);
     free(rates);
     kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C);
     return peak;
@@ -117,7 +106,7 @@ static double bench_products(long N, int B, const int *sizes, int layers, int ru
         }
         times[r] = kit_seconds() - started;
     }
-    double result = median(times, runs);
+    double result = kit_median(times, runs);
     free(times);
     for (int l = 0; l <= layers; l++)
         kit_matrix_free(&A[l]);
@@ -154,7 +143,7 @@ static double bench_mlp(const KitDataset *data, int H, int B, int runs)
         train_mlp_epoch(&mlp, X, y, &work, 0.1f, &rng, NULL);
         times[r] = kit_seconds() - started;
     }
-    double result = median(times, runs);
+    double result = kit_median(times, runs);
     free(times);
     kit_mlp_work_free(&work);
     kit_mlp_free(&mlp);
@@ -195,7 +184,7 @@ static double bench_mlp3(const KitDataset *data, int runs)
         }
         times[r] = kit_seconds() - started;
     }
-    double result = median(times, runs);
+    double result = kit_median(times, runs);
     free(times);
     kit_mlp3_work_free(&work);
     kit_mlp3_free(&mlp);
@@ -226,7 +215,7 @@ static double bench_cnn(const KitDataset *data, KitCnnSizes sizes, int momentum,
         times[r] = kit_seconds() - started;
     }
     (void)momentum;
-    double result = median(times, runs);
+    double result = kit_median(times, runs);
     free(times);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn), kit_cnn_free(&velocity);

@@ -19,17 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-    qsort(values, (size_t)count, sizeof *values, compare_doubles);
-    return count % 2 ? values[count / 2] : 0.5 * (values[count / 2 - 1] + values[count / 2]);
-}
 
 /* ---- the largest difference between two matrices, relative to the largest magnitude of the first ---- */
 static double difference(const Matrix *a, const Matrix *b)
@@ -107,7 +96,7 @@ static const double steps_an_epoch = 60000.0 / 64.0;
             }                                                                                                        \
             times_[r_] = (cpu_seconds() - started_) / steps * steps_an_epoch;                                        \
         }                                                                                                            \
-        (result) = median(times_, runs);                                                                             \
+        (result) = kit_median(times_, runs);                                                                             \
     } while (0)
 
 static void line(const char *what, double seconds, double flops, double total)
@@ -133,7 +122,7 @@ static double sgemm_peak(void)
         rates[r] = 2.0 * n * n * (double)n / (cpu_seconds() - started) / 1e9;
     }
     kit_matrix_free(&A), kit_matrix_free(&B), kit_matrix_free(&C);
-    return median(rates, products);
+    return kit_median(rates, products);
 }
 
 /* The floating-point operations of the products of one epoch of 60,000 images, as bench.c's cnn_flops counts them:
@@ -287,7 +276,7 @@ static void epochs(const char *name, const KitDataset *data, KitCnnSizes z, int 
             times[v][e] = cpu_seconds() - started;
             kit_cnn_free(&cnn);
         }
-    double sgemm = median(times[0], count), direct = median(times[1], count), mixed = median(times[2], count);
+    double sgemm = kit_median(times[0], count), direct = kit_median(times[1], count), mixed = kit_median(times[2], count);
     printf("%s, one epoch of train_cnn_epoch (median of %d; the floor at the sgemm peak: %.3f s):\n"
            "  %.3f s with im2col + sgemm, mean loss %.6f\n"
            "  %.3f s direct (%.2fx), mean loss %.6f\n"

@@ -84,6 +84,9 @@ void kit_matrix_fill_uniform(Matrix *m, KitRng *rng, float low, float high);
 /* Seconds on a monotonic clock: subtract two readings to time a piece of code. */
 double kit_seconds(void);
 
+/* The median of count values (the mean of the middle two when count is even); sorts values in place. */
+double kit_median(double *values, int count);
+
 /* ---- data files -------------------------------------------------------- */
 
 /* The contents of an IDX file (the format of MNIST): up to 3 dimensions of unsigned bytes. */

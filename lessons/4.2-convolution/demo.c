@@ -84,17 +84,6 @@ static void print_signed_maps(const float *left, const float *right, int height,
     }
 }
 
-static double median(double *values, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && values[j] < values[j - 1]; j--) {
-            double kept = values[j];
-            values[j] = values[j - 1];
-            values[j - 1] = kept;
-        }
-    return values[n / 2];
-}
-
 /* The loss sum(out * R) of conv2d's output, in double, for central differences. */
 static double product_loss(const Matrix *out, const Matrix *R)
 {
@@ -304,7 +293,7 @@ int main(void)
         conv2d_im2col(&out_fast, &columns, &batch, &W8, &b8, s28);
         fast_times[run] = kit_seconds() - start;
     }
-    double direct_seconds = median(direct_times, TIMED_RUNS), fast_seconds = median(fast_times, TIMED_RUNS);
+    double direct_seconds = kit_median(direct_times, TIMED_RUNS), fast_seconds = kit_median(fast_times, TIMED_RUNS);
     printf("conv2d, direct loops:  %.3f ms, %.2f GFLOP/s (the median of %d runs)\n", 1e3 * direct_seconds,
            work / direct_seconds / 1e9, TIMED_RUNS);
     printf("conv2d_im2col:         %.3f ms, %.2f GFLOP/s\n", 1e3 * fast_seconds, work / fast_seconds / 1e9);
@@ -372,9 +361,9 @@ int main(void)
         backward_conv2d(&dX64, &dW8, &db8, &out_fast, &batch, &W8, &columns, s28);
         with_dx[run] = kit_seconds() - start;
     }
-    double backward_seconds = median(without_dx, TIMED_RUNS);
+    double backward_seconds = kit_median(without_dx, TIMED_RUNS);
     printf("backward_conv2d, dX = NULL (a first layer): %.3f ms\n", 1e3 * backward_seconds);
-    printf("backward_conv2d with dX:                    %.3f ms\n", 1e3 * median(with_dx, TIMED_RUNS));
+    printf("backward_conv2d with dX:                    %.3f ms\n", 1e3 * kit_median(with_dx, TIMED_RUNS));
     printf("forward and backward of this layer for the 60000 training images, 938 batches: about %.2f s\n",
            938 * (fast_seconds + backward_seconds));
 
