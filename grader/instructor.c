@@ -236,13 +236,23 @@ static void blank_non_prose(char *text)
  * is exempt; code, math and HTML comments are not prose. Returns 1, or prints each figure not found (file:line)
  * and returns 0.
  */
+/* Copies line and a line break to *end (which has room for them and a '\0'), and moves *end past them. */
+static void append_line(char **end, const char *line)
+{
+    size_t n = strlen(line);
+    memcpy(*end, line, n);
+    (*end)[n] = '\n';
+    *end += n + 1;
+    **end = '\0';
+}
+
 static int check_prose_figures(const char *path, char **lines, int count)
 {
     /* every output block's lines, joined */
     size_t size = 1;
     for (int i = 0; i < count; i++)
         size += strlen(lines[i]) + 1;
-    char *output = allocate(size);
+    char *output = allocate(size), *output_end = output;
     output[0] = '\0';
     for (int i = 0, in_output = 0, in_fence = 0; i < count; i++) {
         if (strncmp(lines[i], "```", 3) == 0) {
@@ -251,7 +261,7 @@ static int check_prose_figures(const char *path, char **lines, int count)
             continue;
         }
         if (in_output)
-            strcat(strcat(output, lines[i]), "\n");
+            append_line(&output_end, lines[i]);
     }
     int ok = 1;
     for (int i = 0, in_fence = 0, in_math = 0; i < count; i++) {
@@ -275,10 +285,10 @@ static int check_prose_figures(const char *path, char **lines, int count)
             length += strlen(lines[k]) + 1;
             exempt |= strstr(lines[k], NOT_FROM_OUTPUT) != NULL;
         }
-        char *paragraph = allocate(length);
+        char *paragraph = allocate(length), *paragraph_end = paragraph;
         paragraph[0] = '\0';
         for (int k = i; k <= last && !exempt; k++)
-            strcat(strcat(paragraph, lines[k]), "\n");
+            append_line(&paragraph_end, lines[k]);
         blank_non_prose(paragraph);
         for (size_t c = 0, line = (size_t)i + 1; paragraph[c]; c++) {
             line += paragraph[c] == '\n';
