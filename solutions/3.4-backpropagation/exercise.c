@@ -115,19 +115,56 @@ void backward_mlp(MlpGradients *gradients, const MlpCache *cache, const Matrix *
 float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
 {
     /* SOLUTION BEGIN */
+    /* The steps above, in the order the contract gives, except that backward_mlp and the update are one pass:
+     * this reference is also what make bench times and the training checks run, so it does what a fast library
+     * does between its products, and a learner's plain version (backward_mlp, then W -= lr dW) passes the same
+     * checks. Each weight gradient is not written to memory and read back for the update: cblas_sgemm adds
+     * -lr A1^T dZ2 straight onto W2 (alpha -lr, beta 1), and -lr X^T dZ1 onto W1, so W1's 784 x 256 values are
+     * read and written once a step instead of three times (zeroing dW1, writing it, then W1 -= lr dW1). dZ1 is
+     * computed from W2 before W2 moves. work->gradients keeps dZ2 and dZ1; its dW and db are not written. */
     KitMlpWork *w = work;
+    MlpGradients *g = &w->gradients;
+    Matrix *W1 = &mlp->W1, *W2 = &mlp->W2;
+    int m = w->X.rows, D = W1->rows, H = W2->rows, K = W2->cols;
     one_hot(&w->Y, &w->labels);
     forward_mlp(&w->cache, &w->X, mlp);
     float loss = cross_entropy(&w->cache.A2, &w->Y);
-    backward_mlp(&w->gradients, &w->cache, &w->X, &w->Y, mlp);
-    Matrix *parameters[] = {&mlp->W1, &mlp->b1, &mlp->W2, &mlp->b2};
-    const Matrix *gradients[] = {&w->gradients.dW1, &w->gradients.db1, &w->gradients.dW2, &w->gradients.db2};
-    for (int p = 0; p < 4; p++) {
-        kit_require_shape(gradients[p], parameters[p]->rows, parameters[p]->cols, "train_mlp_step: a parameter");
-        size_t n = (size_t)parameters[p]->rows * parameters[p]->cols;
-        for (size_t k = 0; k < n; k++)
-            parameters[p]->data[k] -= lr * gradients[p]->data[k];
-    }
+    kit_require_shape(&g->dZ2, m, K, "train_mlp_step: work->gradients.dZ2");
+    kit_require_shape(&g->dZ1, m, H, "train_mlp_step: work->gradients.dZ1");
+    kit_require_shape(&mlp->b1, 1, H, "train_mlp_step: b1");
+    kit_require_shape(&mlp->b2, 1, K, "train_mlp_step: b2");
+    /* dZ2 = (A2 - Y) / m, and b2 -= lr times its column sums (summed row by row, each column from row 0 down) */
+    float inverse_m = 1.0f / (float)m, *db = g->db2.data;
+    for (int c = 0; c < K; c++)
+        db[c] = 0.0f;
+    for (int i = 0; i < m; i++)
+        for (int c = 0; c < K; c++) {
+            float d = (w->cache.A2.data[(size_t)i * K + c] - w->Y.data[(size_t)i * K + c]) * inverse_m;
+            g->dZ2.data[(size_t)i * K + c] = d;
+            db[c] += d;
+        }
+    for (int c = 0; c < K; c++)
+        mlp->b2.data[c] -= lr * db[c];
+    /* dZ1 = (dZ2 W2^T) * relu'(Z1), with W2 as it was; b1 -= lr times its column sums */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, H, K, 1.0f, g->dZ2.data, K, W2->data, K, 0.0f,
+                g->dZ1.data, H);
+    db = g->db1.data;
+    for (int j = 0; j < H; j++)
+        db[j] = 0.0f;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < H; j++) {
+            float *d = &g->dZ1.data[(size_t)i * H + j];
+            if (!(w->cache.Z1.data[(size_t)i * H + j] > 0.0f))
+                *d = 0.0f;
+            db[j] += *d;
+        }
+    for (int j = 0; j < H; j++)
+        mlp->b1.data[j] -= lr * db[j];
+    /* W2 += -lr A1^T dZ2 and W1 += -lr X^T dZ1, each in its product */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, m, -lr, w->cache.A1.data, H, g->dZ2.data, K, 1.0f,
+                W2->data, K);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, H, m, -lr, w->X.data, D, g->dZ1.data, H, 1.0f, W1->data,
+                H);
     return loss;
     /* SOLUTION END */
 }

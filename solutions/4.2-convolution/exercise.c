@@ -171,8 +171,11 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
     int N = X->rows, F = W->rows, k = shape.kernel;
     int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
     int patch_size = shape.channels * k * k;
-    im2col(columns, X, shape);
     for (int n = 0; n < N; n++) {
+        /* im2col of image n alone, just before its product reads it: its patches are still in the cache */
+        Matrix image = {1, X->cols, X->data + (size_t)n * X->cols};
+        Matrix patches = {map_size, patch_size, columns->data + (size_t)n * map_size * patch_size};
+        im2col(&patches, &image, shape);
         float *maps = out->data + (size_t)n * F * map_size;
         for (int f = 0; f < F; f++) { /* the bias first, then beta = 1 adds the product to it */
             float bias = b->data[f];
@@ -244,20 +247,29 @@ void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
     if (dX == NULL)
         return;
 
-    /* dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im */
+    /* per image: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im,
+     * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at
+     * a time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a
+     * time, each addition waiting for the one before on the same pixel). The taps go from the last to the first, so
+     * that each pixel still sums its terms in the order of the output positions that reach it (y, x rising). */
     memset(dX->data, 0, (size_t)dX->rows * dX->cols * sizeof *dX->data);
+    int stride = shape.stride;
     for (int n = 0; n < N; n++) {
         float *dcolumns = columns->data + (size_t)n * map_size * patch_size;
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
                     dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
         float *image_gradient = dX->data + (size_t)n * C * height * width;
-        for (int y = 0; y < out_height; y++)
-            for (int x = 0; x < out_width; x++, dcolumns += patch_size)
-                for (int c = 0; c < C; c++)
-                    for (int i = 0; i < k; i++)
-                        for (int j = 0; j < k; j++)
-                            image_gradient[(size_t)c * height * width + (y * shape.stride + i) * width +
-                                           (x * shape.stride + j)] += dcolumns[c * k * k + i * k + j];
+        for (int c = 0; c < C; c++)
+            for (int i = k - 1; i >= 0; i--)
+                for (int j = k - 1; j >= 0; j--) {
+                    const float *tap = dcolumns + (c * k + i) * k + j; /* its value at position p: tap[p * patch_size] */
+                    for (int y = 0; y < out_height; y++) {
+                        float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
+                        const float *from = tap + (size_t)y * out_width * patch_size;
+                        for (int x = 0; x < out_width; x++)
+                            pixels[x * stride] += from[(size_t)x * patch_size];
+                    }
+                }
     }
     /* SOLUTION END */
 }
