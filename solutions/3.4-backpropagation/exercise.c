@@ -121,7 +121,8 @@ float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
      * checks. Each weight gradient is not written to memory and read back for the update: cblas_sgemm adds
      * -lr A1^T dZ2 straight onto W2 (alpha -lr, beta 1), and -lr X^T dZ1 onto W1, so W1's 784 x 256 values are
      * read and written once a step instead of three times (zeroing dW1, writing it, then W1 -= lr dW1). dZ1 is
-     * computed from W2 before W2 moves. work->gradients keeps dZ2 and dZ1; its dW and db are not written. */
+     * computed from W2 before W2 moves. work->gradients keeps dZ2, dZ1, db2 and db1; its dW1 and dW2 are not
+     * written. */
     KitMlpWork *w = work;
     MlpGradients *g = &w->gradients;
     Matrix *W1 = &mlp->W1, *W2 = &mlp->W2;
@@ -133,7 +134,7 @@ float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
     kit_require_shape(&g->dZ1, m, H, "train_mlp_step: work->gradients.dZ1");
     kit_require_shape(&mlp->b1, 1, H, "train_mlp_step: b1");
     kit_require_shape(&mlp->b2, 1, K, "train_mlp_step: b2");
-    /* dZ2 = (A2 - Y) / m, and b2 -= lr times its column sums (summed row by row, each column from row 0 down) */
+    /* dZ2 = (A2 - Y) / m, and db2 = its column sums (added up row by row, each column from row 0 down) */
     float inverse_m = 1.0f / (float)m, *db = g->db2.data;
     for (int c = 0; c < K; c++)
         db[c] = 0.0f;
@@ -143,9 +144,7 @@ float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
             g->dZ2.data[(size_t)i * K + c] = d;
             db[c] += d;
         }
-    for (int c = 0; c < K; c++)
-        mlp->b2.data[c] -= lr * db[c];
-    /* dZ1 = (dZ2 W2^T) * relu'(Z1), with W2 as it was; b1 -= lr times its column sums */
+    /* dZ1 = (dZ2 W2^T) * relu'(Z1), with W2 as it was, and db1 = its column sums */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, H, K, 1.0f, g->dZ2.data, K, W2->data, K, 0.0f,
                 g->dZ1.data, H);
     db = g->db1.data;
@@ -158,13 +157,15 @@ float train_mlp_step(Mlp *mlp, KitMlpWork *work, float lr)
                 *d = 0.0f;
             db[j] += *d;
         }
-    for (int j = 0; j < H; j++)
-        mlp->b1.data[j] -= lr * db[j];
-    /* W2 += -lr A1^T dZ2 and W1 += -lr X^T dZ1, each in its product */
+    /* the update: W2 += -lr A1^T dZ2 and W1 += -lr X^T dZ1, each in its product, then the biases */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, K, m, -lr, w->cache.A1.data, H, g->dZ2.data, K, 1.0f,
                 W2->data, K);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, H, m, -lr, w->X.data, D, g->dZ1.data, H, 1.0f, W1->data,
                 H);
+    for (int c = 0; c < K; c++)
+        mlp->b2.data[c] -= lr * g->db2.data[c];
+    for (int j = 0; j < H; j++)
+        mlp->b1.data[j] -= lr * g->db1.data[j];
     return loss;
     /* SOLUTION END */
 }

@@ -184,7 +184,7 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
         }
         /* maps (F x OH*OW) += W (F x C*k*k) columns_n^T (C*k*k x OH*OW) */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, F, map_size, patch_size, 1.0f, W->data, patch_size,
-                    columns->data + (size_t)n * map_size * patch_size, patch_size, 1.0f, maps, map_size);
+                    patches.data, patch_size, 1.0f, maps, map_size);
     }
     /* SOLUTION END */
 }
