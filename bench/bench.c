@@ -39,22 +39,48 @@ static double sgemm_peak(int n, int runs)
 }
 
 /* The line of one network's result that tools/bench.sh reads, after the line a reader reads:
- *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak>
+ *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak> threads <OpenBLAS's>
  * network is the name peers.py gives the same network (mlp, mlp3, cnn, capstone). */
-static void report_parseable(const char *network, double seconds, double flops, double peak)
+static void report_parseable(const char *network, double seconds, double flops, double peak, int threads)
 {
-    printf("kit %s epoch_seconds %.4f floor_seconds %.4f\n", network, seconds, flops / 1e9 / peak);
+    printf("kit %s epoch_seconds %.4f floor_seconds %.4f threads %d\n", network, seconds, flops / 1e9 / peak, threads);
 }
 
-static void report(const char *network, const char *what, double seconds, double flops, double peak, double target)
+static void report(const char *network, const char *what, double seconds, double flops, double peak, double target,
+                   int threads)
 {
     double rate = flops / seconds / 1e9;
     printf("%-34s %6.3f s an epoch  %6.1f GFLOP/s = %4.2f of the sgemm peak  (", what, seconds, rate, rate / peak);
     if (target > 0.0)
         printf("target: at most %.2f s%s; ", target, seconds <= target ? ", met" : ", missed");
     printf("its %.1f GFLOP at the peak: %.3f s)\n", flops / 1e9, flops / 1e9 / peak);
-    report_parseable(network, seconds, flops, peak);
+    report_parseable(network, seconds, flops, peak, threads);
 }
+
+#if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
+/* One network's epoch at OpenBLAS's faster thread count, as bench/peers.py times PyTorch: one trial epoch with each
+ * count from 1 to most, then the median of runs epochs with the faster one. epoch(data, runs) trains runs epochs and
+ * returns their median; the counts are printed, and the one used is left in *used. */
+static double at_best_threads(double (*epoch)(const KitDataset *, int), const KitDataset *data, int runs, int most,
+                              int *used)
+{
+    double fastest = INFINITY;
+    *used = 1;
+    printf("  (OpenBLAS threads, one trial epoch each:");
+    for (int t = 1; t <= most; t++) {
+        openblas_set_num_threads(t);
+        double seconds = epoch(data, 1);
+        printf(" %d: %.3f s", t, seconds);
+        if (seconds < fastest)
+            fastest = seconds, *used = t;
+    }
+    printf("; the median of %d epochs with %d)\n", runs, *used);
+    openblas_set_num_threads(*used);
+    double seconds = epoch(data, runs);
+    openblas_set_num_threads(most);
+    return seconds;
+}
+#endif
 
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
 /* What the epoch spent besides its products: the difference, or a word on why there is none to show (the two are
@@ -71,8 +97,10 @@ static void print_rest(double epoch_seconds, double products_seconds)
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3
 /* The matrix work of an MLP's epoch alone: the same cblas_sgemm calls, with the same shapes and transposes, that the
  * reference makes for every batch of B rows of N examples, and nothing else (no bias, activation, softmax, batch
- * copying or update). sizes holds the layers' widths, sizes[0] = D to sizes[layers] = K. The median of runs epochs. */
-static double bench_products(long N, int B, const int *sizes, int layers, int runs)
+ * copying or separate update). sizes holds the layers' widths, sizes[0] = D to sizes[layers] = K. With
+ * update_in_product (chapter 3.4's reference step), each weight gradient's product adds onto the weights (alpha -lr,
+ * beta 1) as that step's does; else it overwrites dW (beta 0), as backward_mlp3 does. The median of runs epochs. */
+static double bench_products(long N, int B, const int *sizes, int layers, int runs, int update_in_product)
 {
     Matrix A[4], W[4], dZ[4], dW[4];
     KitRng rng;
@@ -97,8 +125,9 @@ static double bench_products(long N, int B, const int *sizes, int layers, int ru
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, sizes[l], sizes[l - 1], 1.0f, A[l - 1].data,
                             sizes[l - 1], W[l].data, sizes[l], 0.0f, A[l].data, sizes[l]);
             for (int l = layers; l >= 1; l--) { /* backward: dW_l = A_{l-1}^T dZ_l, and dZ_{l-1} = dZ_l W_l^T */
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, sizes[l - 1], sizes[l], m, 1.0f, A[l - 1].data,
-                            sizes[l - 1], dZ[l].data, sizes[l], 0.0f, dW[l].data, sizes[l]);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, sizes[l - 1], sizes[l], m,
+                            update_in_product ? -1e-4f : 1.0f, A[l - 1].data, sizes[l - 1], dZ[l].data, sizes[l],
+                            update_in_product ? 1.0f : 0.0f, update_in_product ? W[l].data : dW[l].data, sizes[l]);
                 if (l > 1)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, sizes[l - 1], sizes[l], 1.0f, dZ[l].data,
                                 sizes[l], W[l].data, sizes[l], 0.0f, dZ[l - 1].data, sizes[l - 1]);
@@ -149,6 +178,9 @@ static double bench_mlp(const KitDataset *data, int H, int B, int runs)
     kit_mlp_free(&mlp);
     return result;
 }
+
+/* make bench's MLP: 256 hidden units, batches of 64 */
+static double epoch_mlp(const KitDataset *data, int runs) { return bench_mlp(data, 256, 64, runs); }
 #endif
 
 #ifdef KIT_BENCH_MLP3
@@ -233,6 +265,13 @@ static double cnn_flops(long N, KitCnnSizes z)
     double dense = 2.0 * l.pooled2 * z.hidden + 2.0 * z.hidden * z.classes;
     return N * (2.0 * conv1 + 3.0 * conv2 + 3.0 * dense);
 }
+
+/* make bench's CNNs: chapter 4.3's as its accuracy check trains it, and the capstone's, twice as wide, with momentum */
+static const KitCnnSizes course_cnn = {1, 28, 28, 3, 8, 16, 64, 10}, capstone_cnn = {1, 28, 28, 3, 16, 32, 128, 10};
+static double epoch_cnn(const KitDataset *data, int runs) { return bench_cnn(data, course_cnn, 0, runs); }
+#ifdef KIT_BENCH_MOMENTUM
+static double epoch_capstone(const KitDataset *data, int runs) { return bench_cnn(data, capstone_cnn, 1, runs); }
+#endif
 #endif
 
 /* ---- make bench SCALE=1: how an epoch's time grows with the batch, the width and the filters ---- */
@@ -304,7 +343,7 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
             int H = 256, sizes[] = {(int)D, H, K};
             double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
             double seconds = bench_mlp(data, H, batches[i], runs);
-            report_scale(&by_batch, "mlp_batch", batches[i], seconds, bench_products(N, batches[i], sizes, 2, runs),
+            report_scale(&by_batch, "mlp_batch", batches[i], seconds, bench_products(N, batches[i], sizes, 2, runs, 1),
                          flops, peak);
         }
         draw_scale_chart(&by_batch, "mlp-batch", "MLP 784-256-10: an epoch by batch size", "batch size");
@@ -315,7 +354,7 @@ static void bench_scale(const KitDataset *data, double peak, int runs)
             int H = widths[i], sizes[] = {(int)D, H, K};
             double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
             double seconds = bench_mlp(data, H, 64, runs);
-            report_scale(&by_width, "mlp_width", H, seconds, bench_products(N, 64, sizes, 2, runs), flops, peak);
+            report_scale(&by_width, "mlp_width", H, seconds, bench_products(N, 64, sizes, 2, runs, 1), flops, peak);
         }
         draw_scale_chart(&by_width, "mlp-width", "MLP 784-H-10: an epoch by hidden width", "hidden units H");
     }
@@ -360,13 +399,13 @@ int main(int argc, char **argv)
         kit_fatal("bench: --runs must be at least 1");
     printf("OpenBLAS: %s; kernels for the core '%s'; %d threads on %d processors\n", openblas_get_config(),
            openblas_get_corename(), openblas_get_num_threads(), openblas_get_num_procs());
-    int threads = openblas_get_num_threads();
+    int most_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
     double peak_one = sgemm_peak(1024, 9);
-    openblas_set_num_threads(threads);
+    openblas_set_num_threads(most_threads);
     double peak = sgemm_peak(1024, 9);
     printf("sgemm peak (1024 x 1024 x 1024, median of 9): %.1f GFLOP/s with %d threads, %.1f GFLOP/s with 1\n", peak,
-           threads, peak_one);
+           most_threads, peak_one);
     printf("(the peak is measured again before each network; each ratio uses the highest so far, so that a slow\n"
            " moment during one measurement of the peak cannot make a ratio look better than it is)\n");
 
@@ -391,10 +430,13 @@ int main(int argc, char **argv)
         int H = 256, K = 10;
         double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
-        double seconds = bench_mlp(&data, H, 64, runs);
-        report("mlp", "MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25);
+        int threads;
+        double seconds = at_best_threads(epoch_mlp, &data, runs, most_threads, &threads);
+        report("mlp", "MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25, threads);
         int sizes[] = {(int)D, H, K};
-        report_products(bench_products(N, 64, sizes, 2, runs), seconds, flops, peak);
+        openblas_set_num_threads(threads);
+        report_products(bench_products(N, 64, sizes, 2, runs, 1), seconds, flops, peak);
+        openblas_set_num_threads(most_threads);
     }
 #else
     printf("MLP 784-256-10: not measured, chapter 3.4 is not written yet\n");
@@ -405,25 +447,28 @@ int main(int argc, char **argv)
         int H1 = 256, H2 = 128, K = 10;
         double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
-        double seconds = bench_mlp3(&data, runs);
-        report("mlp3", "MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35);
+        int threads;
+        double seconds = at_best_threads(bench_mlp3, &data, runs, most_threads, &threads);
+        report("mlp3", "MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35, threads);
         int sizes[] = {(int)D, H1, H2, K};
-        report_products(bench_products(N, 64, sizes, 3, runs), seconds, flops, peak);
+        openblas_set_num_threads(threads);
+        report_products(bench_products(N, 64, sizes, 3, runs, 0), seconds, flops, peak);
+        openblas_set_num_threads(most_threads);
     }
 #else
     printf("MLP 784-256-128-10: not measured, chapter 4.1 is not written yet\n");
 #endif
 #ifdef KIT_BENCH_CNN
     {
-        /* chapter 4.3's CNN as its accuracy check trains it, and the capstone's, twice as wide, with momentum */
-        KitCnnSizes course = {1, 28, 28, 3, 8, 16, 64, 10}, capstone = {1, 28, 28, 3, 16, 32, 128, 10};
+        KitCnnSizes course = course_cnn, capstone = capstone_cnn;
         peak = fmax(peak, sgemm_peak(1024, 9));
-        double seconds = bench_cnn(&data, course, 0, runs);
-        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0);
+        int threads;
+        double seconds = at_best_threads(epoch_cnn, &data, runs, most_threads, &threads);
+        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0, threads);
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
-        seconds = bench_cnn(&data, capstone, 1, runs);
-        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0);
+        seconds = at_best_threads(epoch_capstone, &data, runs, most_threads, &threads);
+        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0, threads);
 #else
         (void)capstone;
         printf("capstone CNN: not measured, chapter 4.5 is not written yet\n");

@@ -83,7 +83,7 @@ else
     echo "Each network's epoch, the kit's beside its peers' (measured in this run, load average now $(load); a ratio below 1:"
     echo "the kit is faster):"
     cat "$out/bench.txt" "$out/peers.txt" | awk '
-        $1 == "kit" && $3 == "epoch_seconds" { kit[$2] = $4; floor[$2] = $6; order[++count] = $2 }
+        $1 == "kit" && $3 == "epoch_seconds" { kit[$2] = $4; floor[$2] = $6; kit_threads[$2] = $8; order[++count] = $2 }
         $1 == "peer" { seconds[$2, $3] = $5; if ($2 == "torch") threads[$3] = $7 }
         function shown(s) { return s == "" ? "-" : sprintf("%.3f s", s) }
         function ratio(a, b) { return (a == "" || b == "") ? "-" : sprintf("%.2f", a / b) }
@@ -98,12 +98,12 @@ else
             name["cnn"] = "CNN of 4.3 (8-16, dense 64)"; name["capstone"] = "capstone CNN (16-32, dense 128)"
         }
         END {
-            printf "  %-32s %9s %18s %9s %11s %9s %10s\n", "network", "kit", "PyTorch (threads)", "NumPy",
+            printf "  %-32s %14s %18s %9s %11s %9s %10s\n", "network", "kit (threads)", "PyTorch (threads)", "NumPy",
                 "kit/PyTorch", "kit/NumPy", "kit/floor"
             for (i = 1; i <= count; i++) {
                 n = order[i]
                 t = seconds["torch", n]
-                printf "  %-32s %9s %18s %9s %11s %9s %10s\n", name[n], shown(kit[n]),
+                printf "  %-32s %14s %18s %9s %11s %9s %10s\n", name[n], shown(kit[n]) " (" kit_threads[n] ")",
                     shown(t) (t == "" ? "" : " (" threads[n] ")"), shown(seconds["numpy", n]), ratio(kit[n], t),
                     ratio(kit[n], seconds["numpy", n]), ratio(kit[n], floor[n])
             }
