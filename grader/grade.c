@@ -768,14 +768,12 @@ static int may_reuse(const Run *run, const Chapter *chapter)
     return any_chapter_named && !run->submission && !options.coverage && !options.fresh && !options.debug;
 }
 
-/* The result of a linked chapter that passed with the same key: every check passed, memory too. */
-static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
+/* A linked chapter's result as if every check had passed, memory too (skipped with --no-memcheck): one unchanged
+ * since it passed (reuse_passed), or the reference taken as passing (--trust-links). */
+static void fill_passed(ChapterResult *result)
 {
-    if (!reuse_recorded(dir, key))
-        return 0;
     const Fixture *fixture = result->fixture;
     result->compiled = 1;
-    result->reused = 1;
     result->check_count = fixture->check_count;
     for (int i = 0; i < fixture->check_count; i++)
         result->checks[i] = (CheckResult){.id = fixture->checks[i].id, .title = fixture->checks[i].title,
@@ -787,6 +785,15 @@ static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
         result->memory = (CheckResult){.id = "memory", .title = MEMORY_CHECK_TITLE,
                                        .verdict = VERDICT_SKIPPED, .max_points = MEMCHECK_POINTS,
                                        .message = format_string("not run (--no-memcheck)")};
+}
+
+/* The result of a linked chapter that passed with the same key: every check passed, memory too. */
+static int reuse_passed(const char *dir, const char *key, ChapterResult *result)
+{
+    if (!reuse_recorded(dir, key))
+        return 0;
+    fill_passed(result);
+    result->reused = 1;
     return 1;
 }
 
@@ -999,7 +1006,10 @@ static ChapterResult *grade_chapter(const Run *run, const Chapter *chapter)
     double started = now_seconds();
     char *key = run->submission || options.coverage ? NULL : passed_key(run, chapter, result->uses_data);
     int stubbed = stub_outcome_known(run, chapter, result, hidden_seed);
-    if (may_reuse(run, chapter) && reuse_passed(dir, key, result)) {
+    if (options.trust_links && !named_chapter[chapter->index]) {
+        fill_passed(result); /* the reference, whose checks the instructors' tests run elsewhere */
+        result->trusted = 1;
+    } else if (may_reuse(run, chapter) && reuse_passed(dir, key, result)) {
         /* unchanged since it passed: nothing to run */
     } else if (!(stubbed && linked_all_untouched(run, chapter)) && !build_check(run, chapter, dir, result)) {
         result->compiled = 0;
@@ -1015,7 +1025,7 @@ static ChapterResult *grade_chapter(const Run *run, const Chapter *chapter)
     }
     result->seconds = now_seconds() - started;
     finish_chapter(result);
-    if (!result->reused)
+    if (!result->reused && !result->trusted)
         remember_passed(dir, key, result);
     free(key);
     free(dir);
@@ -1557,6 +1567,24 @@ static int debug_check(const Run *run, const char *const *requested, int request
 }
 
 /* The grading itself (make grade), and make debug, which grades one chapter and then starts gdb on one check. */
+/* --trust-links takes the chapters that are only linked as passing without grading them: true of the reference
+ * solutions alone (whose own checks the solutions and bars tests run), so only with --from solutions, chapters named,
+ * and no --use for a chapter that is not named. For the mutant tests, whose linked chapters are always the reference. */
+static void check_trusted_links(const Run *run, int requested_count)
+{
+    if (strcmp(run->from, "solutions") != 0 || requested_count == 0)
+        die("--trust-links takes the chapters the named ones link as passing, without grading them, which holds for "
+            "the reference solutions only: use it with --from solutions and the chapters to grade named (got --from "
+            "%s%s)", run->from, requested_count == 0 ? " and no chapter named" : "");
+    for (int k = 0; k < options.use_count; k++) {
+        const Chapter *chapter = course_find(&course, options.use_chapter[k]);
+        if (chapter == NULL || !named_chapter[chapter->index])
+            die("--trust-links takes the chapters the named ones link as the reference, but --use %s=%s replaces "
+                "chapter %s, which is not named: name it too, or leave out --trust-links",
+                options.use_chapter[k], options.use_file[k], options.use_chapter[k]);
+    }
+}
+
 static int grade_command(int argc, char **argv, int debug)
 {
     const char *requested[MAX_CHAPTERS];
@@ -1588,6 +1616,8 @@ static int grade_command(int argc, char **argv, int debug)
             options.fresh = 1;
         else if (!debug && strcmp(a, "--skip-training") == 0)
             options.skip_training = 1;
+        else if (!debug && strcmp(a, "--trust-links") == 0)
+            options.trust_links = 1;
         else if (!debug && strcmp(a, "--hidden") == 0)
             options.hidden = 1;
         else if (!debug && strcmp(a, "--coverage") == 0)
@@ -1629,6 +1659,8 @@ static int grade_command(int argc, char **argv, int debug)
             graded[i] = course.chapters[i].written;
     if (options.only)
         check_only_ids(requested, requested_count);
+    if (options.trust_links)
+        check_trusted_links(run, requested_count);
 
     int marked[MAX_CHAPTERS] = {0};
     for (int i = 0; i < course.count; i++)
@@ -1798,10 +1830,11 @@ static const struct {
     {"grade", grade_main,
      "[--from DIR] [--use CHAPTER=FILE]... [--build DIR] [--results FILE] [--junit FILE] [--gradescope FILE]\n"
      "        [--html FILE] [--hidden] [--coverage] [--submission FOLDER|TARBALL] [--seed N] [--no-memcheck]\n"
-     "        [--fresh] [--only ID,ID...] [--skip-training] [--color auto|always|never] [CHAPTER...]",
+     "        [--fresh] [--only ID,ID...] [--skip-training] [--trust-links] [--color auto|always|never] [CHAPTER...]",
      "grade the chapters (every written one by default): make grade; the subcommand when none is named.\n"
      "        --fresh: compute everything, reuse nothing (a linked chapter that passed before and has not changed,\n"
-     "        an untouched stub's recorded verdicts)"},
+     "        an untouched stub's recorded verdicts); --trust-links (with --from solutions): the chapters the named\n"
+     "        ones link are the reference, taken as passing without grading them (the instructors' mutant tests)"},
     {"debug", debug_main, "--only ID [--from DIR] [--seed N] CHAPTER",
      "grade the chapter built with -O0, then start gdb on that one check: make debug"},
     {"demo", demo_main, "[--from DIR] [--program NAME] CHAPTER",

@@ -145,6 +145,7 @@ typedef struct {
     int uses_data;       /* some check is judged against a bar that depends on the data set */
     double seconds, run_seconds, memcheck_seconds;
     int reused;          /* a linked chapter unchanged since it passed: not graded again (grade.c) */
+    int trusted;         /* a linked chapter of the reference taken as passing without grading (--trust-links) */
 } ChapterResult;
 
 /* The grade tool's command line, as given: read once by its subcommand, never changed after (what one grading works
@@ -167,6 +168,7 @@ typedef struct {
     int coverage;            /* build the checks with gcc's --coverage (make coverage) */
     int debug;               /* build the checks with -O0 for gdb (make debug) */
     int skip_training;       /* skip the checks that train on the data set (make coverage: their lines run in the others) */
+    int trust_links;         /* the chapters only linked are the reference, taken as passing, not graded (mutant tests) */
     int color;
     char *use_chapter[MAX_CHAPTERS];
     char *use_file[MAX_CHAPTERS];

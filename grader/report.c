@@ -358,7 +358,10 @@ int print_report(const Report *report)
         /* chapters graded only because a named chapter links them */
         for (int i = 0; i < course->count; i++) {
             const ChapterResult *r = report->results[i];
-            if (r && !report->graded[i] && r->reused)
+            if (r && !report->graded[i] && r->trusted)
+                printf("  (chapter %s, whose code this links, is the reference, taken as passing without grading it: "
+                       "--trust-links)\n", r->chapter->id);
+            else if (r && !report->graded[i] && r->reused)
                 printf("  (chapter %s, whose code this links, has not changed since its checks passed: %d/%d, not "
                        "graded again)\n", r->chapter->id, r->points, r->max_points);
             else if (r && !report->graded[i])

@@ -1,6 +1,11 @@
 expect_error "an unknown chapter id is named with the valid ones" "there is no chapter '9.9'; the chapters are 1.1," \
     $GRADE 9.9
 expect_error "make run without CH says how to name the chapter" "make run CH=1.1" $GRADE demo
+expect_error "--trust-links is refused for a learner's code (it takes linked chapters as passing)" \
+    "holds for the reference solutions only: use it with --from solutions" $GRADE --trust-links 1.2
+expect_error "--trust-links is refused when --use replaces a linked chapter" \
+    "--use 1.1=$SCRATCH/any.c replaces chapter 1.1, which is not named" \
+    $GRADE --from solutions --trust-links --use "1.1=$SCRATCH/any.c" 1.2
 
 first=$(head -1 <<<"$all_chapters")
 first_chapter=${first%% *}

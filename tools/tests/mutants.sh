@@ -6,8 +6,8 @@ while read -r chapter folder; do
         count=$((count + 1))
         dir="$SCRATCH/mutants/$chapter/$name"
         mkdir -p "$dir"
-        # one build folder for the chapter's mutants: the chapters it links are the reference, unchanged, so
-        # they are graded for its first mutant only (grade reuses a linked chapter that passed)
+        # the chapters it links are the reference, whose checks the solutions and bars tests run: --trust-links takes
+        # them as passing without grading them again for every chapter's mutants
         if ! $GRADE write-mutant "$name" "$dir/exercise.c" "$chapter" >"$dir/write.log" 2>&1; then
             fail "mutant $chapter/$name cannot be applied" "$dir/write.log"
             continue
@@ -16,7 +16,7 @@ while read -r chapter folder; do
         case " $caught_by " in *" memory "*) memcheck="" ;; esac
         # only the checks meant to catch it run (training checks take seconds each)
         only=$(printf '%s\n' $caught_by | grep -vx memory | paste -sd, -)
-        $GRADE --from solutions --use "$chapter=$dir/exercise.c" --build "$SCRATCH/mutants/$chapter/build" \
+        $GRADE --from solutions --use "$chapter=$dir/exercise.c" --trust-links --build "$SCRATCH/mutants/$chapter/build" \
             --results "$dir/results.tsv" \
             --color never $memcheck ${only:+--only "$only"} "$chapter" >"$dir/report.log" 2>&1
         missed=""
@@ -35,7 +35,7 @@ while read -r chapter folder; do
             if [ "$other_name" = MNIST ] && [ -z "$mnist_here" ]; then
                 skip "mutant $chapter/$name against the accuracy bar on MNIST: MNIST is not here"
             else
-                env "$other" $GRADE --from solutions --use "$chapter=$dir/exercise.c" \
+                env "$other" $GRADE --from solutions --use "$chapter=$dir/exercise.c" --trust-links \
                     --build "$SCRATCH/mutants/$chapter/build-other" --results "$dir/results-other.tsv" --color never \
                     --no-memcheck --only "$training_id" "$chapter" >"$dir/report-other.log" 2>&1
                 v=$(verdict "$dir/results-other.tsv" "$chapter" "$training_id")
