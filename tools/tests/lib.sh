@@ -69,7 +69,7 @@ expect_error() { # description, expected text, command...
     shift 2
     if "$@" >"$SCRATCH/error.log" 2>&1; then
         fail "$description: it succeeded"
-    elif grep -qF "$want" "$SCRATCH/error.log"; then
+    elif grep -qF -e "$want" "$SCRATCH/error.log"; then
         pass "$description"
     else
         fail "$description: no '$want' in" "$SCRATCH/error.log"
