@@ -4,7 +4,8 @@
 # out do not run, the memory check skips them all, and each timeout names the function and line it was in.
 # The limits the checks ran with are added up from their statuses (a bound by construction), and the time the
 # chapter took is printed beside it. It is graded as CI grades, hidden cases included: the public checks are graded
-# as make grade grades them, and the hidden twins show that the bound holds with them too.
+# as make grade grades them, and the hidden twins show that the bound holds with them too. The chapters 3.4 links are
+# the reference, taken as passing (--trust-links): the solutions test grades them.
 looping="$SCRATCH/endless/exercise.c"
 mkdir -p "$(dirname "$looping")"
 awk '{print} /SOLUTION BEGIN/ {print "    for (;;) {}"}' solutions/3.4-backpropagation/exercise.c >"$looping"
@@ -12,7 +13,7 @@ loops=$(grep -c 'for (;;) {}' "$looping")
 build="$SCRATCH/build"
 results="$SCRATCH/results.tsv"
 report="$SCRATCH/report.log"
-$GRADE --from solutions --use "3.4=$looping" --build "$build" --results "$results" --color never --hidden 3.4 \
+$GRADE --from solutions --use "3.4=$looping" --trust-links --build "$build" --results "$results" --color never --hidden 3.4 \
     >"$report" 2>&1
 seconds=$(sed -n 's/.*(graded in \([0-9.]*\) s).*/\1/p' "$report" | head -1)
 short=$(tsv_rows "$results" 'v("chapter") == "3.4" && v("check") !~ /^(accuracy|hidden-accuracy|memory)$/ &&
