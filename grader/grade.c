@@ -1566,7 +1566,6 @@ static int debug_check(const Run *run, const char *const *requested, int request
     return 2;
 }
 
-/* The grading itself (make grade), and make debug, which grades one chapter and then starts gdb on one check. */
 /* --trust-links takes the chapters that are only linked as passing without grading them: true of the reference
  * solutions alone (whose own checks the solutions and bars tests run), so only with --from solutions, chapters named,
  * and no --use for a chapter that is not named. For the mutant tests, whose linked chapters are always the reference. */
@@ -1585,6 +1584,7 @@ static void check_trusted_links(const Run *run, int requested_count)
     }
 }
 
+/* The grading itself (make grade), and make debug, which grades one chapter and then starts gdb on one check. */
 static int grade_command(int argc, char **argv, int debug)
 {
     const char *requested[MAX_CHAPTERS];
