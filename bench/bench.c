@@ -82,7 +82,7 @@ static double at_best_threads(double (*epoch)(const KitDataset *, int), const Ki
 }
 #endif
 
-#if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
+#if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3
 /* What the epoch spent besides its products: the difference, or a word on why there is none to show (the two are
  * measured one after the other, and the machine's speed can change in between). */
 static void print_rest(double epoch_seconds, double products_seconds)
@@ -92,9 +92,7 @@ static void print_rest(double epoch_seconds, double products_seconds)
     else
         printf("the rest of the epoch: none to measure (the machine ran slower while the products ran alone)");
 }
-#endif
 
-#if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3
 /* The matrix work of an MLP's epoch alone: the same cblas_sgemm calls, with the same shapes and transposes, that the
  * reference makes for every batch of B rows of N examples, and nothing else (no bias, activation, softmax, batch
  * copying or separate update). sizes holds the layers' widths, sizes[0] = D to sizes[layers] = K. With
@@ -267,9 +265,10 @@ static double cnn_flops(long N, KitCnnSizes z)
 }
 
 /* make bench's CNNs: chapter 4.3's as its accuracy check trains it, and the capstone's, twice as wide, with momentum */
-static const KitCnnSizes course_cnn = {1, 28, 28, 3, 8, 16, 64, 10}, capstone_cnn = {1, 28, 28, 3, 16, 32, 128, 10};
+static const KitCnnSizes course_cnn = {1, 28, 28, 3, 8, 16, 64, 10};
 static double epoch_cnn(const KitDataset *data, int runs) { return bench_cnn(data, course_cnn, 0, runs); }
 #ifdef KIT_BENCH_MOMENTUM
+static const KitCnnSizes capstone_cnn = {1, 28, 28, 3, 16, 32, 128, 10};
 static double epoch_capstone(const KitDataset *data, int runs) { return bench_cnn(data, capstone_cnn, 1, runs); }
 #endif
 #endif
@@ -460,17 +459,16 @@ int main(int argc, char **argv)
 #endif
 #ifdef KIT_BENCH_CNN
     {
-        KitCnnSizes course = course_cnn, capstone = capstone_cnn;
         peak = fmax(peak, sgemm_peak(1024, 9));
         int threads;
         double seconds = at_best_threads(epoch_cnn, &data, runs, most_threads, &threads);
-        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course), peak, 0.0, threads);
+        report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course_cnn), peak, 0.0, threads);
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
         seconds = at_best_threads(epoch_capstone, &data, runs, most_threads, &threads);
-        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone), peak, 0.0, threads);
+        report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone_cnn), peak, 0.0,
+               threads);
 #else
-        (void)capstone;
         printf("capstone CNN: not measured, chapter 4.5 is not written yet\n");
 #endif
     }
