@@ -22,7 +22,7 @@
  *   P1, P2  the values of one image after pooling stage 1 and 2 of the CNN (F1*PH1*PW1, F2*PH2*PW2)
  * A matrix of no particular meaning (an activation of any shape) is rows x cols. Lowercase
  * i, j, c, f, y, x are indices (of a row, a column, a channel, a filter, an output position); outside
- * the convolutions, k also indexes the elements of a matrix (sum_k, grad[k]).
+ * the convolutions, k indexes the classes (Y[i][k], k < K) and the elements of a matrix (sum_k, grad[k]).
  *
  * The names of the passes, one scheme in every chapter: the forward pass of a whole model is forward_ and the
  * model's name (forward_perceptron, forward_mlp, forward_mlp3, forward_cnn); the forward pass of one layer is the
@@ -178,7 +178,7 @@ typedef struct {
 /* cache->Z1 = X W1 + b1 (N x H), A1 = relu(Z1), Z2 = A1 W2 + b2 (N x K), A2 = softmax(Z2); X is N x D, the parameters those of Mlp; the caller allocates the cache, overwritten. */
 void forward_mlp(MlpCache *cache, const Matrix *X, const Mlp *mlp);
 
-/* -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x K), in double; never NaN or inf. */
+/* -(1/N) sum_i sum_k Y[i][k] log(max(A[i][k], 1e-7)), the mean cross-entropy of probabilities A against targets Y (both N x K), in double; never NaN or inf. */
 float cross_entropy(const Matrix *A, const Matrix *Y);
 
 /* ---- 3.4 Backpropagation for Training MLPs (lessons/3.4-backpropagation) ---- */

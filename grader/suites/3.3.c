@@ -513,7 +513,7 @@ const KitCheck kit_suite_checks[] = {
     {"cross-entropy-random", "cross_entropy: random softmax outputs and one-hot targets", 2, "", NULL, 5, 0,
      check_cross_entropy_random},
     {"cross-entropy-soft-targets", "cross_entropy: targets that are not one-hot", 1, "",
-     "Sum Y[i][c] log(A[i][c]) over every class c, weighted by Y: not only the class where Y is largest.", 5, 0,
+     "Sum Y[i][k] log(A[i][k]) over every class k, weighted by Y: not only the class where Y is largest.", 5, 0,
      check_cross_entropy_soft},
 };
 const int kit_suite_check_count = sizeof kit_suite_checks / sizeof kit_suite_checks[0];

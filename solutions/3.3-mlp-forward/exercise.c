@@ -29,7 +29,7 @@
 
 /*
  * one_hot: the targets of a classifier, one row per example.
- *   Y[i][c] = 1 when c == labels[i], else 0
+ *   Y[i][k] = 1 when k == labels[i], else 0
  * labels is N x 1 (class numbers 0..K-1 as floats), Y is N x K; K is Y->cols. Every element
  * of Y is written (overwritten, whatever it held). A label that is not a whole number in
  * 0..K-1 is a mistake of the caller: stop with kit_fatal and a message naming the row and value.
@@ -100,7 +100,7 @@ void forward_mlp(MlpCache *cache, const Matrix *X, const Mlp *mlp)
 
 /*
  * cross_entropy: the mean loss of a classifier's probabilities against one-hot targets.
- *   L = -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7))
+ *   L = -(1/N) sum_i sum_k Y[i][k] log(max(A[i][k], 1e-7))
  * A is N x K (each row a probability distribution, such as softmax's output), Y is N x K
  * (one-hot rows from one_hot; rows of any weights that sum to 1 work with the same formula).
  * N is the number of rows: the loss is a mean over examples, not over the N * K elements.
@@ -112,7 +112,7 @@ void forward_mlp(MlpCache *cache, const Matrix *X, const Mlp *mlp)
  * probability given to the right answer). A perfect prediction costs 0, a uniform one log K.
  * Example: A = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]], Y = [[1, 0, 0], [0, 1, 0]]
  *          L = -(log 0.7 + log 0.8) / 2 = (0.3567 + 0.2231) / 2 = 0.2899.
- * In harness/course.h: -(1/N) sum_i sum_c Y[i][c] log(max(A[i][c], 1e-7)), the mean cross-entropy of probabilities
+ * In harness/course.h: -(1/N) sum_i sum_k Y[i][k] log(max(A[i][k], 1e-7)), the mean cross-entropy of probabilities
  *     A against targets Y (both N x K), in double; never NaN or inf.
  */
 float cross_entropy(const Matrix *A, const Matrix *Y)
