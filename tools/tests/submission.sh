@@ -13,24 +13,43 @@ done <<<"$all_chapters"
 printf 'all:\n\techo this Makefile must not be used\n' >"$submission/Makefile"
 printf 'not the kit header\n' >"$submission/lessons/kit.h"
 tar -czf "$SCRATCH/submission.tgz" -C "$SCRATCH/submission" learner-work
+# The tarball's chapters without their memory checks (the solutions test runs every reference's under Valgrind
+# and the sanitizers), then one chapter with its memory check, so that CI's path is seen with and without it.
+# (grade exits 1: without their memory checks the chapters are not passed yet)
 # shellcheck disable=SC2086
-if $GRADE --submission "$SCRATCH/submission.tgz" --color never $untrained >"$SCRATCH/submission.log" 2>&1; then
+$GRADE --submission "$SCRATCH/submission.tgz" --no-memcheck --color never $untrained >"$SCRATCH/submission.log" 2>&1
+status=$?
+if [ "$status" = 1 ]; then
     # the results file has the chapters these link too; JUnit and results.json the chapters named
-    rows=$(tsv_rows build/submission/results.tsv "index(\" $untrained \", \" \" v(\"chapter\") \" \")" | wc -l)
+    named="index(\" $untrained \", \" \" v(\"chapter\") \" \")"
+    rows=$(tsv_rows build/submission/results.tsv "$named" | wc -l)
+    not_passing=$(tsv_rows build/submission/results.tsv "$named && v(\"verdict\") != (v(\"check\") == \"memory\" ? \"skipped\" : \"pass\")")
+    unchecked=$(tsv_field build/submission/results.tsv "$named && v(\"check\") == \"memory\"" max_points |
+        awk '{s += $1} END {print s + 0}')
     cases=$(grep -c '<testcase ' build/submission/junit.xml)
     tests=$(grep -c '"visibility"' build/submission/results.json)
     hidden=$(grep -c '"visibility": "after_published"' build/submission/results.json)
     score=$(sed -n 's/^  "score": \([0-9]*\),$/\1/p' build/submission/results.json)
     max=$(sed -n 's/^  "max_score": \([0-9]*\),$/\1/p' build/submission/results.json)
-    if [ "$rows" -gt 0 ] && [ "$cases" = "$rows" ] && [ "$tests" = "$rows" ] && [ "$hidden" -gt 0 ] &&
-        [ -n "$score" ] && [ "$score" = "$max" ]; then
-        pass "a submitted tarball of reference solutions scores $score/$max in chapters $untrained, with $hidden hidden cases; JUnit and results.json list all $rows checks"
+    if [ "$rows" -gt 0 ] && [ -z "$not_passing" ] && [ "$cases" = "$rows" ] && [ "$tests" = "$rows" ] &&
+        [ "$hidden" -gt 0 ] && [ -n "$score" ] && [ "$score" = "$((max - unchecked))" ]; then
+        pass "a submitted tarball of reference solutions scores $score/$max in chapters $untrained, all but the $unchecked points of the memory checks (--no-memcheck), with $hidden hidden cases; JUnit and results.json list all $rows checks"
     else
-        fail "submission results: $rows rows, $cases JUnit cases, $tests Gradescope tests ($hidden hidden), score $score/$max" \
+        fail "submission results: $rows rows, $cases JUnit cases, $tests Gradescope tests ($hidden hidden), score $score/$max ($unchecked points of memory checks not run); not passing: $not_passing" \
             "$SCRATCH/submission.log"
     fi
 else
-    fail "a submitted tarball of reference solutions does not pass" "$SCRATCH/submission.log"
+    fail "a submitted tarball of reference solutions: grade exits $status, where 1 says that checks were left" \
+        "$SCRATCH/submission.log"
+fi
+first=$(set -- $untrained && echo "$1")
+if $GRADE --submission "$SCRATCH/submission.tgz" --color never "$first" >"$SCRATCH/submission-memory.log" 2>&1 &&
+    [ "$(verdict build/submission/results.tsv "$first" memory)" = pass ] &&
+    score=$(sed -n 's/^  "score": \([0-9]*\),$/\1/p' build/submission/results.json) &&
+    [ -n "$score" ] && [ "$score" = "$(sed -n 's/^  "max_score": \([0-9]*\),$/\1/p' build/submission/results.json)" ]; then
+    pass "chapter $first of the tarball, with its memory check, scores $score/$score"
+else
+    fail "chapter $first of a submitted tarball, with its memory check, does not score full marks" "$SCRATCH/submission-memory.log"
 fi
 # A grading copy whose lessons/ hold the reference (an instructor tried the exercises): a submission's missing
 # chapters are still graded as the untouched stubs, and make student from it still exports the stubs alone.
