@@ -42,7 +42,7 @@ else
     fail "a submitted tarball of reference solutions: grade exits $status, where 1 says that checks were left" \
         "$SCRATCH/submission.log"
 fi
-first=$(set -- $untrained && echo "$1")
+first=${untrained%% *}
 if $GRADE --submission "$SCRATCH/submission.tgz" --color never "$first" >"$SCRATCH/submission-memory.log" 2>&1 &&
     [ "$(verdict build/submission/results.tsv "$first" memory)" = pass ] &&
     score=$(sed -n 's/^  "score": \([0-9]*\),$/\1/p' build/submission/results.json) &&
