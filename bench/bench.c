@@ -39,7 +39,7 @@ static double sgemm_peak(int n, int runs)
 }
 
 /* The line of one network's result that tools/bench.sh reads, after the line a reader reads:
- *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak> threads <OpenBLAS's>
+ *   kit <network> epoch_seconds <s> floor_seconds <the epoch's products at the sgemm peak> threads <the threads it ran on: OpenBLAS's (MLPs) or the kit's (CNNs)>
  * network is the name peers.py gives the same network (mlp, mlp3, cnn, capstone). */
 static void report_parseable(const char *network, double seconds, double flops, double peak, int threads)
 {
@@ -58,26 +58,34 @@ static void report(const char *network, const char *what, double seconds, double
 }
 
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
-/* One network's epoch at OpenBLAS's faster thread count, as bench/peers.py times PyTorch: one trial epoch with each
- * count from 1 to most, then the median of runs epochs with the faster one. epoch(data, runs) trains runs epochs and
- * returns their median; the counts are printed, and the one used is left in *used. */
+/* One network's epoch at its faster thread count, as bench/peers.py times PyTorch: one trial epoch with each count
+ * from 1 to most, then the median of runs epochs with the faster one. The threads are OpenBLAS's for the MLPs, whose
+ * time is in their products; for the CNNs (own_threads 1) they are the kit's (kit_set_threads: the reference's
+ * convolutions and poolings share out the images of a batch), with OpenBLAS on one thread. epoch(data, runs) trains
+ * runs epochs and returns their median; the counts are printed, and the one used is left in *used. */
+static void use_threads(int threads, int own_threads)
+{
+    openblas_set_num_threads(own_threads ? 1 : threads);
+    kit_set_threads(own_threads ? threads : 1);
+}
+
 static double at_best_threads(double (*epoch)(const KitDataset *, int), const KitDataset *data, int runs, int most,
-                              int *used)
+                              int own_threads, int *used)
 {
     double fastest = INFINITY;
     *used = 1;
-    printf("  (OpenBLAS threads, one trial epoch each:");
+    printf("  (%s threads, one trial epoch each:", own_threads ? "the kit's" : "OpenBLAS");
     for (int t = 1; t <= most; t++) {
-        openblas_set_num_threads(t);
+        use_threads(t, own_threads);
         double seconds = epoch(data, 1);
         printf(" %d: %.3f s", t, seconds);
         if (seconds < fastest)
             fastest = seconds, *used = t;
     }
     printf("; the median of %d epochs with %d)\n", runs, *used);
-    openblas_set_num_threads(*used);
+    use_threads(*used, own_threads);
     double seconds = epoch(data, runs);
-    openblas_set_num_threads(most);
+    use_threads(most, 0);
     return seconds;
 }
 #endif
@@ -430,7 +438,7 @@ int main(int argc, char **argv)
         double flops = 2.0 * N * (2.0 * D * H + 3.0 * H * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         int threads;
-        double seconds = at_best_threads(epoch_mlp, &data, runs, most_threads, &threads);
+        double seconds = at_best_threads(epoch_mlp, &data, runs, most_threads, 0, &threads);
         report("mlp", "MLP 784-256-10, batch 64:", seconds, flops, peak, 0.25, threads);
         int sizes[] = {(int)D, H, K};
         openblas_set_num_threads(threads);
@@ -447,7 +455,7 @@ int main(int argc, char **argv)
         double flops = 2.0 * N * (2.0 * D * H1 + 3.0 * H1 * H2 + 3.0 * H2 * K);
         peak = fmax(peak, sgemm_peak(1024, 9));
         int threads;
-        double seconds = at_best_threads(bench_mlp3, &data, runs, most_threads, &threads);
+        double seconds = at_best_threads(bench_mlp3, &data, runs, most_threads, 0, &threads);
         report("mlp3", "MLP 784-256-128-10, batch 64:", seconds, flops, peak, 0.35, threads);
         int sizes[] = {(int)D, H1, H2, K};
         openblas_set_num_threads(threads);
@@ -461,11 +469,11 @@ int main(int argc, char **argv)
     {
         peak = fmax(peak, sgemm_peak(1024, 9));
         int threads;
-        double seconds = at_best_threads(epoch_cnn, &data, runs, most_threads, &threads);
+        double seconds = at_best_threads(epoch_cnn, &data, runs, most_threads, 1, &threads);
         report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course_cnn), peak, 0.0, threads);
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
-        seconds = at_best_threads(epoch_capstone, &data, runs, most_threads, &threads);
+        seconds = at_best_threads(epoch_capstone, &data, runs, most_threads, 1, &threads);
         report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone_cnn), peak, 0.0,
                threads);
 #else

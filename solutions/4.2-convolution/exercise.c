@@ -151,6 +151,47 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape shape)
     /* SOLUTION END */
 }
 
+/* SOLUTION ONLY BEGIN */
+#include <stdatomic.h>
+
+/* conv2d_im2col's work, for kit_parallel: every part takes the next image not yet taken and makes its feature maps
+ * (an image's maps depend on that image alone, so the bits are the same whichever core makes them, and a core that
+ * runs slower, sharing its time with other programs, simply takes fewer images) */
+typedef struct {
+    Matrix *out, *columns;
+    const Matrix *X, *W, *b;
+    ConvShape shape;
+    atomic_int next;
+} ConvForward;
+
+static void conv2d_im2col_part(void *job, int part, int parts)
+{
+    ConvForward *f_job = job;
+    Matrix *out = f_job->out, *columns = f_job->columns;
+    const Matrix *X = f_job->X, *W = f_job->W, *b = f_job->b;
+    ConvShape shape = f_job->shape;
+    int N = X->rows, F = W->rows, k = shape.kernel;
+    int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
+    int patch_size = shape.channels * k * k;
+    (void)part, (void)parts;
+    for (int n; (n = atomic_fetch_add_explicit(&f_job->next, 1, memory_order_relaxed)) < N;) {
+        /* im2col of image n alone, just before its product reads it: its patches are still in the cache */
+        Matrix image = {1, X->cols, X->data + (size_t)n * X->cols};
+        Matrix patches = {map_size, patch_size, columns->data + (size_t)n * map_size * patch_size};
+        im2col(&patches, &image, shape);
+        float *maps = out->data + (size_t)n * F * map_size;
+        for (int f = 0; f < F; f++) { /* the bias first, then beta = 1 adds the product to it */
+            float bias = b->data[f];
+            for (int p = 0; p < map_size; p++)
+                maps[f * map_size + p] = bias;
+        }
+        /* maps (F x OH*OW) += W (F x C*k*k) columns_n^T (C*k*k x OH*OW) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, F, map_size, patch_size, 1.0f, W->data, patch_size,
+                    patches.data, patch_size, 1.0f, maps, map_size);
+    }
+}
+/* SOLUTION ONLY END */
+
 /*
  * conv2d_im2col: the same layer as conv2d, computed the fast way.
  *   1. im2col(columns, X, shape): the patches of all images, (N*OH*OW) x (C*k*k);
@@ -168,26 +209,74 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape shape)
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, F = W->rows, k = shape.kernel;
-    int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
-    int patch_size = shape.channels * k * k;
-    for (int n = 0; n < N; n++) {
-        /* im2col of image n alone, just before its product reads it: its patches are still in the cache */
-        Matrix image = {1, X->cols, X->data + (size_t)n * X->cols};
-        Matrix patches = {map_size, patch_size, columns->data + (size_t)n * map_size * patch_size};
-        im2col(&patches, &image, shape);
-        float *maps = out->data + (size_t)n * F * map_size;
-        for (int f = 0; f < F; f++) { /* the bias first, then beta = 1 adds the product to it */
-            float bias = b->data[f];
-            for (int p = 0; p < map_size; p++)
-                maps[f * map_size + p] = bias;
-        }
-        /* maps (F x OH*OW) += W (F x C*k*k) columns_n^T (C*k*k x OH*OW) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, F, map_size, patch_size, 1.0f, W->data, patch_size,
-                    patches.data, patch_size, 1.0f, maps, map_size);
-    }
+    /* one part of the images on each of kit_threads() cores (one when graded) */
+    ConvForward job = {out, columns, X, W, b, shape, 0};
+    kit_parallel(conv2d_im2col_part, &job);
     /* SOLUTION END */
 }
+
+/* SOLUTION ONLY BEGIN */
+/* backward_conv2d's dW and dX, for kit_parallel. dW is one chain of additions over the images, in order (beta 1
+ * adds each image's product onto the sum so far), so part 0 makes it alone and says how far it has come in dW_done.
+ * dX is image by image: every part takes the next image from next_dX, once part 0 is past that image in dW
+ * (dcolumns overwrites the image's columns, which dW reads). The bits are those of one thread. */
+typedef struct {
+    Matrix *dX, *dW, *columns;
+    const Matrix *dout, *X, *W;
+    ConvShape shape;
+    atomic_int dW_done, next_dX;
+} ConvBackward;
+
+static void backward_conv2d_part(void *job, int part, int parts)
+{
+    ConvBackward *g = job;
+    Matrix *dX = g->dX, *dW = g->dW, *columns = g->columns;
+    const Matrix *dout = g->dout, *X = g->X, *W = g->W;
+    ConvShape shape = g->shape;
+    int N = X->rows, F = W->rows, C = shape.channels, height = shape.height, width = shape.width, k = shape.kernel;
+    int out_height = conv_output_size(height, k, shape.stride), out_width = conv_output_size(width, k, shape.stride);
+    int map_size = out_height * out_width, patch_size = C * k * k;
+    (void)parts;
+
+    /* dW = sum_n dout_n (F x OH*OW) columns_n (OH*OW x C*k*k), with the forward pass's columns: beta 0 for the
+     * first image, then 1 */
+    for (int n = 0; part == 0 && n < N; n++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, F, patch_size, map_size, 1.0f,
+                    dout->data + (size_t)n * F * map_size, map_size, columns->data + (size_t)n * map_size * patch_size,
+                    patch_size, n == 0 ? 0.0f : 1.0f, dW->data, patch_size);
+        atomic_store_explicit(&g->dW_done, n + 1, memory_order_release);
+    }
+    if (dX == NULL)
+        return;
+
+    /* per image: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im,
+     * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at
+     * a time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a
+     * time, each addition waiting for the one before on the same pixel). The taps go from the last to the first, so
+     * that each pixel still sums its terms in the order of the output positions that reach it (y, x rising). */
+    int stride = shape.stride;
+    for (int n; (n = atomic_fetch_add_explicit(&g->next_dX, 1, memory_order_relaxed)) < N;) {
+        while (atomic_load_explicit(&g->dW_done, memory_order_acquire) <= n)
+            kit_cpu_relax(); /* part 0 has not read columns_n yet */
+        float *dcolumns = columns->data + (size_t)n * map_size * patch_size;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
+                    dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
+        float *image_gradient = dX->data + (size_t)n * C * height * width;
+        memset(image_gradient, 0, (size_t)C * height * width * sizeof *image_gradient);
+        for (int c = 0; c < C; c++)
+            for (int i = k - 1; i >= 0; i--)
+                for (int j = k - 1; j >= 0; j--) {
+                    const float *tap = dcolumns + (c * k + i) * k + j; /* its value at position p: tap[p * patch_size] */
+                    for (int y = 0; y < out_height; y++) {
+                        float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
+                        const float *from = tap + (size_t)y * out_width * patch_size;
+                        for (int x = 0; x < out_width; x++)
+                            pixels[x * stride] += from[(size_t)x * patch_size];
+                    }
+                }
+    }
+}
+/* SOLUTION ONLY END */
 
 /*
  * backward_conv2d: the gradients of a loss L through conv2d, given dout = dL/dout.
@@ -218,9 +307,8 @@ void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
                      Matrix *columns, ConvShape shape)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, F = W->rows, C = shape.channels, height = shape.height, width = shape.width, k = shape.kernel;
-    int out_height = conv_output_size(height, k, shape.stride), out_width = conv_output_size(width, k, shape.stride);
-    int map_size = out_height * out_width, patch_size = C * k * k;
+    int N = X->rows, F = W->rows, k = shape.kernel;
+    int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
 
     /* db[f] = the sum of feature map f's gradient over every image and position, in 4 interleaved partial
      * sums so that each addition need not wait for the one before (4 times faster than one chain) */
@@ -238,38 +326,9 @@ void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
         db->data[f] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
     }
 
-    /* dW = sum_n dout_n (F x OH*OW) columns_n (OH*OW x C*k*k), with the forward pass's columns: beta 0 for the
-     * first image, then 1 */
-    for (int n = 0; n < N; n++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, F, patch_size, map_size, 1.0f,
-                    dout->data + (size_t)n * F * map_size, map_size, columns->data + (size_t)n * map_size * patch_size,
-                    patch_size, n == 0 ? 0.0f : 1.0f, dW->data, patch_size);
-    if (dX == NULL)
-        return;
-
-    /* per image: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im,
-     * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at
-     * a time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a
-     * time, each addition waiting for the one before on the same pixel). The taps go from the last to the first, so
-     * that each pixel still sums its terms in the order of the output positions that reach it (y, x rising). */
-    memset(dX->data, 0, (size_t)dX->rows * dX->cols * sizeof *dX->data);
-    int stride = shape.stride;
-    for (int n = 0; n < N; n++) {
-        float *dcolumns = columns->data + (size_t)n * map_size * patch_size;
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
-                    dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
-        float *image_gradient = dX->data + (size_t)n * C * height * width;
-        for (int c = 0; c < C; c++)
-            for (int i = k - 1; i >= 0; i--)
-                for (int j = k - 1; j >= 0; j--) {
-                    const float *tap = dcolumns + (c * k + i) * k + j; /* its value at position p: tap[p * patch_size] */
-                    for (int y = 0; y < out_height; y++) {
-                        float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
-                        const float *from = tap + (size_t)y * out_width * patch_size;
-                        for (int x = 0; x < out_width; x++)
-                            pixels[x * stride] += from[(size_t)x * patch_size];
-                    }
-                }
-    }
+    /* dW, then dX image by image, on kit_threads() cores (one when graded): part 0 makes dW and the other parts
+     * start on dX as soon as it is past their images; it then joins them */
+    ConvBackward job = {dX, dW, columns, dout, X, W, shape, 0, 0};
+    kit_parallel(backward_conv2d_part, &job);
     /* SOLUTION END */
 }

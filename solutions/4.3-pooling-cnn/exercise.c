@@ -39,6 +39,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SOLUTION ONLY BEGIN */
+#include <stdatomic.h>
+
+/* max_pool's and backward_max_pool's work, for kit_parallel: every part takes the next image not yet taken and pools
+ * it (or sends its gradients back), each image on its own */
+typedef struct {
+    Matrix *out;
+    int *argmax;
+    const Matrix *X;
+    int size, channels, height, width, pooled_height, pooled_width, image_size, pooled_size;
+    atomic_int next;
+} PoolJob;
+
+typedef struct {
+    Matrix *dX;
+    const Matrix *dout;
+    const int *argmax;
+    int image_size, pooled_size;
+    atomic_int next;
+} PoolGradientJob;
+
+static void max_pool_part(void *job, int part, int parts)
+{
+    PoolJob *p = job;
+    const Matrix *X = p->X;
+    Matrix *out = p->out;
+    int *argmax = p->argmax;
+    int size = p->size, channels = p->channels, height = p->height, width = p->width;
+    int pooled_height = p->pooled_height, pooled_width = p->pooled_width;
+    int image_size = p->image_size, pooled_size = p->pooled_size;
+    (void)part, (void)parts;
+    for (int n; (n = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < X->rows;) {
+        const float *image = X->data + (size_t)n * image_size;
+        float *pooled = out->data + (size_t)n * pooled_size;
+        int *where = argmax + (size_t)n * pooled_size;
+        for (int c = 0; c < channels; c++)
+            for (int py = 0; py < pooled_height; py++)
+                for (int px = 0; px < pooled_width; px++) {
+                    /* the window's cells in row n of X, visited row by row: the order that settles ties */
+                    int top_left = c * height * width + size * py * width + size * px;
+                    int best = top_left;
+                    for (int i = 0; i < size; i++)
+                        for (int j = 0; j < size; j++) {
+                            int cell = top_left + i * width + j;
+                            if (image[cell] > image[best])
+                                best = cell;
+                        }
+                    int o = (c * pooled_height + py) * pooled_width + px;
+                    pooled[o] = image[best];
+                    where[o] = best;
+                }
+    }
+}
+
+static void backward_max_pool_part(void *job, int part, int parts)
+{
+    PoolGradientJob *p = job;
+    Matrix *dX = p->dX;
+    const Matrix *dout = p->dout;
+    const int *argmax = p->argmax;
+    int pooled_size = p->pooled_size, image_size = p->image_size;
+    (void)part, (void)parts;
+    for (int n; (n = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < dout->rows;) {
+        float *gradient = dX->data + (size_t)n * image_size;
+        memset(gradient, 0, (size_t)image_size * sizeof *gradient);
+        const float *from = dout->data + (size_t)n * pooled_size;
+        const int *where = argmax + (size_t)n * pooled_size;
+        for (int o = 0; o < pooled_size; o++) {
+            if (where[o] < 0 || where[o] >= image_size)
+                kit_fatal("backward_max_pool: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
+                          n * pooled_size + o, where[o], image_size - 1);
+            gradient[where[o]] += from[o];
+        }
+    }
+}
+/* SOLUTION ONLY END */
+
 /*
  * max_pool: max pooling with square windows of size x size and stride size (the windows side by side, none
  * overlapping), for every image and every channel. The CNN below uses size = KIT_CNN_POOL (harness/kit.h): 2.
@@ -73,27 +150,8 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels,
     int image_size = channels * height * width, pooled_size = channels * pooled_height * pooled_width;
     kit_require_shape(X, N, image_size, "max_pool: X");
     kit_require_shape(out, N, pooled_size, "max_pool: out");
-    for (int n = 0; n < N; n++) {
-        const float *image = X->data + (size_t)n * image_size;
-        float *pooled = out->data + (size_t)n * pooled_size;
-        int *where = argmax + (size_t)n * pooled_size;
-        for (int c = 0; c < channels; c++)
-            for (int py = 0; py < pooled_height; py++)
-                for (int px = 0; px < pooled_width; px++) {
-                    /* the window's cells in row n of X, visited row by row: the order that settles ties */
-                    int top_left = c * height * width + size * py * width + size * px;
-                    int best = top_left;
-                    for (int i = 0; i < size; i++)
-                        for (int j = 0; j < size; j++) {
-                            int cell = top_left + i * width + j;
-                            if (image[cell] > image[best])
-                                best = cell;
-                        }
-                    int o = (c * pooled_height + py) * pooled_width + px;
-                    pooled[o] = image[best];
-                    where[o] = best;
-                }
-    }
+    PoolJob job = {out, argmax, X, size, channels, height, width, pooled_height, pooled_width, image_size, pooled_size, 0};
+    kit_parallel(max_pool_part, &job); /* one share of the images on each of kit_threads() cores (one when graded) */
     /* SOLUTION END */
 }
 
@@ -116,18 +174,8 @@ void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
     /* SOLUTION BEGIN */
     int N = dout->rows, pooled_size = dout->cols, image_size = dX->cols;
     kit_require_shape(dX, N, image_size, "backward_max_pool: dX");
-    memset(dX->data, 0, (size_t)N * image_size * sizeof *dX->data);
-    for (int n = 0; n < N; n++) {
-        float *gradient = dX->data + (size_t)n * image_size;
-        const float *from = dout->data + (size_t)n * pooled_size;
-        const int *where = argmax + (size_t)n * pooled_size;
-        for (int o = 0; o < pooled_size; o++) {
-            if (where[o] < 0 || where[o] >= image_size)
-                kit_fatal("backward_max_pool: argmax[%d] is %d; expected an index in a row of dX, 0 to %d",
-                          n * pooled_size + o, where[o], image_size - 1);
-            gradient[where[o]] += from[o];
-        }
-    }
+    PoolGradientJob job = {dX, dout, argmax, image_size, pooled_size, 0};
+    kit_parallel(backward_max_pool_part, &job); /* one share of the images on each of kit_threads() cores */
     /* SOLUTION END */
 }
 

@@ -6,7 +6,7 @@ if sh tools/student.sh "$student" >"$SCRATCH/student.log" 2>&1 &&
     (cd "$student" && make grade) >>"$SCRATCH/student.log" 2>&1; then
     fail "the learner's edition: make grade passed on stubs" "$SCRATCH/student.log"
 else
-    leaked=$(cd "$student" && ls -d solutions grader/hidden grader/mutants grader/hostile 2>/dev/null; grep -rl --include="*.c" "SOLUTION BEGIN" . 2>/dev/null)
+    leaked=$(cd "$student" && ls -d solutions grader/hidden grader/mutants grader/hostile 2>/dev/null; grep -rlE --include="*.c" "SOLUTION (ONLY )?BEGIN" . 2>/dev/null)
     if [ -z "$leaked" ] && grep -q "^Score 0/" "$SCRATCH/student.log" && ! grep -q "CRASH\|TIMEOUT" "$SCRATCH/student.log"; then
         pass "make student exports an edition without solutions, hidden cases or mutants; it grades its stubs to 0"
     else
