@@ -209,7 +209,7 @@ static void conv2d_im2col_part(void *job, int part, int parts)
 void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *W, const Matrix *b, ConvShape shape)
 {
     /* SOLUTION BEGIN */
-    /* one part of the images on each of kit_threads() cores (one when graded) */
+    /* the images shared out between kit_threads() cores (one when graded) */
     ConvForward job = {out, columns, X, W, b, shape, 0};
     kit_parallel(conv2d_im2col_part, &job);
     /* SOLUTION END */

@@ -151,7 +151,7 @@ void max_pool(Matrix *out, int *argmax, const Matrix *X, int size, int channels,
     kit_require_shape(X, N, image_size, "max_pool: X");
     kit_require_shape(out, N, pooled_size, "max_pool: out");
     PoolJob job = {out, argmax, X, size, channels, height, width, pooled_height, pooled_width, image_size, pooled_size, 0};
-    kit_parallel(max_pool_part, &job); /* one share of the images on each of kit_threads() cores (one when graded) */
+    kit_parallel(max_pool_part, &job); /* the images shared out between kit_threads() cores (one when graded) */
     /* SOLUTION END */
 }
 
@@ -175,7 +175,7 @@ void backward_max_pool(Matrix *dX, const Matrix *dout, const int *argmax)
     int N = dout->rows, pooled_size = dout->cols, image_size = dX->cols;
     kit_require_shape(dX, N, image_size, "backward_max_pool: dX");
     PoolGradientJob job = {dX, dout, argmax, image_size, pooled_size, 0};
-    kit_parallel(backward_max_pool_part, &job); /* one share of the images on each of kit_threads() cores */
+    kit_parallel(backward_max_pool_part, &job); /* the images shared out between kit_threads() cores */
     /* SOLUTION END */
 }
 
