@@ -58,8 +58,9 @@ static void report(const char *network, const char *what, double seconds, double
 }
 
 #if defined KIT_BENCH_MLP || defined KIT_BENCH_MLP3 || defined KIT_BENCH_CNN
-/* One network's epoch at its faster thread count, as bench/peers.py times PyTorch: one trial epoch with each count
- * from 1 to most, then the median of runs epochs with the faster one. The threads are OpenBLAS's for the MLPs, whose
+/* One network's epoch at its faster thread count, as bench/peers.py times PyTorch: an untimed epoch first (so that
+ * the trial of 1 thread does not also pay for a cold start: the data set's pages, the caches, OpenBLAS's buffers),
+ * one trial epoch with each count from 1 to most, then the median of runs epochs with the faster one. The threads are OpenBLAS's for the MLPs, whose
  * time is in their products; for the CNNs (own_threads 1) they are the kit's (kit_set_threads: the reference's
  * convolutions and poolings share out the images of a batch), with OpenBLAS on one thread. epoch(data, runs) trains
  * runs epochs and returns their median; the counts are printed, and the one used is left in *used. */
@@ -74,7 +75,9 @@ static double at_best_threads(double (*epoch)(const KitDataset *, int), const Ki
 {
     double fastest = INFINITY;
     *used = 1;
-    printf("  (%s threads, one trial epoch each:", own_threads ? "the kit's" : "OpenBLAS");
+    use_threads(1, own_threads);
+    epoch(data, 1);
+    printf("  (%s threads, one trial epoch each after an untimed one:", own_threads ? "the kit's" : "OpenBLAS");
     for (int t = 1; t <= most; t++) {
         use_threads(t, own_threads);
         double seconds = epoch(data, 1);
