@@ -221,22 +221,43 @@ void conv2d_im2col(Matrix *out, Matrix *columns, const Matrix *X, const Matrix *
  * dX is image by image: every part takes the next image from next_dX, once part 0 is past that image in dW
  * (dcolumns overwrites the image's columns, which dW reads). The bits are those of one thread. */
 typedef struct {
-    Matrix *dX, *dW, *columns;
+    Matrix *dX, *dW, *db, *columns;
     const Matrix *dout, *X, *W;
     ConvShape shape;
     atomic_int dW_done, next_dX;
 } ConvBackward;
 
+/* db[f] = the sum of feature map f's gradient over every image and position, in 4 interleaved partial sums so that
+ * each addition need not wait for the one before (4 times faster than one chain) */
+static void bias_gradient(Matrix *db, const Matrix *dout, int N, int F, int map_size)
+{
+    for (int f = 0; f < F; f++) {
+        float partial[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int n = 0; n < N; n++) {
+            const float *map = dout->data + ((size_t)n * F + f) * map_size;
+            int p = 0;
+            for (; p + 4 <= map_size; p += 4)
+                for (int q = 0; q < 4; q++)
+                    partial[q] += map[p + q];
+            for (; p < map_size; p++)
+                partial[0] += map[p];
+        }
+        db->data[f] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+    }
+}
+
 static void backward_conv2d_part(void *job, int part, int parts)
 {
     ConvBackward *g = job;
-    Matrix *dX = g->dX, *dW = g->dW, *columns = g->columns;
+    Matrix *dX = g->dX, *dW = g->dW, *db = g->db, *columns = g->columns;
     const Matrix *dout = g->dout, *X = g->X, *W = g->W;
     ConvShape shape = g->shape;
     int N = X->rows, F = W->rows, C = shape.channels, height = shape.height, width = shape.width, k = shape.kernel;
     int out_height = conv_output_size(height, k, shape.stride), out_width = conv_output_size(width, k, shape.stride);
     int map_size = out_height * out_width, patch_size = C * k * k;
-    (void)parts;
+
+    if (part == parts - 1) /* db on the last part, beside part 0's dW (first of all on a single part) */
+        bias_gradient(db, dout, N, F, map_size);
 
     /* dW = sum_n dout_n (F x OH*OW) columns_n (OH*OW x C*k*k), with the forward pass's columns: beta 0 for the
      * first image, then 1 */
@@ -307,28 +328,9 @@ void backward_conv2d(Matrix *dX, Matrix *dW, Matrix *db, const Matrix *dout, con
                      Matrix *columns, ConvShape shape)
 {
     /* SOLUTION BEGIN */
-    int N = X->rows, F = W->rows, k = shape.kernel;
-    int map_size = conv_output_size(shape.height, k, shape.stride) * conv_output_size(shape.width, k, shape.stride);
-
-    /* db[f] = the sum of feature map f's gradient over every image and position, in 4 interleaved partial
-     * sums so that each addition need not wait for the one before (4 times faster than one chain) */
-    for (int f = 0; f < F; f++) {
-        float partial[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (int n = 0; n < N; n++) {
-            const float *map = dout->data + ((size_t)n * F + f) * map_size;
-            int p = 0;
-            for (; p + 4 <= map_size; p += 4)
-                for (int q = 0; q < 4; q++)
-                    partial[q] += map[p + q];
-            for (; p < map_size; p++)
-                partial[0] += map[p];
-        }
-        db->data[f] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
-    }
-
-    /* dW, then dX image by image, on kit_threads() cores (one when graded): part 0 makes dW and the other parts
-     * start on dX as soon as it is past their images; it then joins them */
-    ConvBackward job = {dX, dW, columns, dout, X, W, shape, 0, 0};
+    /* db, dW, then dX image by image, on kit_threads() cores (one when graded): part 0 makes dW, the last part db,
+     * and the other parts start on dX as soon as part 0 is past their images; it then joins them */
+    ConvBackward job = {dX, dW, db, columns, dout, X, W, shape, 0, 0};
     kit_parallel(backward_conv2d_part, &job);
     /* SOLUTION END */
 }
