@@ -1,5 +1,5 @@
 /*
- * parallel.c: kit_parallel, the parts of one piece of work on the cores OpenBLAS may use.
+ * parallel.c: kit_parallel, the parts of one piece of work on kit_threads() cores (KIT_THREADS, or kit_set_threads).
  *
  * The workers are started by the first call that has more than one part, and then wait for the next call: they spin
  * for a few milliseconds (the pause between two calls of a training step is shorter than the time a sleeping thread
