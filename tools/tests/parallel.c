@@ -16,21 +16,21 @@
 #include <string.h>
 
 enum { STEPS = 6, EXAMPLES = 64 + 37 };
+static const KitCnnSizes capstone = {1, 28, 28, 3, 16, 32, 128, 10};
 
 /* The parameters after STEPS steps on threads threads, and the losses of the steps, into parameters (the eight
- * matrices end to end) and losses. */
-static void train(int threads, float *parameters, float *losses)
+ * matrices end to end, at most room floats) and losses; returns how many floats the parameters are. */
+static size_t train(int threads, float *parameters, size_t room, float *losses)
 {
     kit_set_threads(threads);
-    KitCnnSizes sizes = {1, 28, 28, 3, 16, 32, 128, 10};
     KitRng rng;
     kit_rng_seed(&rng, 2024);
-    Cnn cnn = kit_cnn_create(sizes, &rng);
+    Cnn cnn = kit_cnn_create(capstone, &rng);
     Matrix X = kit_matrix_create(EXAMPLES, 28 * 28), labels = kit_matrix_create(EXAMPLES, 1);
     kit_matrix_fill_uniform(&X, &rng, 0.0f, 1.0f);
     for (int i = 0; i < EXAMPLES; i++)
         labels.data[i] = (float)kit_rng_below(&rng, 10);
-    KitCnnWork work = kit_cnn_work_create(EXAMPLES, 64, sizes);
+    KitCnnWork work = kit_cnn_work_create(EXAMPLES, 64, capstone);
     for (int step = 0; step < STEPS; step++) {
         int start = step % 2 ? 64 : 0, m = step % 2 ? 37 : 64;
         kit_cnn_work_rows(&work, m);
@@ -39,27 +39,29 @@ static void train(int threads, float *parameters, float *losses)
         losses[step] = train_cnn_step(&cnn, &work, 0.05f);
     }
     const Matrix *all[] = {&cnn.W1, &cnn.b1, &cnn.W2, &cnn.b2, &cnn.W3, &cnn.b3, &cnn.W4, &cnn.b4};
+    size_t count = 0;
     for (int p = 0; p < 8; p++) {
-        size_t count = (size_t)all[p]->rows * all[p]->cols;
-        memcpy(parameters, all[p]->data, count * sizeof *parameters);
-        parameters += count;
+        size_t size = (size_t)all[p]->rows * all[p]->cols;
+        if (count + size > room)
+            kit_fatal("parallel: the capstone's parameters are more than the %zu floats kept for them", room);
+        memcpy(parameters + count, all[p]->data, size * sizeof *parameters);
+        count += size;
     }
     kit_cnn_work_free(&work);
     kit_matrix_free(&X), kit_matrix_free(&labels);
     kit_cnn_free(&cnn);
+    return count;
 }
 
 int main(void)
 {
     openblas_set_num_threads(1); /* the dense layers' products on one thread: the same bits every time */
-    KitCnnSizes sizes = {1, 28, 28, 3, 16, 32, 128, 10};
-    KitCnnLayout l = kit_cnn_layout(sizes);
-    size_t count = (size_t)16 * 9 + 16 + (size_t)32 * 16 * 9 + 32 + (size_t)l.pooled2 * 128 + 128 + 128 * 10 + 10;
-    Matrix one = kit_matrix_create(1, (int)count), other = kit_matrix_create(1, (int)count);
+    enum { ROOM = 1 << 18 };     /* floats: more than the capstone's 108,618 parameters */
+    Matrix one = kit_matrix_create(1, ROOM), other = kit_matrix_create(1, ROOM);
     float losses_one[STEPS], losses_other[STEPS];
-    train(1, one.data, losses_one);
+    size_t count = train(1, one.data, ROOM, losses_one);
     for (int threads = 2; threads <= 3; threads++) {
-        train(threads, other.data, losses_other);
+        train(threads, other.data, ROOM, losses_other);
         size_t differ = 0;
         for (size_t i = 0; i < count; i++)
             differ += memcmp(&one.data[i], &other.data[i], sizeof one.data[i]) != 0;
