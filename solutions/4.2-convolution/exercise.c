@@ -140,7 +140,7 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape shape)
                     for (int i = 0; i < k; i++, to += k) {
                         /* the k pixels of the patch's row i in channel c */
                         const float *pixels = corner + (size_t)i * width;
-                        if (k == 3) /* the course's filters: three copies the compiler need not loop over */
+                        if (k == 3)
                             to[0] = pixels[0], to[1] = pixels[1], to[2] = pixels[2];
                         else
                             for (int j = 0; j < k; j++)
@@ -246,6 +246,37 @@ static void bias_gradient(Matrix *db, const Matrix *dout, int N, int F, int map_
     }
 }
 
+/* dX for image n: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (dW has read it), then col2im,
+ * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at a
+ * time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a time,
+ * each addition waiting for the one before on the same pixel). The taps go from the last to the first, so that each
+ * pixel still sums its terms in the order of the output positions that reach it (y, x rising). */
+static void image_input_gradient(ConvBackward *g, int n)
+{
+    const Matrix *dout = g->dout, *W = g->W;
+    ConvShape shape = g->shape;
+    int F = W->rows, C = shape.channels, height = shape.height, width = shape.width, k = shape.kernel;
+    int stride = shape.stride;
+    int out_height = conv_output_size(height, k, stride), out_width = conv_output_size(width, k, stride);
+    int map_size = out_height * out_width, patch_size = C * k * k;
+    float *dcolumns = g->columns->data + (size_t)n * map_size * patch_size;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
+                dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
+    float *image_gradient = g->dX->data + (size_t)n * C * height * width;
+    memset(image_gradient, 0, (size_t)C * height * width * sizeof *image_gradient);
+    for (int c = 0; c < C; c++)
+        for (int i = k - 1; i >= 0; i--)
+            for (int j = k - 1; j >= 0; j--) {
+                const float *tap = dcolumns + (c * k + i) * k + j; /* its value at position p: tap[p * patch_size] */
+                for (int y = 0; y < out_height; y++) {
+                    float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
+                    const float *from = tap + (size_t)y * out_width * patch_size;
+                    for (int x = 0; x < out_width; x++)
+                        pixels[x * stride] += from[(size_t)x * patch_size];
+                }
+            }
+}
+
 static void backward_conv2d_part(void *job, int part, int parts)
 {
     ConvBackward *g = job;
@@ -260,41 +291,26 @@ static void backward_conv2d_part(void *job, int part, int parts)
         bias_gradient(db, dout, N, F, map_size);
 
     /* dW = sum_n dout_n (F x OH*OW) columns_n (OH*OW x C*k*k), with the forward pass's columns: beta 0 for the
-     * first image, then 1 */
-    for (int n = 0; part == 0 && n < N; n++) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, F, patch_size, map_size, 1.0f,
-                    dout->data + (size_t)n * F * map_size, map_size, columns->data + (size_t)n * map_size * patch_size,
-                    patch_size, n == 0 ? 0.0f : 1.0f, dW->data, patch_size);
-        atomic_store_explicit(&g->dW_done, n + 1, memory_order_release);
+     * first image, then 1. Part 0 makes dX for an image right after its term of dW when no other part has taken
+     * that image yet (always, on one part): its columns are still in the cache when dcolumns is written over them. */
+    if (part == 0) {
+        for (int n = 0; n < N; n++) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, F, patch_size, map_size, 1.0f,
+                        dout->data + (size_t)n * F * map_size, map_size,
+                        columns->data + (size_t)n * map_size * patch_size, patch_size, n == 0 ? 0.0f : 1.0f, dW->data,
+                        patch_size);
+            atomic_store_explicit(&g->dW_done, n + 1, memory_order_release);
+            int untaken = n;
+            if (dX != NULL && atomic_compare_exchange_strong(&g->next_dX, &untaken, n + 1))
+                image_input_gradient(g, n);
+        }
     }
     if (dX == NULL)
         return;
-
-    /* per image: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (no longer needed), then col2im,
-     * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at
-     * a time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a
-     * time, each addition waiting for the one before on the same pixel). The taps go from the last to the first, so
-     * that each pixel still sums its terms in the order of the output positions that reach it (y, x rising). */
-    int stride = shape.stride;
     for (int n; (n = atomic_fetch_add_explicit(&g->next_dX, 1, memory_order_relaxed)) < N;) {
         while (atomic_load_explicit(&g->dW_done, memory_order_acquire) <= n)
             kit_cpu_relax(); /* part 0 has not read columns_n yet */
-        float *dcolumns = columns->data + (size_t)n * map_size * patch_size;
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, map_size, patch_size, F, 1.0f,
-                    dout->data + (size_t)n * F * map_size, map_size, W->data, patch_size, 0.0f, dcolumns, patch_size);
-        float *image_gradient = dX->data + (size_t)n * C * height * width;
-        memset(image_gradient, 0, (size_t)C * height * width * sizeof *image_gradient);
-        for (int c = 0; c < C; c++)
-            for (int i = k - 1; i >= 0; i--)
-                for (int j = k - 1; j >= 0; j--) {
-                    const float *tap = dcolumns + (c * k + i) * k + j; /* its value at position p: tap[p * patch_size] */
-                    for (int y = 0; y < out_height; y++) {
-                        float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
-                        const float *from = tap + (size_t)y * out_width * patch_size;
-                        for (int x = 0; x < out_width; x++)
-                            pixels[x * stride] += from[(size_t)x * patch_size];
-                    }
-                }
+        image_input_gradient(g, n);
     }
 }
 /* SOLUTION ONLY END */
