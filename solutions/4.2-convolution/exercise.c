@@ -246,6 +246,14 @@ static void bias_gradient(Matrix *db, const Matrix *dout, int N, int F, int map_
     }
 }
 
+/* One output row's terms of one tap, added onto the pixels they came from: pixels[x * stride] += from[x * patch_size] */
+static inline __attribute__((always_inline)) void add_tap_row(float *restrict pixels, const float *restrict from,
+                                                             int out_width, int stride, int patch_size)
+{
+    for (int x = 0; x < out_width; x++)
+        pixels[x * stride] += from[(size_t)x * patch_size];
+}
+
 /* dX for image n: dcolumns_n (OH*OW x C*k*k) = dout_n^T W, written over columns_n (dW has read it), then col2im,
  * one tap (c, i, j) at a time: its column of dcolumns_n is added onto the pixels it came from, an output row at a
  * time, a run of pixels side by side (where going row by row through dcolumns_n would add to one pixel at a time,
@@ -271,8 +279,10 @@ static void image_input_gradient(ConvBackward *g, int n)
                 for (int y = 0; y < out_height; y++) {
                     float *pixels = image_gradient + (size_t)c * height * width + (y * stride + i) * width + j;
                     const float *from = tap + (size_t)y * out_width * patch_size;
-                    for (int x = 0; x < out_width; x++)
-                        pixels[x * stride] += from[(size_t)x * patch_size];
+                    if (stride == 1) /* the CNN's: the same loop, compiled for pixels side by side */
+                        add_tap_row(pixels, from, out_width, 1, patch_size);
+                    else
+                        add_tap_row(pixels, from, out_width, stride, patch_size);
                 }
             }
 }

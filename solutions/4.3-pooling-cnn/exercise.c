@@ -308,17 +308,22 @@ void backward_cnn(KitCnnWork *work, const Cnn *cnn)
             dense[l].db->data[c] = sum;
         }
         float *dIn = dense[l].dIn->data;
+        const float *before = dense[l].before->data; /* in a local, so that the loop below runs in vectors */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, In, Out, 1.0f, dense[l].dZ->data, Out,
                     dense[l].W->data, Out, 0.0f, dIn, In);
         for (size_t k = 0; k < (size_t)m * In; k++)
-            dIn[k] = dense[l].before->data[k] > 0.0f ? dIn[k] : 0.0f;
+            dIn[k] = before[k] > 0.0f ? dIn[k] : 0.0f;
     }
     /* stage 2: back through its pooling to the winners, then through its convolution to W2, b2 and A1 */
     backward_max_pool(&w->dZ2, &w->dpooled2, w->argmax2);
     backward_conv2d(&w->dA1, &w->dW2, &w->db2, &w->dZ2, &w->A1, &cnn->W2, &w->columns2, cnn_second_shape(cnn));
     /* stage 1: ReLU, pooling, and the convolution's parameters */
-    for (size_t k = 0; k < (size_t)m * w->dA1.cols; k++)
-        w->dpooled1.data[k] = w->pooled1.data[k] > 0.0f ? w->dA1.data[k] : 0.0f;
+    float *dpooled1 = w->dpooled1.data;
+    const float *pooled1 = w->pooled1.data, *dA1 = w->dA1.data;
+    for (size_t k = 0; k < (size_t)m * w->dA1.cols; k++) {
+        float gradient = dA1[k]; /* read whatever the sign, so that the loop runs in vectors */
+        dpooled1[k] = pooled1[k] > 0.0f ? gradient : 0.0f;
+    }
     backward_max_pool(&w->dZ1, &w->dpooled1, w->argmax1);
     backward_conv2d(NULL, &w->dW1, &w->db1, &w->dZ1, &w->X, &cnn->W1, &w->columns1, cnn->shape);
     /* SOLUTION END */
