@@ -3,7 +3,9 @@
  *
  * Built with the reference solutions of the written chapters; the parts whose chapter is not written
  * yet say so. Every figure is a median over repeated runs: one epoch of training is one run.
- *   bench [--runs N] [--scale]
+ *   bench [--runs N] [--peers PYTHON] [--scale]
+ * --peers: right after each network, the same network in PyTorch and in NumPy (PYTHON bench/peers.py), so that the
+ *   kit's epoch and its peers' are minutes apart at most, not the whole run.
  * --scale: instead, how the epoch's time grows with the batch size, the hidden width and the filter count.
  */
 #include "kit.h"
@@ -14,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 
 /* The sgemm peak: the median GFLOP/s of runs products of two n x n matrices. */
@@ -44,6 +50,32 @@ static double sgemm_peak(int n, int runs)
 static void report_parseable(const char *network, double seconds, double flops, double peak, int threads)
 {
     printf("kit %s epoch_seconds %.4f floor_seconds %.4f threads %d\n", network, seconds, flops / 1e9 / peak, threads);
+}
+
+/* --peers: the python3 that runs bench/peers.py (NULL: no peers), the data set's folder, the runs of each epoch */
+static const char *peers_python, *peers_data;
+static int peers_runs;
+
+/* The network's peers, right after the kit's epoch: bench/peers.py torch, then numpy, their lines on this stdout. */
+static void run_peers(const char *network)
+{
+    static const char *const peers[] = {"torch", "numpy"};
+    if (peers_python == NULL)
+        return;
+    char runs[16];
+    snprintf(runs, sizeof runs, "%d", peers_runs);
+    for (int k = 0; k < 2; k++) {
+        char *argv[] = {(char *)peers_python, "bench/peers.py", (char *)peers[k], "--data", (char *)peers_data,
+                        "--runs", runs, "--networks", (char *)network, NULL};
+        fflush(stdout); /* this process's lines first, then the child's, in order */
+        pid_t child;
+        int status = posix_spawnp(&child, peers_python, NULL, NULL, argv, environ);
+        if (status != 0)
+            kit_fatal("bench: cannot run %s bench/peers.py: %s", peers_python, strerror(status));
+        if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            kit_fatal("bench: %s bench/peers.py %s --networks %s failed (exit status %d)", peers_python, peers[k],
+                      network, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
 }
 
 static void report(const char *network, const char *what, double seconds, double flops, double peak, double target,
@@ -403,6 +435,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
             runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--peers") == 0 && i + 1 < argc)
+            peers_python = argv[++i];
         else if (strcmp(argv[i], "--scale") == 0)
             scale = 1;
     if (runs < 1)
@@ -432,7 +466,7 @@ int main(int argc, char **argv)
         return 0;
     }
     printf("Data set: %s, %ld training images; every figure below is the median of %d epochs\n", place.name, N, runs);
-    printf("kit data %s\n", place.dir); /* for tools/bench.sh: the folder the peers read */
+    peers_data = place.dir, peers_runs = runs;
 #ifdef KIT_BENCH_MLP
     {
         /* floating-point operations of the matrix products of one epoch: forward X W1 and A1 W2, backward
@@ -447,6 +481,7 @@ int main(int argc, char **argv)
         openblas_set_num_threads(threads);
         report_products(bench_products(N, 64, sizes, 2, runs, 1), seconds, flops, peak);
         openblas_set_num_threads(most_threads);
+        run_peers("mlp");
     }
 #else
     printf("MLP 784-256-10: not measured, chapter 3.4 is not written yet\n");
@@ -464,6 +499,7 @@ int main(int argc, char **argv)
         openblas_set_num_threads(threads);
         report_products(bench_products(N, 64, sizes, 3, runs, 0), seconds, flops, peak);
         openblas_set_num_threads(most_threads);
+        run_peers("mlp3");
     }
 #else
     printf("MLP 784-256-128-10: not measured, chapter 4.1 is not written yet\n");
@@ -474,11 +510,13 @@ int main(int argc, char **argv)
         int threads;
         double seconds = at_best_threads(epoch_cnn, &data, runs, most_threads, 1, &threads);
         report("cnn", "CNN 8-16 filters 3x3, dense 64:", seconds, cnn_flops(N, course_cnn), peak, 0.0, threads);
+        run_peers("cnn");
 #ifdef KIT_BENCH_MOMENTUM
         peak = fmax(peak, sgemm_peak(1024, 9));
         seconds = at_best_threads(epoch_capstone, &data, runs, most_threads, 1, &threads);
         report("capstone", "capstone CNN 16-32, dense 128:", seconds, cnn_flops(N, capstone_cnn), peak, 0.0,
                threads);
+        run_peers("capstone");
 #else
         printf("capstone CNN: not measured, chapter 4.5 is not written yet\n");
 #endif

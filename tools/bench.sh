@@ -43,13 +43,9 @@ if [ "${KIT_BENCH_SCALE:-}" = 1 ]; then
     [ "$(cat "$out/bench.status")" = 0 ] || { echo "tools/bench.sh: $out/bench --scale failed" >&2; exit 1; }
     exit 0
 fi
-# the kit's lines (kit <network> epoch_seconds ...) go to $out/bench.txt for the peers' table, the rest to the screen
-{ "$out/bench" --runs "$runs" && echo 0 >"$out/bench.status" || echo $? >"$out/bench.status"; } | tee "$out/bench.txt" |
-    grep -v '^kit '
-[ "$(cat "$out/bench.status")" = 0 ] || { echo "tools/bench.sh: $out/bench failed (exit status $(cat "$out/bench.status"))" >&2; exit 1; }
-
-# the peers: the same networks in PyTorch (CPU) and in NumPy float32, in this run (bench/peers.py), where a python3
-# with both is found: KIT_BENCH_PYTHON if it is set, else python3 on the PATH, else Debian's /usr/bin/python3
+# the peers: the same networks in PyTorch (CPU) and in NumPy float32 (bench/peers.py), where a python3 with both is
+# found: KIT_BENCH_PYTHON if it is set, else python3 on the PATH, else Debian's /usr/bin/python3. The bench runs each
+# network's peers right after the network (--peers), so that a ratio compares epochs minutes apart at most.
 has_peers() { "$1" -c 'import torch, numpy' >/dev/null 2>&1; }
 python=""
 if [ -n "${KIT_BENCH_PYTHON:-}" ]; then
@@ -61,6 +57,15 @@ else
         if has_peers "$candidate"; then python=$candidate && break; fi
     done
 fi
+if [ -n "$python" ]; then
+    echo "After each network: the same network in PyTorch (CPU, the best of 1 and 2 threads) and in NumPy float32"
+    echo "($python bench/peers.py), so that the kit's epoch and its peers' are measured minutes apart at most."
+fi
+# the parseable lines (kit <network> epoch_seconds ..., peer <peer> <network> ...) go to $out/bench.txt for the table
+{ "$out/bench" --runs "$runs" ${python:+--peers "$python"} && echo 0 >"$out/bench.status" ||
+    echo $? >"$out/bench.status"; } | tee "$out/bench.txt" | grep -v '^kit '
+[ "$(cat "$out/bench.status")" = 0 ] || { echo "tools/bench.sh: $out/bench failed (exit status $(cat "$out/bench.status"))" >&2; exit 1; }
+
 networks=$(awk '$1 == "kit" && $3 == "epoch_seconds" {printf "%s%s", (n++ ? "," : ""), $2}' "$out/bench.txt")
 if [ -z "$python" ]; then
     echo "The peers (PyTorch and NumPy) are not measured: no python3 with both torch and numpy (tried: $tried)."
@@ -69,20 +74,10 @@ if [ -z "$python" ]; then
 elif [ -z "$networks" ]; then
     echo "The peers are not measured: none of the benchmarked chapters (3.4, 4.1, 4.3, 4.5) is written yet."
 else
-    data_dir=$(sed -n 's/^kit data //p' "$out/bench.txt")
     echo
-    echo "The same networks in PyTorch (CPU, the best of 1 and 2 threads) and in NumPy float32 ($python, bench/peers.py):"
-    : >"$out/peers.txt"
-    for peer in torch numpy; do
-        { "$python" bench/peers.py "$peer" --data "$data_dir" --runs "$runs" --networks "$networks" &&
-            echo 0 >"$out/peers.status" || echo $? >"$out/peers.status"; } | tee -a "$out/peers.txt"
-        [ "$(cat "$out/peers.status")" = 0 ] ||
-            { echo "tools/bench.sh: bench/peers.py $peer failed (exit status $(cat "$out/peers.status"))" >&2; exit 1; }
-    done
-    echo
-    echo "Each network's epoch, the kit's beside its peers' (measured in this run, load average now $(load); a ratio below 1:"
-    echo "the kit is faster):"
-    cat "$out/bench.txt" "$out/peers.txt" | awk '
+    echo "Each network's epoch, the kit's beside its peers' (measured right after it; load average now $(load); a ratio"
+    echo "below 1: the kit is faster):"
+    awk '
         $1 == "kit" && $3 == "epoch_seconds" { kit[$2] = $4; floor[$2] = $6; kit_threads[$2] = $8; order[++count] = $2 }
         $1 == "peer" { seconds[$2, $3] = $5; if ($2 == "torch") threads[$3] = $7 }
         function shown(s) { return s == "" ? "-" : sprintf("%.3f s", s) }
@@ -117,7 +112,7 @@ else
             goal("MLP 784-256-10: kit/PyTorch at most 0.5", v, 0.5)
             v = ("mlp" in kit && floor["mlp"] > 0) ? kit["mlp"] / floor["mlp"] : ""
             goal("MLP 784-256-10: kit/floor at most 1.4", v, 1.4)
-        }'
+        }' "$out/bench.txt"
 fi
 
 # grading: every reference solution with memory checks, and one chapter without training
