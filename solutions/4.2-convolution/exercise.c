@@ -108,6 +108,29 @@ void conv2d(Matrix *out, const Matrix *X, const Matrix *W, const Matrix *b, Conv
     /* SOLUTION END */
 }
 
+/* SOLUTION ONLY BEGIN */
+/* The patches of one image, into its OH*OW rows of columns from row on. im2col calls it with k = 3 and stride 1, the
+ * CNN's, as constants (the compiler then unrolls a channel's nine copies, with no loop or test between them), and
+ * with any k and stride. */
+static inline __attribute__((always_inline)) void image_patches(float *row, const float *image, int C, int height,
+                                                               int width, int k, int stride, int out_height,
+                                                               int out_width)
+{
+    int patch_size = C * k * k;
+    for (int y = 0; y < out_height; y++)
+        for (int x = 0; x < out_width; x++, row += patch_size) {
+            const float *corner = image + (size_t)y * stride * width + (size_t)x * stride;
+            float *to = row;
+            for (int c = 0; c < C; c++, corner += (size_t)height * width)
+                for (int i = 0; i < k; i++, to += k) {
+                    const float *pixels = corner + (size_t)i * width; /* the k pixels of the patch's row i */
+                    for (int j = 0; j < k; j++)
+                        to[j] = pixels[j];
+                }
+        }
+}
+/* SOLUTION ONLY END */
+
 /*
  * im2col: copy every patch a filter visits into a row of its own, so that a convolution
  * becomes one matrix product.
@@ -127,26 +150,14 @@ void im2col(Matrix *columns, const Matrix *X, ConvShape shape)
     int N = X->rows, C = shape.channels, height = shape.height, width = shape.width, k = shape.kernel;
     int stride = shape.stride;
     int out_height = conv_output_size(height, k, stride), out_width = conv_output_size(width, k, stride);
-    size_t image_size = (size_t)C * height * width;
-    int patch_size = C * k * k;
-    float *row = columns->data;
+    size_t image_size = (size_t)C * height * width, image_rows = (size_t)out_height * out_width;
     for (int n = 0; n < N; n++) {
         const float *image = X->data + n * image_size;
-        for (int y = 0; y < out_height; y++)
-            for (int x = 0; x < out_width; x++, row += patch_size) {
-                const float *corner = image + (size_t)y * stride * width + (size_t)x * stride;
-                float *to = row;
-                for (int c = 0; c < C; c++, corner += (size_t)height * width)
-                    for (int i = 0; i < k; i++, to += k) {
-                        /* the k pixels of the patch's row i in channel c */
-                        const float *pixels = corner + (size_t)i * width;
-                        if (k == 3) /* the course's filters: three copies the compiler need not loop over */
-                            to[0] = pixels[0], to[1] = pixels[1], to[2] = pixels[2];
-                        else
-                            for (int j = 0; j < k; j++)
-                                to[j] = pixels[j];
-                    }
-            }
+        float *rows = columns->data + n * image_rows * C * k * k;
+        if (k == 3 && stride == 1) /* the CNN's filters */
+            image_patches(rows, image, C, height, width, 3, 1, out_height, out_width);
+        else
+            image_patches(rows, image, C, height, width, k, stride, out_height, out_width);
     }
     /* SOLUTION END */
 }
