@@ -12,11 +12,12 @@
 #include "course.h"
 
 #include <cblas.h>
+#include <errno.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -72,9 +73,12 @@ static void run_peers(const char *network)
         int status = posix_spawnp(&child, peers_python, NULL, NULL, argv, environ);
         if (status != 0)
             kit_fatal("bench: cannot run %s bench/peers.py: %s", peers_python, strerror(status));
-        if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            kit_fatal("bench: %s bench/peers.py %s --networks %s failed (exit status %d)", peers_python, peers[k],
-                      network, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        if (waitpid(child, &status, 0) < 0)
+            kit_fatal("bench: waiting for %s bench/peers.py %s: %s", peers_python, peers[k], strerror(errno));
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            kit_fatal("bench: %s bench/peers.py %s --networks %s failed (%s %d)", peers_python, peers[k], network,
+                      WIFEXITED(status) ? "exit status" : "signal", WIFEXITED(status) ? WEXITSTATUS(status)
+                                                                                      : WTERMSIG(status));
     }
 }
 
