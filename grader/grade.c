@@ -18,6 +18,7 @@
 #include "kit.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -119,37 +120,39 @@ static void linked_chapters(const Chapter *chapter, int *included)
 
 /* What a compile command builds (compile_command). */
 typedef enum {
-    BUILD_CHECK,   /* a chapter's check program: its suite and the check runner, with the exercise.c files it links */
-    BUILD_SANITIZED, /* the same, built with AddressSanitizer and UBSan (the memory check's second part) */
-    BUILD_DEMO,    /* a program of the chapter's lesson (demo.c, final_exam.c), with the exercise.c files it links */
-    BUILD_OBJECT,  /* one exercise.c alone, into an object with gcc's coverage counters (make coverage) */
+    BUILD_OBJECT,           /* one exercise.c alone, into an object that check and demo programs link */
+    BUILD_SANITIZED_OBJECT, /* the same, with AddressSanitizer and UBSan (the memory check's second part) */
+    BUILD_COVERAGE_OBJECT,  /* the same, with gcc's coverage counters and no optimisation (make coverage) */
+    BUILD_CHECK,            /* a chapter's check program: its suite and the check runner, with the objects it links */
+    BUILD_SANITIZED,        /* the same, from the sanitized objects */
+    BUILD_DEMO,             /* a program of the chapter's lesson (demo.c, final_exam.c), with the objects it links */
 } BuildKind;
 
 /*
  * The compiler's command for a build of learner code, in args: the kit's own compiler and flags (KIT_CC and
  * KIT_CFLAGS, as the Makefile builds the kit), then what the kind adds. Every build of learner code is made here,
- * so that a check, a demo and a coverage run cannot drift apart in flags. inputs are the files compiled (the demo's
- * source, the exercise.c files or their objects), in order; output is the program or object made.
+ * so that a check, a demo and a coverage run cannot drift apart in flags. inputs are the files compiled or linked
+ * (an exercise.c for an object; the demo's source and the objects for a program), in order; output is what is made.
  */
 static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, const char *output,
                             char *const *inputs, int input_count)
 {
+    int object = kind == BUILD_OBJECT || kind == BUILD_SANITIZED_OBJECT || kind == BUILD_COVERAGE_OBJECT;
+    int sanitized = kind == BUILD_SANITIZED_OBJECT || kind == BUILD_SANITIZED;
     append_words(args, KIT_CC);
     append_words(args, KIT_CFLAGS);
-    if (options.debug || kind == BUILD_OBJECT)
+    if (options.debug || kind == BUILD_COVERAGE_OBJECT)
         args_add(args, "-O0"); /* every variable visible in gdb; coverage counts lines as written */
-    if (kind == BUILD_OBJECT)
+    if (kind == BUILD_COVERAGE_OBJECT)
         args_add(args, "--coverage");
-    if (kind == BUILD_SANITIZED) {
+    if (sanitized) {
         /* stack and global overflows, use after return, and the undefined behaviour Valgrind cannot see */
         args_add(args, "-fsanitize=address,undefined");
         args_add(args, "-fno-omit-frame-pointer");
     }
     args_add(args, "-Wno-unused-parameter"); /* a stub does not use its arguments yet */
     args_add(args, "-Iharness");
-    if (kind == BUILD_CHECK || kind == BUILD_SANITIZED)
-        args_add(args, "-Igrader");
-    if (kind == BUILD_OBJECT)
+    if (object)
         args_add(args, "-c");
     args_add(args, "-o");
     args_add(args, output);
@@ -161,7 +164,7 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
     }
     for (int i = 0; i < input_count; i++)
         args_add(args, inputs[i]);
-    if (kind == BUILD_OBJECT)
+    if (object)
         return;
     if (options.coverage)
         args_add(args, "--coverage");
@@ -171,26 +174,128 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
     append_words(args, KIT_LDLIBS);
 }
 
+/* The folder of a run's compiled exercise.c files (compile_object). */
+static char *objects_folder(const Run *run)
+{
+    return format_string("%s/objects", run->build);
+}
+
+/* Removes what folder holds of the builds of one file with one command (names that start with prefix) other than
+ * the one whose key is keep, when made more than a minute ago: nothing will link them again. (A minute, so that a
+ * second grading of the same folder that has just found one can still link it.) Also what a grading stopped midway
+ * left half made (names that start with its process id, then prefix), after ten minutes. */
+static void prune_objects(const char *folder, const char *prefix, const char *keep)
+{
+    DIR *dir = opendir(folder);
+    if (dir == NULL)
+        return;
+    size_t length = strlen(prefix);
+    time_t now = time(NULL);
+    for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+        const char *name = entry->d_name;
+        size_t digits = strspn(name, "0123456789");
+        int half_made = digits > 0 && name[digits] == '-' && strncmp(name + digits + 1, prefix, length) == 0;
+        int older = strncmp(name, prefix, length) == 0 && strncmp(name + length, keep, strlen(keep)) != 0;
+        if (!half_made && !older)
+            continue;
+        char *path = format_string("%s/%s", folder, name);
+        struct stat st;
+        if (stat(path, &st) == 0 && now - st.st_mtime > (half_made ? 600 : 60))
+            remove(path);
+        free(path);
+    }
+    closedir(dir);
+}
+
 /*
- * Runs the compile command args, which makes output, its messages into log_path: in the sandbox for a submission,
- * where no #include reaches solutions/ or grader/hidden/. Where the program is there already, made by the same
- * command from the same files (the headers, the runner, the suite, the library and the exercise.c files, whose
- * key is kept in <output>.key), it is not made again and its log is the one it was made with. Returns the compiler's
- * wait status (0 when nothing had to be made), -1 when it ran out of time.
+ * Compiles one exercise.c (the functions of chapter owner) into an object in the run's objects folder, or finds it
+ * there: an object is named by the key of what makes it (the command, the file's path and bytes, the kit's headers),
+ * so that each exercise.c is compiled once for all the chapters that link it, and a reference solution once for
+ * all the variants of another chapter graded beside it. kind: BUILD_OBJECT or BUILD_SANITIZED_OBJECT. Returns the
+ * object's path, or NULL when it does not compile; either way *log gets what the compiler said (allocated, maybe
+ * empty) and *status its wait status (-1: it ran out of time). For a submission it compiles in the sandbox, into a
+ * folder made empty for the submission.
  */
-static int compile_program(const Run *run, const Chapter *chapter, const Args *args, const char *output,
-                           const char *log_path, const ChapterResult *result)
+static char *compile_object(const Run *run, const Chapter *owner, const char *source, BuildKind kind, char **log,
+                            int *status)
+{
+    char *folder = objects_folder(run);
+    make_dirs(folder);
+    Args command = {0};
+    char *inputs[] = {(char *)source};
+    compile_command(&command, kind, owner, "-", inputs, 1); /* the command, but for its output */
+    const char *files[] = {"harness/kit.h", "harness/course.h", source};
+    char *command_key = reuse_key(NULL, 0, (const char *const *)command.items, command.count);
+    char *key = reuse_key(files, 3, (const char *const *)command.items, command.count);
+    args_free(&command);
+    /* <chapter>-<kind>-<the command's key>-<the key of the file and the command>.o, and .log: what the compiler said */
+    char *prefix = format_string("%s-%s-%.8s-", owner->id, kind == BUILD_SANITIZED_OBJECT ? "sanitized" : "plain",
+                                 command_key);
+    char *object = format_string("%s/%s%s.o", folder, prefix, key);
+    char *log_path = format_string("%s/%s%s.log", folder, prefix, key);
+    *status = 0;
+    if (options.fresh || !file_exists(object) || !file_exists(log_path)) {
+        /* made under names of this process's, then renamed, the log first: whoever sees the object sees it whole */
+        char *made = format_string("%s/%d-%s%s.o", folder, (int)getpid(), prefix, key);
+        char *made_log = format_string("%s/%d-%s%s.log", folder, (int)getpid(), prefix, key);
+        Args args = {0};
+        compile_command(&args, kind, owner, made, inputs, 1);
+        if (run->submission) {
+            const char *reads[] = {"harness", source, NULL}, *writes[] = {folder, NULL};
+            *status = run_isolated(args.items, made_log, 120, reads, writes);
+        } else {
+            *status = run_process(args.items, NULL, made_log, 120);
+        }
+        args_free(&args);
+        int kept = *status == 0 && rename(made_log, log_path) == 0 && rename(made, object) == 0;
+        int why = errno;
+        if (!kept) {
+            *log = read_file(made_log, 1 << 20);
+            if (*status == 0) { /* compiled, but it could not be kept */
+                free(*log);
+                *log = format_string("cannot keep the object %s compiled from %s: %s\n", object, source,
+                                     strerror(why));
+            }
+            remove(made), remove(made_log);
+        }
+        free(made), free(made_log);
+        if (!kept) {
+            if (*log == NULL)
+                *log = format_string("%s", "");
+            if (*status == 0)
+                *status = 1 << 8; /* as if the compiler had exited 1 */
+            free(object), free(log_path), free(prefix), free(key), free(command_key), free(folder);
+            return NULL;
+        }
+        prune_objects(folder, prefix, key);
+    }
+    *log = read_file(log_path, 1 << 20);
+    if (*log == NULL)
+        *log = format_string("%s", "");
+    free(log_path), free(prefix), free(key), free(command_key), free(folder);
+    return object;
+}
+
+/*
+ * Links the program output from the objects by the command args (a check program, or the sanitized one), its
+ * messages into log_path: in the sandbox for a submission. Where the program is there already, made by the same
+ * command from the same files (the kit's headers, the runner, the suite, the library and the objects, whose key is
+ * kept in <output>.key), it is not made again and its log is the one it was made with. Returns the linker's wait
+ * status (0 when nothing had to be made), -1 when it ran out of time.
+ */
+static int link_program(const Run *run, const Chapter *chapter, const Args *args, const char *output,
+                        const char *log_path, char *const *objects, int object_count)
 {
     char *suite = format_string("build/grader/suite-%s.o", chapter->id);
     const char *fixed[] = {"harness/kit.h", "harness/course.h", "grader/check.h", "build/grader/runner.o", suite,
                            "build/kit/libkit.a"};
     int fixed_count = (int)(sizeof fixed / sizeof fixed[0]);
-    const char **files = allocate((size_t)(fixed_count + result->source_count + 1) * sizeof *files);
+    const char **files = allocate((size_t)(fixed_count + object_count + 1) * sizeof *files);
     int count = 0;
     for (int i = 0; i < fixed_count; i++)
         files[count++] = fixed[i];
-    for (int i = 0; i < result->source_count; i++)
-        files[count++] = result->sources[i];
+    for (int i = 0; i < object_count; i++)
+        files[count++] = objects[i];
     /* (--fresh makes it anew, as it computes everything else) */
     char *key = options.coverage || options.fresh ? NULL
                                                   : reuse_key(files, count, (const char *const *)args->items, args->count);
@@ -202,10 +307,9 @@ static int compile_program(const Run *run, const Chapter *chapter, const Args *a
     } else {
         remove(key_path);
         if (run->submission) {
-            const char **reads = allocate((size_t)(count + 2) * sizeof *reads);
+            const char **reads = allocate((size_t)(count + 1) * sizeof *reads);
             int n = 0;
-            reads[n++] = "harness";
-            for (int i = 2; i < count; i++)
+            for (int i = 3; i < count; i++) /* the runner, the suite, the library and the objects */
                 reads[n++] = files[i];
             reads[n] = NULL;
             char *folder = format_string("%s", output); /* the folder the program is made in */
@@ -229,13 +333,51 @@ static int compile_program(const Run *run, const Chapter *chapter, const Args *a
     return status;
 }
 
-/* Builds <dir>/check; returns 1 on success, else fills result->compile_errors. */
+/*
+ * The objects of the chapter's exercise.c and of every one it links (result->sources, in course order), compiled
+ * by kind (BUILD_OBJECT or BUILD_SANITIZED_OBJECT) into objects[]; returns how many, or -1 when one does not
+ * compile: then *errors gets the compiler's messages, cut down to what a learner should read, and *blocked_by the
+ * linked chapter whose file they are about (NULL: the chapter's own). *own_log gets what the compiler said about
+ * the chapter's own file (NULL when not asked for).
+ */
+static int compile_objects(const Run *run, const Chapter *chapter, const ChapterResult *result, BuildKind kind,
+                           char **objects, char **errors, const char **blocked_by, char **own_log)
+{
+    int count = 0, failed = -1;
+    char *failed_log = NULL;
+    for (int i = 0; i < result->source_count; i++) {
+        char *log;
+        int status;
+        char *object = compile_object(run, result->source_chapters[i], result->sources[i], kind, &log, &status);
+        int own = result->source_chapters[i] == chapter;
+        if (object) {
+            objects[count++] = object;
+        } else if (failed < 0 || (result->source_chapters[failed] == chapter && !own)) {
+            /* a linked chapter's file that does not compile blocks this chapter, whatever its own file does */
+            free(failed_log);
+            failed_log = status == -1 ? format_string("%s: the compiler ran past 120 s\n", result->sources[i]) : log;
+            if (status == -1)
+                free(log);
+            log = NULL;
+            failed = i;
+        }
+        if (own && own_log)
+            *own_log = log ? format_string("%s", log) : NULL;
+        free(log);
+    }
+    if (failed < 0)
+        return count;
+    for (int k = 0; k < count; k++)
+        free(objects[k]);
+    *errors = summarize_compile_log(failed_log);
+    *blocked_by = result->source_chapters[failed] == chapter ? NULL : result->source_chapters[failed]->id;
+    free(failed_log);
+    return -1;
+}
+
+/* Builds <dir>/check; returns 1 on success, else fills result->compile_errors (and blocked_by). */
 static int build_check(const Run *run, const Chapter *chapter, const char *dir, ChapterResult *result)
 {
-    char *output = format_string("%s/check", dir);
-    char *suite = format_string("build/grader/suite-%s.o", chapter->id);
-    char *inputs[MAX_SOURCES] = {0};
-    int input_count = 0;
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
     for (int i = 0; i < course.count; i++) {
@@ -248,54 +390,59 @@ static int build_check(const Run *run, const Chapter *chapter, const char *dir, 
             if (i != chapter->index)
                 result->blocked_by = course.chapters[i].id;
             free(source);
-            for (int k = 0; k < input_count; k++)
-                free(inputs[k]);
-            free(output), free(suite);
             return 0;
-        }
-        if (options.coverage) {
-            /* every exercise.c is compiled on its own, so that each has its own coverage notes */
-            char *object = format_string("%s/exercise-%s.o", dir, course.chapters[i].id);
-            Args object_args = {0};
-            compile_command(&object_args, BUILD_OBJECT, chapter, object, &source, 1);
-            char *log_path = format_string("%s/coverage-compile.log", dir);
-            int status = run_process(object_args.items, NULL, log_path, 120);
-            if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                die("cannot compile %s for coverage; see %s", source, log_path);
-            args_free(&object_args);
-            free(log_path);
-            inputs[input_count++] = object;
-        } else {
-            inputs[input_count++] = format_string("%s", source);
         }
         result->source_chapters[result->source_count] = &course.chapters[i];
         result->sources[result->source_count++] = source;
     }
-    Args args = {0};
-    compile_command(&args, BUILD_CHECK, chapter, output, inputs, input_count);
-    for (int k = 0; k < input_count; k++)
-        free(inputs[k]);
-
-    char *log_path = format_string("%s/compile.log", dir);
-    int status = compile_program(run, chapter, &args, output, log_path, result);
-    int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ok) {
-        /* the warnings about the chapter's own exercise.c: a warning is often the bug ("statement with no effect") */
-        char *log = read_file(log_path, 1 << 20), *own = source_of(run, chapter);
-        result->compile_warnings = summarize_warnings(log ? log : "", own, &result->warning_count);
-        free(log), free(own);
+    char *objects[MAX_SOURCES] = {0};
+    int object_count = 0;
+    char *own_log = NULL;
+    if (options.coverage) {
+        /* every exercise.c is compiled on its own, beside the program, so that each has its own coverage notes */
+        for (int i = 0; i < result->source_count; i++) {
+            char *object = format_string("%s/exercise-%s.o", dir, result->source_chapters[i]->id);
+            Args object_args = {0};
+            compile_command(&object_args, BUILD_COVERAGE_OBJECT, chapter, object, &result->sources[i], 1);
+            char *log_path = format_string("%s/coverage-compile.log", dir);
+            int status = run_process(object_args.items, NULL, log_path, 120);
+            if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                die("cannot compile %s for coverage; see %s", result->sources[i], log_path);
+            args_free(&object_args);
+            free(log_path);
+            objects[object_count++] = object;
+        }
     } else {
+        object_count = compile_objects(run, chapter, result, BUILD_OBJECT, objects, &result->compile_errors,
+                                       &result->blocked_by, &own_log);
+        if (object_count < 0)
+            return 0;
+        /* the warnings about the chapter's own exercise.c: a warning is often the bug ("statement with no effect") */
+        char *own = source_of(run, chapter);
+        result->compile_warnings = summarize_warnings(own_log ? own_log : "", own, &result->warning_count);
+        free(own), free(own_log);
+    }
+
+    char *output = format_string("%s/check", dir);
+    Args args = {0};
+    compile_command(&args, BUILD_CHECK, chapter, output, objects, object_count);
+    char *log_path = format_string("%s/compile.log", dir);
+    int status = link_program(run, chapter, &args, output, log_path, objects, object_count);
+    int ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!ok) {
         char *log = read_file(log_path, 1 << 20);
-        result->compile_errors = summarize_compile_log(log ? log : "");
+        result->compile_errors = status < 0 ? format_string("linking %s ran past 120 s", output)
+                                            : summarize_compile_log(log ? log : "");
         free(log);
-        /* an error located in a linked chapter's file blocks this chapter instead */
+        /* an error located in a linked chapter's file ("undefined reference", "multiple definition") blocks this
+         * chapter instead */
         for (int i = 0; i < result->source_count; i++)
             if (result->source_chapters[i] != chapter && strstr(result->compile_errors, result->sources[i]))
                 result->blocked_by = result->source_chapters[i]->id;
     }
-    free(log_path);
-    free(output);
-    free(suite);
+    for (int k = 0; k < object_count; k++)
+        free(objects[k]);
+    free(log_path), free(output);
     args_free(&args);
     return ok;
 }
@@ -592,13 +739,22 @@ static void run_sanitizers(const Run *run, const Chapter *chapter, const Fixture
         return; /* not asked for, or no code of the learner's ran */
     char *program = format_string("%s/check-sanitized", dir);
     char *log_path = format_string("%s/compile-sanitized.log", dir);
-    Args args = {0};
-    compile_command(&args, BUILD_SANITIZED, chapter, program, result->sources, result->source_count);
-    int status = compile_program(run, chapter, &args, program, log_path, result);
-    args_free(&args);
+    char *objects[MAX_SOURCES] = {0}, *errors = NULL;
+    const char *blocked_by = NULL;
+    int object_count = compile_objects(run, chapter, result, BUILD_SANITIZED_OBJECT, objects, &errors, &blocked_by,
+                                       NULL);
+    int status = 1 << 8;
+    if (object_count >= 0) {
+        Args args = {0};
+        compile_command(&args, BUILD_SANITIZED, chapter, program, objects, object_count);
+        status = link_program(run, chapter, &args, program, log_path, objects, object_count);
+        args_free(&args);
+        for (int k = 0; k < object_count; k++)
+            free(objects[k]);
+    }
     CheckResult *memory = &result->memory;
     if (status != 0) {
-        char *log = read_file(log_path, 4096);
+        char *log = errors ? errors : read_file(log_path, 4096);
         char *more = format_string("%s%sthe build with AddressSanitizer and UBSan failed (%s): %.*s",
                                    memory->verdict == VERDICT_FAIL ? memory->message : "",
                                    memory->verdict == VERDICT_FAIL ? "\n" : "", describe_wait_status(status),
@@ -1279,6 +1435,9 @@ static char *build_demo(const Run *run, const Chapter *chapter)
                               chapter->id);
     make_dirs(dir);
     char *program = format_string("%s/%s", dir, demo_program);
+    Run demo_run = *run; /* its objects beside the demos */
+    demo_run.build = format_string("build/demo/%s", strcmp(run->from, "solutions") ? "lessons" : "solutions");
+    const Run *run_of_demo = &demo_run;
     char *inputs[MAX_SOURCES + 1];
     int input_count = 0;
     inputs[input_count++] = format_string("lessons/%s/%s.c", chapter->folder, demo_program);
@@ -1286,26 +1445,36 @@ static char *build_demo(const Run *run, const Chapter *chapter)
         die("%s is missing: chapter %s has no program called %s", inputs[0], chapter->id, demo_program);
     int included[MAX_CHAPTERS] = {0};
     linked_chapters(chapter, included);
-    for (int i = 0; i < course.count; i++) {
+    /* the objects of the exercise.c files, as the checks link them; what the compiler said of each, as the learner
+     * would see it from make */
+    int status = 0;
+    for (int i = 0; i < course.count && status == 0; i++) {
         if (!included[i])
             continue;
-        char *source = source_of(run, &course.chapters[i]);
+        char *source = source_of(run, &course.chapters[i]), *log;
         if (!file_exists(source))
             die("%s is missing: it holds the functions of chapter %s", source, course.chapters[i].id);
-        inputs[input_count++] = source;
+        char *object = compile_object(run_of_demo, &course.chapters[i], source, BUILD_OBJECT, &log, &status);
+        fputs(log, stderr);
+        free(log), free(source);
+        if (object)
+            inputs[input_count++] = object;
     }
-    Args args = {0};
-    compile_command(&args, BUILD_DEMO, chapter, program, inputs, input_count);
     char *log_path = format_string("%s/compile.log", dir);
-    int status = run_process(args.items, NULL, log_path, 120);
-    char *log = read_file(log_path, 1 << 20);
-    if (log && log[0])
-        fputs(log, stderr); /* the compiler's warnings and errors, as the learner would see them from make */
-    free(log), free(log_path);
-    args_free(&args);
+    if (status == 0) {
+        Args args = {0};
+        compile_command(&args, BUILD_DEMO, chapter, program, inputs, input_count);
+        status = run_process(args.items, NULL, log_path, 120);
+        char *log = read_file(log_path, 1 << 20);
+        if (log && log[0])
+            fputs(log, stderr);
+        free(log);
+        args_free(&args);
+    }
+    free(log_path);
     for (int k = 0; k < input_count; k++)
         free(inputs[k]);
-    free(dir);
+    free(dir), free((char *)demo_run.build);
     if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "\nThe %s of chapter %s does not build%s: the compiler's messages above name the file "
                         "and line.\n", demo_program, chapter->id, status < 0 ? " (the compiler ran past 120 s)" : "");

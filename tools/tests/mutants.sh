@@ -36,7 +36,7 @@ while read -r chapter folder; do
                 skip "mutant $chapter/$name against the accuracy bar on MNIST: MNIST is not here"
             else
                 env "$other" $GRADE --from solutions --use "$chapter=$dir/exercise.c" --trust-links \
-                    --build "$SCRATCH/mutants/$chapter/build-other" --results "$dir/results-other.tsv" --color never \
+                    --build "$SCRATCH/mutants/$chapter/build" --results "$dir/results-other.tsv" --color never \
                     --no-memcheck --only "$training_id" "$chapter" >"$dir/report-other.log" 2>&1
                 v=$(verdict "$dir/results-other.tsv" "$chapter" "$training_id")
                 case "$v" in FAIL | CRASH | TIMEOUT) ;; *) missed="$missed accuracy-on-$other_name(${v:-absent})" ;; esac
