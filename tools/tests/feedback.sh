@@ -87,6 +87,31 @@ else
     fail "reusing linked chapter $first_chapter: first '$first_run', second '$second_run', fresh '$fresh_run', changed '$changed_run', stub '$stub_run', stub again '$stub_again'" "$reuse/second.log"
 fi
 
+# Each exercise.c is compiled once into an object for a build folder, and linked into every check program that
+# needs it: grading chapters 1 and 2 (which links 1) makes one object of each; a change to chapter 2's file compiles
+# it again, and chapter 1's object is neither made again nor changed.
+objects="$SCRATCH/objects"
+second_folder=${second#* }
+mkdir -p "$objects"
+$GRADE --from solutions --no-memcheck --build "$objects/build" --results "$objects/first.tsv" --color never \
+    "$first_chapter" "$second_chapter" >"$objects/first.log" 2>&1
+object_list() { (cd "$objects/build/objects" && ls -l --time-style=+%s.%N "$first_chapter"-plain-*.o \
+    "$second_chapter"-plain-*.o 2>/dev/null | awk '{print $6, $7}'); }
+before=$(object_list)
+sed 's/^}$/}\n/' "solutions/$second_folder/exercise.c" >"$objects/exercise.c"
+$GRADE --from solutions --use "$second_chapter=$objects/exercise.c" --no-memcheck --build "$objects/build" \
+    --results "$objects/second.tsv" --color never "$second_chapter" >"$objects/second.log" 2>&1
+after=$(object_list)
+if [ "$(grep -c " $first_chapter-" <<<"$before")" = 1 ] && [ "$(grep -c " $second_chapter-" <<<"$before")" = 1 ] &&
+    [ "$(grep " $first_chapter-" <<<"$after")" = "$(grep " $first_chapter-" <<<"$before")" ] &&
+    [ "$(grep -c " $second_chapter-" <<<"$after")" = 2 ] &&
+    [ -z "$(tsv_rows "$objects/first.tsv" 'v("verdict") != "pass" && v("verdict") != "skipped"')" ] &&
+    [ -z "$(tsv_rows "$objects/second.tsv" 'v("verdict") != "pass" && v("verdict") != "skipped"')" ]; then
+    pass "each exercise.c is compiled once into an object in <build>/objects/: a change to $second_chapter's compiles it again, not $first_chapter's, which both check programs link"
+else
+    fail "the objects of a build folder: before the change '$before', after '$after'" "$objects/second.log"
+fi
+
 # A leak in every call is reported as its total: Valgrind writes one loss record of 16 bytes in each of the four
 # checks' runs that call normalize; the report says 64 bytes in 4 blocks, not "16 bytes in 1 blocks".
 leak="$SCRATCH/leak"
