@@ -13,6 +13,8 @@
 
 #include "kit.h"
 
+#include <setjmp.h>
+
 typedef struct KitCase KitCase;
 
 typedef struct {
@@ -85,6 +87,30 @@ Matrix kit_output_matrix(int rows, int cols);
 /* Emits a measured figure (such as a test accuracy) that must reach a bar; the bar depends on the data set
  * graded: mnist_bar on MNIST, fashion_bar on Fashion-MNIST. The report shows the figure beside the bar. */
 void kit_emit_at_least(KitCase *c, const char *name, double value, double mnist_bar, double fashion_bar);
+
+/*
+ * A training check's watch on the learner's training, which ends it once it can no longer reach the bar: when
+ * every element of the output layer's bias is NaN. From then on every prediction is NaN (NaN plus anything is NaN,
+ * and an update of a NaN is NaN), so the test accuracy would be that of always guessing the first class. The watch
+ * looks every 16 steps: through the KitProgress the learner's epoch passes to kit_progress_step
+ * (kit_watch_progress), which ends the training by a longjmp to stop, set by the check with setjmp before it
+ * trains; or where the check makes the steps itself (kit_watch_step), which says when to stop. kit_emit_stopped
+ * then reports where and why it stopped.
+ */
+typedef struct {
+    jmp_buf stop;
+    const Matrix *bias;   /* the output layer's bias */
+    const char *name;     /* its name in the learner's code, e.g. "b4" */
+    int epoch, step, steps; /* where the training is (steps: an epoch's, 0 when the check makes the steps) */
+} KitWatch;
+void kit_watch_init(KitWatch *w, const Matrix *bias, const char *name);
+/* Before each epoch of the learner's: starts p (kit_progress_begin) and has kit_progress_step call the watch. */
+void kit_watch_progress(KitWatch *w, KitProgress *p, int epoch, int epochs, int steps);
+/* After each step the check makes itself (step counts from 1 over the whole training): 1 when the training must
+ * stop there (no longjmp). */
+int kit_watch_step(KitWatch *w, int step);
+/* Emits the bar's figure as not measured, with where the training was stopped and why. */
+void kit_emit_stopped(KitCase *c, const char *name, double mnist_bar, double fashion_bar, const KitWatch *w);
 
 /* The data set the grade tool chose, loaded once per check (KIT_DATASET_DIR and KIT_DATASET_NAME in the
  * environment); stops the check with a clear message when there is none. */

@@ -45,6 +45,7 @@ typedef struct {
     char *name;
     double value;              /* reached (by the reference, in a fixture) */
     double mnist_bar, fashion_bar;
+    char *note;                /* NULL, or why the figure was not measured (kit_emit_stopped) */
 } Bar;
 
 /* An analytic gradient and its central-difference estimate, emitted by kit_check_gradient. */

@@ -200,6 +200,57 @@ void kit_emit_at_least(KitCase *c, const char *name, double value, double mnist_
     fflush(c->out);
 }
 
+void kit_watch_init(KitWatch *w, const Matrix *bias, const char *name)
+{
+    w->bias = bias, w->name = name;
+    w->epoch = 0, w->step = 0, w->steps = 0;
+}
+
+static int all_nan(const Matrix *m)
+{
+    size_t n = (size_t)m->rows * m->cols;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(m->data[i]))
+            return 0;
+    return n > 0;
+}
+
+static void watch_after_step(const KitProgress *p, void *context)
+{
+    KitWatch *w = context;
+    w->step = p->step;
+    if (w->step % 16 == 0 && all_nan(w->bias))
+        longjmp(w->stop, 1);
+}
+
+void kit_watch_progress(KitWatch *w, KitProgress *p, int epoch, int epochs, int steps)
+{
+    kit_progress_begin(p, epoch, epochs, steps);
+    p->terminal = 0; /* nothing drawn: the check's output is for the grade tool */
+    p->watch = watch_after_step, p->watch_context = w;
+    w->epoch = epoch, w->step = 0, w->steps = steps;
+}
+
+int kit_watch_step(KitWatch *w, int step)
+{
+    w->step = step;
+    return step % 16 == 0 && all_nan(w->bias);
+}
+
+void kit_emit_stopped(KitCase *c, const char *name, double mnist_bar, double fashion_bar, const KitWatch *w)
+{
+    char where[96];
+    if (w->steps > 0)
+        snprintf(where, sizeof where, "in epoch %d, after step %d of %d", w->epoch, w->step, w->steps);
+    else
+        snprintf(where, sizeof where, "after step %d", w->step);
+    fprintf(c->out, "atleast %s\tnan %.9g %.9g\tthe training was stopped %s: every element of %s, the output "
+                    "layer's bias, is NaN, so every prediction from then on is NaN too (a step that goes uphill, "
+                    "a learning rate far too large, or a NaN from exp or log does this)\n",
+            name, mnist_bar, fashion_bar, where, w->name);
+    fflush(c->out);
+}
+
 const KitDataset *kit_case_dataset(KitCase *c)
 {
     if (c->dataset_loaded)

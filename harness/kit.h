@@ -363,13 +363,17 @@ KitCnnSizes kit_cnn_sizes(const Cnn *cnn);
 
 /* A progress bar for one epoch of training. On a terminal it redraws one line (epoch, step, running loss and
  * accuracy, time spent and time left) at most ten times a second; elsewhere it prints only the epoch's line. */
-typedef struct {
+typedef struct KitProgress {
     int epoch, epochs, steps, step;
     double loss_sum;   /* sum over the steps so far of loss * batch rows */
     long right, seen;  /* examples whose largest probability was their label, examples seen */
     double started, drawn;
     int terminal;
     float *step_losses; /* NULL, or where step k's loss is stored at [k - 1] (set it after kit_progress_begin) */
+    /* NULL, or called by kit_progress_step after each step, with watch_context (set them after kit_progress_begin):
+     * the grader's training checks use it to end a training that can no longer reach its bar */
+    void (*watch)(const struct KitProgress *p, void *watch_context);
+    void *watch_context;
 } KitProgress;
 
 /* Starts epoch (1-based) of epochs, made of steps batches. */

@@ -322,6 +322,7 @@ void kit_progress_begin(KitProgress *p, int epoch, int epochs, int steps)
     p->started = kit_seconds(), p->drawn = 0.0;
     p->terminal = isatty(STDOUT_FILENO);
     p->step_losses = NULL;
+    p->watch = NULL, p->watch_context = NULL;
 }
 
 static void draw(const KitProgress *p, double now)
@@ -357,6 +358,8 @@ void kit_progress_step(KitProgress *p, float loss, const Matrix *probabilities, 
             p->drawn = now;
         }
     }
+    if (p->watch)
+        p->watch(p, p->watch_context);
 }
 
 void kit_progress_end(KitProgress *p)

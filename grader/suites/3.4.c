@@ -292,11 +292,21 @@ static void check_accuracy(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 3441);
     Mlp mlp = kit_mlp_create(D, H, C, &init); /* He initialisation: W1, then W2 */
     KitMlpWork work = kit_mlp_work_create(X->rows, ACCURACY_BATCH, D, H, C);
-    for (int epoch = 1; epoch <= ACCURACY_EPOCHS; epoch++)
-        train_mlp_epoch(&mlp, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR, &shuffle,
-                        NULL);
-    kit_emit_at_least(c, "test accuracy", two_layer_test_accuracy(data, &mlp.W1, &mlp.b1, &mlp.W2, &mlp.b2),
-                      MNIST_BAR, FASHION_BAR);
+    int steps = (X->rows + ACCURACY_BATCH - 1) / ACCURACY_BATCH;
+    KitWatch watch;
+    KitProgress progress;
+    kit_watch_init(&watch, &mlp.b2, "b2");
+    if (setjmp(watch.stop) == 0) {
+        for (int epoch = 1; epoch <= ACCURACY_EPOCHS; epoch++) {
+            kit_watch_progress(&watch, &progress, epoch, ACCURACY_EPOCHS, steps);
+            train_mlp_epoch(&mlp, X, labels, &work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR, &shuffle,
+                            &progress);
+        }
+        kit_emit_at_least(c, "test accuracy", two_layer_test_accuracy(data, &mlp.W1, &mlp.b1, &mlp.W2, &mlp.b2),
+                          MNIST_BAR, FASHION_BAR);
+    } else {
+        kit_emit_stopped(c, "test accuracy", MNIST_BAR, FASHION_BAR, &watch);
+    }
     kit_mlp_work_free(&work);
     kit_mlp_free(&mlp);
 }

@@ -635,8 +635,10 @@ static void check_accuracy(KitCase *c)
     Gradients g = gradient_outputs(B, D, H1, H2, C);
     int *order = malloc(sizeof(int) * (size_t)N);
     Matrix *batch[] = {&X, &batch_labels, &Y, &k.Z1, &k.A1, &k.Z2, &k.A2, &k.Z3, &k.A3, &g.dZ3, &g.dZ2, &g.dZ1};
-    int start = N;
-    for (int s = 0; s < ACCURACY_STEPS; s++) {
+    int start = N, stopped = 0;
+    KitWatch watch;
+    kit_watch_init(&watch, &net.b3, "b3");
+    for (int s = 0; s < ACCURACY_STEPS && !stopped; s++) {
         if (start >= N) { /* a new epoch: a new order */
             shuffle_indices(order, N, &shuffle);
             start = 0;
@@ -653,13 +655,14 @@ static void check_accuracy(KitCase *c)
         float lr = s < ACCURACY_LATE_STEP ? ACCURACY_LR : ACCURACY_LATE_LR;
         for (int p = 0; p < 6; p++)
             step(parameter(&net, p), gradient_of(&g, p), lr);
+        stopped = kit_watch_step(&watch, s + 1);
     }
     /* the test images, 1000 at a time through forward_mlp3 */
     enum { T_BATCH = 1000 };
     Cache t = cache_outputs(T_BATCH, H1, H2, C);
     Matrix *test_batch[] = {&t.Z1, &t.A1, &t.Z2, &t.A2, &t.Z3, &t.A3};
     int T = data->test_images.rows, right = 0;
-    for (int first = 0; first < T; first += T_BATCH) {
+    for (int first = 0; first < T && !stopped; first += T_BATCH) {
         int m = T - first < T_BATCH ? T - first : T_BATCH;
         for (int b = 0; b < 6; b++)
             test_batch[b]->rows = m;
@@ -673,7 +676,10 @@ static void check_accuracy(KitCase *c)
             right += best == (int)data->test_labels.data[first + i];
         }
     }
-    kit_emit_at_least(c, "test accuracy", T > 0 ? (double)right / T : 0.0, MNIST_BAR, FASHION_BAR);
+    if (stopped)
+        kit_emit_stopped(c, "test accuracy", MNIST_BAR, FASHION_BAR, &watch);
+    else
+        kit_emit_at_least(c, "test accuracy", T > 0 ? (double)right / T : 0.0, MNIST_BAR, FASHION_BAR);
     for (size_t b = 0; b < sizeof batch / sizeof batch[0]; b++)
         batch[b]->rows = B;
     for (int b = 0; b < 6; b++)

@@ -323,18 +323,28 @@ static void check_capstone(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 4591);
     Cnn cnn = kit_cnn_create(sizes, &init), velocity = kit_cnn_create(sizes, NULL);
     KitCnnWork work = kit_cnn_work_create(X->rows, CAPSTONE_BATCH, sizes);
-    for (int epoch = 1; epoch <= CAPSTONE_EPOCHS; epoch++) {
-        float loss = train_cnn_epoch_momentum(
-            &cnn, &velocity, X, labels, &work,
-            epoch == 1 ? CAPSTONE_FIRST_LR
-            : epoch <= CAPSTONE_EPOCHS - CAPSTONE_LAST_EPOCHS ? CAPSTONE_LR
-                                                               : CAPSTONE_LAST_LR,
-            CAPSTONE_BETA, &shuffle, NULL);
-        if (!(loss <= HOPELESS_LOSS)) /* NaN, or next to nothing learnt: more epochs cannot reach the bar */
-            break;
+    int steps = (X->rows + CAPSTONE_BATCH - 1) / CAPSTONE_BATCH;
+    KitWatch watch;
+    KitProgress progress;
+    kit_watch_init(&watch, &cnn.b4, "b4");
+    if (setjmp(watch.stop) == 0) {
+        for (int epoch = 1; epoch <= CAPSTONE_EPOCHS; epoch++) {
+            kit_watch_progress(&watch, &progress, epoch, CAPSTONE_EPOCHS, steps);
+            float loss = train_cnn_epoch_momentum(
+                &cnn, &velocity, X, labels, &work,
+                epoch == 1 ? CAPSTONE_FIRST_LR
+                : epoch <= CAPSTONE_EPOCHS - CAPSTONE_LAST_EPOCHS ? CAPSTONE_LR
+                                                                   : CAPSTONE_LAST_LR,
+                CAPSTONE_BETA, &shuffle, &progress);
+            if (!(loss <= HOPELESS_LOSS)) /* NaN, or next to nothing learnt: more epochs cannot reach the bar */
+                break;
+        }
+        const Matrix *T = &data->test_images;
+        kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(&cnn, T, &data->test_labels), MNIST_BAR,
+                          FASHION_BAR);
+    } else {
+        kit_emit_stopped(c, "test accuracy", MNIST_BAR, FASHION_BAR, &watch);
     }
-    const Matrix *T = &data->test_images;
-    kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(&cnn, T, &data->test_labels), MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn), kit_cnn_free(&velocity);
 }

@@ -112,6 +112,25 @@ else
     fail "the objects of a build folder: before the change '$before', after '$after'" "$objects/second.log"
 fi
 
+# A training that has gone to NaN is stopped there, not trained to the end: chapter 3.4's step that goes uphill
+# makes every element of b2 NaN within the first epoch, and the accuracy check says where it stopped and why.
+if $GRADE chapters | grep -q "^3.4 "; then
+    nan="$SCRATCH/nan-training"
+    mkdir -p "$nan"
+    $GRADE write-mutant step-uphill "$nan/exercise.c" 3.4 >"$nan/write.log" 2>&1
+    env ${mnist_here:+MNIST_DIR=$mnist_here} $GRADE --from solutions --use "3.4=$nan/exercise.c" --trust-links \
+        --no-memcheck --only accuracy --build "$nan/build" --results "$nan/results.tsv" --color never 3.4 \
+        >"$nan/report.log" 2>&1
+    message=$(tsv_field "$nan/results.tsv" 'v("chapter") == "3.4" && v("check") == "accuracy"' message)
+    if [ "$(verdict "$nan/results.tsv" 3.4 accuracy)" = FAIL ] &&
+        grep -q "the training was stopped in epoch 1, after step [0-9]* of [0-9]*: every element of b2, the output layer's bias, is NaN" <<<"$message" &&
+        grep -q "test accuracy not measured, the bar on" "$nan/report.log"; then
+        pass "a training gone to NaN is stopped in its first epoch, and the check says at which step and why (3.4, a step uphill)"
+    else
+        fail "a training gone to NaN (3.4, a step uphill): verdict '$(verdict "$nan/results.tsv" 3.4 accuracy)'" "$nan/report.log"
+    fi
+fi
+
 # A leak in every call is reported as its total: Valgrind writes one loss record of 16 bytes in each of the four
 # checks' runs that call normalize; the report says 64 bytes in 4 blocks, not "16 bytes in 1 blocks".
 leak="$SCRATCH/leak"
