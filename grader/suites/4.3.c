@@ -495,6 +495,21 @@ static void check_epoch(KitCase *c)
 
 /* ---- accuracy ------------------------------------------------------------- */
 
+/* What an epoch of the accuracy check's training takes (accuracy_epoch). */
+typedef struct {
+    Cnn *cnn;
+    const Matrix *X, *labels;
+    KitCnnWork *work;
+    KitRng *shuffle;
+} Training;
+
+static float accuracy_epoch(int epoch, KitProgress *progress, void *context)
+{
+    Training *t = context;
+    return train_cnn_epoch(t->cnn, t->X, t->labels, t->work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR,
+                           t->shuffle, progress);
+}
+
 /* The training set is too large to emit after the calls: whether train_cnn_epoch leaves X and labels as they are is
  * checked on the small problem of check_epoch. */
 static void check_accuracy(KitCase *c)
@@ -509,24 +524,9 @@ static void check_accuracy(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 4381);
     Cnn cnn = kit_cnn_create(sizes, &init);
     KitCnnWork work = kit_cnn_work_create(X->rows, ACCURACY_BATCH, sizes);
-    int steps = (X->rows + ACCURACY_BATCH - 1) / ACCURACY_BATCH;
-    KitWatch watch;
-    KitProgress progress;
-    kit_watch_init(&watch, &cnn.b4, "b4");
-    if (setjmp(watch.stop) == 0) {
-        for (int epoch = 1; epoch <= ACCURACY_EPOCHS; epoch++) {
-            kit_watch_progress(&watch, &progress, epoch, ACCURACY_EPOCHS, steps);
-            float loss = train_cnn_epoch(&cnn, X, labels, &work,
-                                         epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR, &shuffle, &progress);
-            if (!(loss <= HOPELESS_LOSS)) /* NaN, or next to nothing learnt: more epochs cannot reach the bar */
-                break;
-        }
-        const Matrix *T = &data->test_images;
-        kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(&cnn, T, &data->test_labels), MNIST_BAR,
-                          FASHION_BAR);
-    } else {
-        kit_emit_stopped(c, "test accuracy", MNIST_BAR, FASHION_BAR, &watch);
-    }
+    Training training = {&cnn, X, labels, &work, &shuffle};
+    cnn_train_to_bar(c, &cnn, ACCURACY_EPOCHS, (X->rows + ACCURACY_BATCH - 1) / ACCURACY_BATCH, accuracy_epoch,
+                     &training, HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn);
 }

@@ -309,6 +309,24 @@ static void check_epoch(KitCase *c)
 
 /* ---- the capstone ------------------------------------------------------------ */
 
+/* What an epoch of the capstone's training takes (capstone_epoch). */
+typedef struct {
+    Cnn *cnn, *velocity;
+    const Matrix *X, *labels;
+    KitCnnWork *work;
+    KitRng *shuffle;
+} Capstone;
+
+static float capstone_epoch(int epoch, KitProgress *progress, void *context)
+{
+    Capstone *t = context;
+    float lr = epoch == 1                                        ? CAPSTONE_FIRST_LR
+               : epoch <= CAPSTONE_EPOCHS - CAPSTONE_LAST_EPOCHS ? CAPSTONE_LR
+                                                                 : CAPSTONE_LAST_LR;
+    return train_cnn_epoch_momentum(t->cnn, t->velocity, t->X, t->labels, t->work, lr, CAPSTONE_BETA, t->shuffle,
+                                    progress);
+}
+
 /* The training set is too large to emit after the calls: whether train_cnn_epoch_momentum leaves X and labels as
  * they are is checked on the small problem of check_epoch. */
 static void check_capstone(KitCase *c)
@@ -323,28 +341,9 @@ static void check_capstone(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 4591);
     Cnn cnn = kit_cnn_create(sizes, &init), velocity = kit_cnn_create(sizes, NULL);
     KitCnnWork work = kit_cnn_work_create(X->rows, CAPSTONE_BATCH, sizes);
-    int steps = (X->rows + CAPSTONE_BATCH - 1) / CAPSTONE_BATCH;
-    KitWatch watch;
-    KitProgress progress;
-    kit_watch_init(&watch, &cnn.b4, "b4");
-    if (setjmp(watch.stop) == 0) {
-        for (int epoch = 1; epoch <= CAPSTONE_EPOCHS; epoch++) {
-            kit_watch_progress(&watch, &progress, epoch, CAPSTONE_EPOCHS, steps);
-            float loss = train_cnn_epoch_momentum(
-                &cnn, &velocity, X, labels, &work,
-                epoch == 1 ? CAPSTONE_FIRST_LR
-                : epoch <= CAPSTONE_EPOCHS - CAPSTONE_LAST_EPOCHS ? CAPSTONE_LR
-                                                                   : CAPSTONE_LAST_LR,
-                CAPSTONE_BETA, &shuffle, &progress);
-            if (!(loss <= HOPELESS_LOSS)) /* NaN, or next to nothing learnt: more epochs cannot reach the bar */
-                break;
-        }
-        const Matrix *T = &data->test_images;
-        kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(&cnn, T, &data->test_labels), MNIST_BAR,
-                          FASHION_BAR);
-    } else {
-        kit_emit_stopped(c, "test accuracy", MNIST_BAR, FASHION_BAR, &watch);
-    }
+    Capstone training = {&cnn, &velocity, X, labels, &work, &shuffle};
+    cnn_train_to_bar(c, &cnn, CAPSTONE_EPOCHS, (X->rows + CAPSTONE_BATCH - 1) / CAPSTONE_BATCH, capstone_epoch,
+                     &training, HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn), kit_cnn_free(&velocity);
 }

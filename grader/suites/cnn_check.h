@@ -185,6 +185,33 @@ static inline double cnn_test_accuracy(const Cnn *cnn, const Matrix *T, const Ma
     return T->rows ? (double)right / T->rows : 0.0;
 }
 
+/* One epoch of the learner's training of a CNN (train_cnn_epoch, train_cnn_epoch_momentum): epoch counts from 1, and
+ * progress goes to the learner's function. Returns the epoch's mean loss. */
+typedef float (*CnnEpoch)(int epoch, KitProgress *progress, void *context);
+
+/* The accuracy checks of chapters 4.3 and 4.5: trains cnn for epochs epochs of steps steps each (fewer when an epoch
+ * ends with a mean loss above hopeless_loss, or NaN), watching the output layer's bias (KitWatch); then emits the test
+ * accuracy, or where the training was stopped. */
+static inline void cnn_train_to_bar(KitCase *c, Cnn *cnn, int epochs, int steps, CnnEpoch train_epoch, void *context,
+                                    float hopeless_loss, double mnist_bar, double fashion_bar)
+{
+    const KitDataset *data = kit_case_dataset(c);
+    KitWatch watch;
+    KitProgress progress;
+    kit_watch_init(&watch, &cnn->b4, "b4");
+    if (setjmp(watch.stop) == 0) {
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            kit_watch_progress(&watch, &progress, epoch, epochs, steps);
+            if (!(train_epoch(epoch, &progress, context) <= hopeless_loss))
+                break;
+        }
+        kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(cnn, &data->test_images, &data->test_labels),
+                          mnist_bar, fashion_bar);
+    } else {
+        kit_emit_stopped(c, "test accuracy", mnist_bar, fashion_bar, &watch);
+    }
+}
+
 /* ---- the small CNN of the checks of chapters 4.3 and 4.5 ------------------------------------------------------- */
 
 /* 2 channels of 11 x 10; convolution 1 (2 filters of 3 x 3) makes maps of 9 x 8, pooled to 4 x 4 (the 9th row is in
