@@ -17,8 +17,8 @@
 #include "process.h"
 #include "kit.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -1437,7 +1437,6 @@ static char *build_demo(const Run *run, const Chapter *chapter)
     char *program = format_string("%s/%s", dir, demo_program);
     Run demo_run = *run; /* its objects beside the demos */
     demo_run.build = format_string("build/demo/%s", strcmp(run->from, "solutions") ? "lessons" : "solutions");
-    const Run *run_of_demo = &demo_run;
     char *inputs[MAX_SOURCES + 1];
     int input_count = 0;
     inputs[input_count++] = format_string("lessons/%s/%s.c", chapter->folder, demo_program);
@@ -1454,7 +1453,7 @@ static char *build_demo(const Run *run, const Chapter *chapter)
         char *source = source_of(run, &course.chapters[i]), *log;
         if (!file_exists(source))
             die("%s is missing: it holds the functions of chapter %s", source, course.chapters[i].id);
-        char *object = compile_object(run_of_demo, &course.chapters[i], source, BUILD_OBJECT, &log, &status);
+        char *object = compile_object(&demo_run, &course.chapters[i], source, BUILD_OBJECT, &log, &status);
         fputs(log, stderr);
         free(log), free(source);
         if (object)
