@@ -136,7 +136,7 @@ Test(gradient, an_all_zero_gradient_fails)
 
 Test(bar, a_figure_is_judged_against_the_bar_of_the_data_set)
 {
-    Bar expected = {"test accuracy", 0.99, 0.985, 0.95}, got = {"test accuracy", 0.96, 0, 0};
+    Bar expected = {"test accuracy", 0.99, 0.985, 0.95, NULL}, got = {"test accuracy", 0.96, 0, 0, NULL};
     char *info = NULL;
     judged_dataset = "Fashion-MNIST";
     cr_assert_null(judge_bar(&expected, &got, &info));
@@ -146,6 +146,18 @@ Test(bar, a_figure_is_judged_against_the_bar_of_the_data_set)
     cr_assert_str_eq(message, "test accuracy is 0.9600, below the bar of 0.9850 on MNIST");
     got.value = NAN;
     cr_assert_not_null(judge_bar(&expected, &got, &info));
+}
+
+/* A figure the check could not measure (kit_emit_stopped) fails, with the check's reason as the message. */
+Test(bar, a_stopped_training_fails_with_its_reason)
+{
+    Bar expected = {"test accuracy", 0.99, 0.985, 0.95, NULL}, got = {"test accuracy", NAN, 0.985, 0.95, NULL};
+    char *info = NULL;
+    judged_dataset = "MNIST";
+    got.note = "the training was stopped in epoch 1, after step 16 of 938";
+    char *message = judge_bar(&expected, &got, &info);
+    cr_assert_str_eq(message, "the training was stopped in epoch 1, after step 16 of 938");
+    cr_assert_str_eq(info, "test accuracy not measured, the bar on MNIST is 0.9850");
 }
 
 /* A check whose program the supervisor could not start is not blamed on the learner's code. */
