@@ -495,17 +495,8 @@ static void check_epoch(KitCase *c)
 
 /* ---- accuracy ------------------------------------------------------------- */
 
-/* What an epoch of the accuracy check's training takes (accuracy_epoch). */
-typedef struct {
-    Cnn *cnn;
-    const Matrix *X, *labels;
-    KitCnnWork *work;
-    KitRng *shuffle;
-} Training;
-
-static float accuracy_epoch(int epoch, KitProgress *progress, void *context)
+static float accuracy_epoch(int epoch, KitProgress *progress, const CnnTraining *t)
 {
-    Training *t = context;
     return train_cnn_epoch(t->cnn, t->X, t->labels, t->work, epoch < ACCURACY_EPOCHS ? ACCURACY_LR : ACCURACY_LAST_LR,
                            t->shuffle, progress);
 }
@@ -524,9 +515,9 @@ static void check_accuracy(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 4381);
     Cnn cnn = kit_cnn_create(sizes, &init);
     KitCnnWork work = kit_cnn_work_create(X->rows, ACCURACY_BATCH, sizes);
-    Training training = {&cnn, X, labels, &work, &shuffle};
-    cnn_train_to_bar(c, &cnn, ACCURACY_EPOCHS, (X->rows + ACCURACY_BATCH - 1) / ACCURACY_BATCH, accuracy_epoch,
-                     &training, HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
+    CnnTraining training = {&cnn, NULL, X, labels, &work, &shuffle};
+    cnn_train_to_bar(c, &training, ACCURACY_EPOCHS, (X->rows + ACCURACY_BATCH - 1) / ACCURACY_BATCH, accuracy_epoch,
+                     HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn);
 }

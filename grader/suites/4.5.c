@@ -309,17 +309,8 @@ static void check_epoch(KitCase *c)
 
 /* ---- the capstone ------------------------------------------------------------ */
 
-/* What an epoch of the capstone's training takes (capstone_epoch). */
-typedef struct {
-    Cnn *cnn, *velocity;
-    const Matrix *X, *labels;
-    KitCnnWork *work;
-    KitRng *shuffle;
-} Capstone;
-
-static float capstone_epoch(int epoch, KitProgress *progress, void *context)
+static float capstone_epoch(int epoch, KitProgress *progress, const CnnTraining *t)
 {
-    Capstone *t = context;
     float lr = epoch == 1                                        ? CAPSTONE_FIRST_LR
                : epoch <= CAPSTONE_EPOCHS - CAPSTONE_LAST_EPOCHS ? CAPSTONE_LR
                                                                  : CAPSTONE_LAST_LR;
@@ -341,9 +332,9 @@ static void check_capstone(KitCase *c)
     kit_rng_seed(&shuffle, kit_case_seed(c) + 4591);
     Cnn cnn = kit_cnn_create(sizes, &init), velocity = kit_cnn_create(sizes, NULL);
     KitCnnWork work = kit_cnn_work_create(X->rows, CAPSTONE_BATCH, sizes);
-    Capstone training = {&cnn, &velocity, X, labels, &work, &shuffle};
-    cnn_train_to_bar(c, &cnn, CAPSTONE_EPOCHS, (X->rows + CAPSTONE_BATCH - 1) / CAPSTONE_BATCH, capstone_epoch,
-                     &training, HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
+    CnnTraining training = {&cnn, &velocity, X, labels, &work, &shuffle};
+    cnn_train_to_bar(c, &training, CAPSTONE_EPOCHS, (X->rows + CAPSTONE_BATCH - 1) / CAPSTONE_BATCH, capstone_epoch,
+                     HOPELESS_LOSS, MNIST_BAR, FASHION_BAR);
     kit_cnn_work_free(&work);
     kit_cnn_free(&cnn), kit_cnn_free(&velocity);
 }

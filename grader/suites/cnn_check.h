@@ -185,16 +185,26 @@ static inline double cnn_test_accuracy(const Cnn *cnn, const Matrix *T, const Ma
     return T->rows ? (double)right / T->rows : 0.0;
 }
 
+/* What an accuracy check trains: the CNN (and its velocity, for momentum), the training set, the work space and the
+ * shuffle's generator. */
+typedef struct {
+    Cnn *cnn, *velocity;
+    const Matrix *X, *labels;
+    KitCnnWork *work;
+    KitRng *shuffle;
+} CnnTraining;
+
 /* One epoch of the learner's training of a CNN (train_cnn_epoch, train_cnn_epoch_momentum): epoch counts from 1, and
  * progress goes to the learner's function. Returns the epoch's mean loss. */
-typedef float (*CnnEpoch)(int epoch, KitProgress *progress, void *context);
+typedef float (*CnnEpoch)(int epoch, KitProgress *progress, const CnnTraining *t);
 
-/* The accuracy checks of chapters 4.3 and 4.5: trains cnn for epochs epochs of steps steps each (fewer when an epoch
+/* The accuracy checks of chapters 4.3 and 4.5: trains t->cnn for epochs epochs of steps steps each (fewer when an epoch
  * ends with a mean loss above hopeless_loss, or NaN), watching the output layer's bias (KitWatch); then emits the test
  * accuracy, or where the training was stopped. */
-static inline void cnn_train_to_bar(KitCase *c, Cnn *cnn, int epochs, int steps, CnnEpoch train_epoch, void *context,
+static inline void cnn_train_to_bar(KitCase *c, const CnnTraining *t, int epochs, int steps, CnnEpoch train_epoch,
                                     float hopeless_loss, double mnist_bar, double fashion_bar)
 {
+    const Cnn *cnn = t->cnn;
     const KitDataset *data = kit_case_dataset(c);
     KitWatch watch;
     KitProgress progress;
@@ -202,7 +212,7 @@ static inline void cnn_train_to_bar(KitCase *c, Cnn *cnn, int epochs, int steps,
     if (setjmp(watch.stop) == 0) {
         for (int epoch = 1; epoch <= epochs; epoch++) {
             kit_watch_progress(&watch, &progress, epoch, epochs, steps);
-            if (!(train_epoch(epoch, &progress, context) <= hopeless_loss))
+            if (!(train_epoch(epoch, &progress, t) <= hopeless_loss))
                 break;
         }
         kit_emit_at_least(c, "test accuracy", cnn_test_accuracy(cnn, &data->test_images, &data->test_labels),
