@@ -207,6 +207,19 @@ static void prune_objects(const char *folder, const char *prefix, const char *ke
     closedir(dir);
 }
 
+/* The objects this process has compiled (compile_object): with --fresh each is compiled anew once, not once for every
+ * chapter that links it. */
+static char *compiled_here[MAX_CHAPTERS * 4];
+static int compiled_here_count;
+
+static int compiled_by_this_process(const char *object)
+{
+    for (int i = 0; i < compiled_here_count; i++)
+        if (strcmp(compiled_here[i], object) == 0)
+            return 1;
+    return 0;
+}
+
 /*
  * Compiles one exercise.c (the functions of chapter owner) into an object in the run's objects folder, or finds it
  * there: an object is named by the key of what makes it (the command, the file's path and bytes, the kit's headers),
@@ -234,7 +247,7 @@ static char *compile_object(const Run *run, const Chapter *owner, const char *so
     char *object = format_string("%s/%s%s.o", folder, prefix, key);
     char *log_path = format_string("%s/%s%s.log", folder, prefix, key);
     *status = 0;
-    if (options.fresh || !file_exists(object) || !file_exists(log_path)) {
+    if ((options.fresh && !compiled_by_this_process(object)) || !file_exists(object) || !file_exists(log_path)) {
         /* made under names of this process's, then renamed, the log first: whoever sees the object sees it whole */
         char *made = format_string("%s/%d-%s%s.o", folder, (int)getpid(), prefix, key);
         char *made_log = format_string("%s/%d-%s%s.log", folder, (int)getpid(), prefix, key);
@@ -268,6 +281,8 @@ static char *compile_object(const Run *run, const Chapter *owner, const char *so
             return NULL;
         }
         prune_objects(folder, prefix, key);
+        if (compiled_here_count < (int)(sizeof compiled_here / sizeof compiled_here[0]))
+            compiled_here[compiled_here_count++] = format_string("%s", object);
     }
     *log = read_file(log_path, 1 << 20);
     if (*log == NULL)
