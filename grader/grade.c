@@ -174,9 +174,15 @@ static void compile_command(Args *args, BuildKind kind, const Chapter *chapter, 
     append_words(args, KIT_LDLIBS);
 }
 
-/* The folder of a run's compiled exercise.c files (compile_object). */
+/* The folder of a run's compiled exercise.c files (compile_object): <build>/objects, or the folder KIT_OBJECTS names,
+ * which several build folders can share (make test's do: every test that grades the reference links the same
+ * objects). An object's name is the key of all that makes it, so one made for another build folder is the same
+ * object. Not for a submission, which compiles in the sandbox into a folder of its own. */
 static char *objects_folder(const Run *run)
 {
+    const char *shared = getenv("KIT_OBJECTS");
+    if (shared != NULL && shared[0] != '\0' && !run->submission)
+        return format_string("%s", shared);
     return format_string("%s/objects", run->build);
 }
 

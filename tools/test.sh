@@ -55,6 +55,12 @@ done
 
 root=${KIT_TEST_SCRATCH:-build/test} # another folder lets a second copy of the tests run beside this one
 mkdir -p "$root"
+# One folder of compiled exercise.c files for every test of this run (grade's KIT_OBJECTS): the reference solutions
+# that most tests grade or link are compiled once for all of them, not once per build folder. Emptied first, so that
+# a run compiles everything it links.
+KIT_OBJECTS=$(cd "$root" && pwd)/objects
+rm -rf "$KIT_OBJECTS"
+export KIT_OBJECTS
 jobs=${J:-$(nproc 2>/dev/null || echo 2)}
 
 # MNIST: the folder MNIST_DIR names, else datasets/mnist (make datasets), else the copy beside the checkout.

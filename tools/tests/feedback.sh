@@ -93,13 +93,14 @@ fi
 objects="$SCRATCH/objects"
 second_folder=${second#* }
 mkdir -p "$objects"
-$GRADE --from solutions --no-memcheck --build "$objects/build" --results "$objects/first.tsv" --color never \
+# (its own objects folder, <build>/objects, not the one the other tests share: KIT_OBJECTS)
+env -u KIT_OBJECTS $GRADE --from solutions --no-memcheck --build "$objects/build" --results "$objects/first.tsv" --color never \
     "$first_chapter" "$second_chapter" >"$objects/first.log" 2>&1
 object_list() { (cd "$objects/build/objects" && ls -l --time-style=+%s.%N "$first_chapter"-plain-*.o \
     "$second_chapter"-plain-*.o 2>/dev/null | awk '{print $6, $7}'); }
 before=$(object_list)
 sed 's/^}$/}\n/' "solutions/$second_folder/exercise.c" >"$objects/exercise.c"
-$GRADE --from solutions --use "$second_chapter=$objects/exercise.c" --no-memcheck --build "$objects/build" \
+env -u KIT_OBJECTS $GRADE --from solutions --use "$second_chapter=$objects/exercise.c" --no-memcheck --build "$objects/build" \
     --results "$objects/second.tsv" --color never "$second_chapter" >"$objects/second.log" 2>&1
 after=$(object_list)
 if [ "$(grep -c " $first_chapter-" <<<"$before")" = 1 ] && [ "$(grep -c " $second_chapter-" <<<"$before")" = 1 ] &&
