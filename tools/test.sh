@@ -21,6 +21,9 @@ fi
 # process of the user the checks run as, so a check of another test beside them could not start its threads.
 chapter_tests="lessons mutants"
 exclusive_tests="hostile sandbox"
+# The tests that start nothing as that user (they read the kit, draw, render pages or fetch, and write only their
+# own scratch folder): they run beside the exclusive ones, on the cores those leave free.
+companion_tests="pages figures fetch contracts map"
 # (in the order they start when no earlier run has timed them: the longest first)
 preferred="bars-mnist bars-fashion mutants lessons submission solutions feedback hang sanitizers edition scaffold
     gradescope report coverage fixtures stubs unit fetch map contracts hostile sandbox"
@@ -99,10 +102,19 @@ by_last_time() { # jobs on stdin, the longest of the last run first (those it di
 }
 exclusive_jobs=$(jobs_of 1)
 shared_jobs=$(jobs_of 0 | by_last_time)
+is_exclusive() { case " $exclusive_tests " in *" ${1%@*} "*) return 0 ;; esac; return 1; }
+# the companions of the exclusive jobs: the selected companion tests, when there are exclusive jobs to run beside
+companion_jobs=""
+if [ -n "$exclusive_jobs" ]; then
+    for job in $shared_jobs; do
+        case " $companion_tests " in *" $job "*) companion_jobs="$companion_jobs $job" ;; esac
+    done
+    shared_jobs=$(for job in $shared_jobs; do case " $companion_jobs " in *" $job "*) ;; *) echo "$job" ;; esac; done)
+fi
 export CH
 # shellcheck disable=SC2016
 echo "MNIST: $(SCRATCH=$root/lib bash -c '. tools/tests/lib.sh && echo "${mnist_here:-not here (the tests that need it say they are skipped)}"')"
-echo "tests:$selected ($(wc -w <<<"$exclusive_jobs$shared_jobs") jobs, $jobs at a time; alone:$(printf ' %s' $exclusive_jobs))"
+echo "tests:$selected ($(echo $exclusive_jobs $companion_jobs $shared_jobs | wc -w) jobs, $jobs at a time; one at a time:$(printf ' %s' $exclusive_jobs)${companion_jobs:+, beside them:$companion_jobs})"
 
 start_test() { # job: runs in the background; writes <root>/<job>.out, .err, and .status when done
     local job=$1 name=${1%@*} chapter=
@@ -140,11 +152,19 @@ run_jobs() { # at most this many at a time, then the jobs
             running=$(printf ' %s' $running | sed "s/ $job\$//; s/ $job / /")
         done
         while [ -n "$pending" ] && [ "$(wc -w <<<"$running")" -lt "$most" ]; do
-            set -- $pending
-            start_test "$1"
-            running="$running $1"
-            shift
-            pending="$*"
+            # the first pending job that may start: an exclusive one only while no other exclusive one runs
+            next=""
+            for job in $pending; do
+                if is_exclusive "$job"; then
+                    for other in $running; do is_exclusive "$other" && continue 2; done
+                fi
+                next=$job
+                break
+            done
+            [ -n "$next" ] || break
+            start_test "$next"
+            running="$running $next"
+            pending=$(printf ' %s' $pending | sed "s/ $next\$//; s/ $next / /")
         done
         [ -n "$running" ] && sleep 1
     done
@@ -153,8 +173,9 @@ run_jobs() { # at most this many at a time, then the jobs
 
 started=$(date +%s)
 : >"$times_file.new"
+# the exclusive jobs one at a time, with their companions beside them on the other cores
 # shellcheck disable=SC2086
-run_jobs 1 $exclusive_jobs
+run_jobs "$jobs" $exclusive_jobs $companion_jobs
 # shellcheck disable=SC2086
 run_jobs "$jobs" $shared_jobs
 # the times of this run, kept with those of jobs it did not run
@@ -162,7 +183,7 @@ run_jobs "$jobs" $shared_jobs
     >"$times_file.all" && mv "$times_file.all" "$times_file.new"
 mv "$times_file.new" "$times_file"
 
-outputs=$(for job in $exclusive_jobs $shared_jobs; do
+outputs=$(for job in $exclusive_jobs $companion_jobs $shared_jobs; do
     cat "$root/$job.out"
     read -r status _ <"$root/$job.status"
     [ "$status" = 0 ] || echo "FAIL test $job stopped early"
@@ -171,7 +192,7 @@ passed=$(grep -c '^ok   ' <<<"$outputs")
 failed=$(grep -c '^FAIL ' <<<"$outputs")
 skipped=$(grep -c '^skip ' <<<"$outputs")
 echo
-echo "times (s): $(sort -k2,2nr "$times_file" | awk -v jobs=" $(echo $exclusive_jobs $shared_jobs) " 'index(jobs, " " $1 " ") {printf "%s %s, ", $1, $2}' | sed 's/, $//')"
+echo "times (s): $(sort -k2,2nr "$times_file" | awk -v jobs=" $(echo $exclusive_jobs $companion_jobs $shared_jobs) " 'index(jobs, " " $1 " ") {printf "%s %s, ", $1, $2}' | sed 's/, $//')"
 [ "$failed" = 0 ] || { echo "failed:"; grep '^FAIL ' <<<"$outputs" | sed 's/^FAIL /  /'; }
 echo "$passed passed, $failed failed, $skipped skipped in $(($(date +%s) - started)) s"
 [ "$failed" -eq 0 ]
