@@ -146,6 +146,23 @@ else
     fail "the total of a leak in every call" "$leak/report.log"
 fi
 
+# A read of a value never written says where the value came from: Valgrind runs first without --track-origins, sees
+# the read, and runs again with it (mutant 2.3/shuffle-keeps-old-order shuffles an order it never filled in).
+if $GRADE chapters | grep -q "^2.3 "; then
+    origin="$SCRATCH/origin"
+    mkdir -p "$origin"
+    $GRADE write-mutant shuffle-keeps-old-order "$origin/exercise.c" 2.3 >"$origin/write.log" 2>&1
+    $GRADE --from solutions --use "2.3=$origin/exercise.c" --trust-links --only minibatch-tiny --build "$origin/build" \
+        --results "$origin/results.tsv" --color never 2.3 >"$origin/report.log" 2>&1
+    if [ "$(verdict "$origin/results.tsv" 2.3 memory)" = FAIL ] &&
+        grep -q "uninitialised value.* at $origin/exercise.c:[0-9]* in gather_rows()" "$origin/report.log" &&
+        grep -qF "Uninitialised value was created by a heap allocation, at $origin/exercise.c:" "$origin/report.log"; then
+        pass "a read of an uninitialised value is reported at its file:line with the allocation it came from (Valgrind runs again with --track-origins=yes)"
+    else
+        fail "a read of an uninitialised value (2.3, an order never filled in) and where it came from" "$origin/report.log"
+    fi
+fi
+
 # A wrong result that follows a pattern gets a diagnosis instead of the check's fixed hint: the sample std
 # (N - 1) of mutant 1.1/normalize-sample-std is named as such; a result with no pattern keeps the fixed hint,
 # marked general.
