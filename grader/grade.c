@@ -876,10 +876,10 @@ static void run_memcheck(const Run *run, const Fixture *fixture, const char *dir
     char *log_option = format_string("%s", "--log-file={work}/vg.%p.log");
     char *path_option = format_string("--fullpath-after=%s/", options.root);
     char *skip = checks_not_to_run_again(result);
-    /* First without --track-origins (a fifth of the run's time, and what most runs need: they read no uninitialised
-     * value); when Valgrind says a value was uninitialised, the same run again with it, so that the report says
-     * where the value came from (its allocation or its stack frame). The checks are seeded: the second run is the
-     * first one again. */
+    /* First without --track-origins, which slows Valgrind down and helps only a run that reads an uninitialised
+     * value (most read none); when Valgrind says one did, the same run again with it, so that the report says where
+     * the value came from (its allocation or its stack frame). The checks are seeded: the second run is the first
+     * one again. */
     char *problem = NULL;
     Status status;
     int have_status = 0;
