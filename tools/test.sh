@@ -24,7 +24,8 @@ exclusive_tests="hostile sandbox"
 # The tests that start nothing as that user (they read the kit, draw, render pages or fetch, and write only their
 # own scratch folder): they run beside the exclusive ones, on the cores those leave free.
 companion_tests="pages figures fetch contracts map"
-# (in the order they start when no earlier run has timed them: the longest first)
+# (the order make test T=list names them in, and that in which they start when neither the last run nor
+# tools/tests/typical-times has timed them: the longest first)
 preferred="bars-mnist bars-fashion mutants lessons submission solutions feedback hang sanitizers edition scaffold
     gradescope report coverage fixtures stubs unit fetch map contracts hostile sandbox"
 all_tests=$(for name in $preferred; do [ -f "tools/tests/$name.sh" ] && echo "$name"; done
@@ -74,8 +75,11 @@ if [ -z "${MNIST_DIR:-}" ] && [ ! -e datasets/mnist/train-images-idx3-ubyte.gz ]
     export MNIST_DIR
 fi
 # The jobs: a test, or a chapter-wise test and one chapter ("mutants@4.3"), ordered the longest first by the times
-# of the last run (so that the cores finish together), the later chapters first where there are none.
+# of the last run (so that the cores finish together); where this folder has none (a fresh clone), by those of a
+# typical run, tools/tests/typical-times (seconds on a 2-core machine: only their order matters); the later chapters
+# first where neither has a job.
 times_file="$root/times"
+typical_times=tools/tests/typical-times
 jobs_of() { # the selected tests that are (1) or are not (0) exclusive, as jobs: the accuracy bars, then the chapters'
     # jobs from the last chapter back, then the rest
     local want=$1 name id
@@ -96,8 +100,11 @@ jobs_of() { # the selected tests that are (1) or are not (0) exclusive, as jobs:
         case "$name" in bars-*) ;; *) echo "$name" ;; esac
     done
 }
-by_last_time() { # jobs on stdin, the longest of the last run first (those it did not time first of all, in order)
-    awk -v file="$times_file" 'BEGIN {while ((getline line < file) > 0) {split(line, f, " "); t[f[1]] = f[2]}}
+by_last_time() { # jobs on stdin, the longest of the last run (or a typical one) first; those neither timed first of
+    # all, in order
+    awk -v last="$times_file" -v typical="$typical_times" '
+        function read(file, line, f) {while ((getline line < file) > 0) {split(line, f, " "); t[f[1]] = f[2]}}
+        BEGIN {read(typical); read(last)}
         {print (($1 in t) ? t[$1] : 999999999), NR, $1}' | sort -k1,1nr -k2,2n | cut -d' ' -f3
 }
 exclusive_jobs=$(jobs_of 1)
@@ -114,7 +121,7 @@ fi
 export CH
 # shellcheck disable=SC2016
 echo "MNIST: $(SCRATCH=$root/lib bash -c '. tools/tests/lib.sh && echo "${mnist_here:-not here (the tests that need it say they are skipped)}"')"
-echo "tests:$selected ($(echo $exclusive_jobs $companion_jobs $shared_jobs | wc -w) jobs, $jobs at a time; one at a time:$(printf ' %s' $exclusive_jobs)${companion_jobs:+, beside them:$companion_jobs})"
+echo "tests:$selected ($(echo $exclusive_jobs $companion_jobs $shared_jobs | wc -w) jobs, $jobs at a time${exclusive_jobs:+; one at a time:$(printf ' %s' $exclusive_jobs)}${companion_jobs:+, beside them:$companion_jobs})"
 
 start_test() { # job: runs in the background; writes <root>/<job>.out, .err, and .status when done
     local job=$1 name=${1%@*} chapter=
