@@ -173,7 +173,8 @@ run_jobs() { # at most this many at a time, then the jobs
             running="$running $next"
             pending=$(printf ' %s' $pending | sed "s/ $next\$//; s/ $next / /")
         done
-        [ -n "$running" ] && sleep 1
+        # until one of the running jobs ends (wait -n: the first to end, or at once if one has ended already)
+        [ -n "$running" ] && { wait -n 2>/dev/null || true; }
     done
     wait
 }
